@@ -1,0 +1,84 @@
+//! The core's typed errors. Each says what went wrong and where; the binary turns them
+//! into messages and exit codes.
+
+use crate::parse::ParseErrorKind;
+use std::io;
+
+
+/// Everything the core can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path as shown to the user (`~` for the home directory).
+        path: String,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// A directory sits where a file was expected.
+    #[error("{path}: is a directory, expected a file")]
+    IsDirectory {
+        /// The path as shown to the user.
+        path: String,
+    },
+    /// The file is not UTF-8 text.
+    #[error("{path}:{line}: not valid UTF-8 text (the AWS config files must be UTF-8)")]
+    NotUtf8 {
+        /// The path as shown to the user.
+        path: String,
+        /// 1-based line of the first bad byte.
+        line: usize,
+    },
+    /// The file holds a NUL byte, which no text file has.
+    #[error("{path}:{line}: contains a NUL byte; this is not a text file")]
+    NulByte {
+        /// The path as shown to the user.
+        path: String,
+        /// 1-based line of the first NUL.
+        line: usize,
+    },
+    /// The file is larger than any real config file.
+    #[error("{path}: file is {size} bytes, larger than the {limit}-byte limit for a config file")]
+    TooLarge {
+        /// The path as shown to the user.
+        path: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A syntax error.
+    #[error("{path}:{line}: {}", kind.message())]
+    Parse {
+        /// The path as shown to the user.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        kind: ParseErrorKind,
+    },
+    /// No profile by that name.
+    #[error("profile '{name}' not found{}", match suggestion { Some(s) => format!("; did you mean '{s}'?"), None => String::new() })]
+    UnknownProfile {
+        /// The name asked for.
+        name: String,
+        /// The closest existing name.
+        suggestion: Option<String>,
+    },
+}
+
+/// Shorthand for results of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An I/O error on `path`, with the path shown the way users write it.
+    pub fn io(path: &std::path::Path, source: io::Error) -> Error {
+        Error::Io {
+            path: crate::store::display_path(path),
+            source,
+        }
+    }
+}
+

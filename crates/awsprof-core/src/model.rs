@@ -1,0 +1,474 @@
+//! The semantic view of the two shared files: profiles, sso-sessions and services, merged
+//! the way the AWS SDKs merge them.
+//!
+//! - keys are compared case-insensitively (stored lower-case); the last one wins;
+//! - sections with the same name merge, in file order;
+//! - `[profile default]` replaces `[default]` in the config file;
+//! - the credentials file is merged over the config file, key by key;
+//! - invalid section names and keys are skipped with a [`Warning`], as the SDKs skip them.
+
+use crate::parse::{self, FileKind, Line, ParseError, SectionKey, Token, Tokenizer};
+use indexmap::IndexMap;
+
+/// One property's value and where it was last set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Property {
+    /// The value as the SDKs see it: trimmed, comment removed, continuation lines joined
+    /// with `\n`; a sub-property block is `"\nkey = value\n..."`.
+    pub value: String,
+    /// The file that set it.
+    pub file: FileKind,
+    /// The 1-based line of its key.
+    pub line: usize,
+}
+
+impl Property {
+    /// Whether this is a `key =` block of indented sub-properties.
+    pub fn is_block(&self) -> bool {
+        self.value.starts_with('\n')
+    }
+
+    /// The sub-properties of a block (empty for a plain value).
+    pub fn sub_properties(&self) -> Vec<(&str, &str)> {
+        if self.is_block() {
+            parse::sub_properties(&self.value).collect()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// A named group of properties: a profile, an sso-session or a services section.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Section {
+    /// The section's name (`default`, `dev`, ...).
+    pub name: String,
+    /// Properties keyed by lower-case key, in the order first seen.
+    pub properties: IndexMap<String, Property>,
+    /// Defined in the config file.
+    pub in_config: bool,
+    /// Defined in the credentials file.
+    pub in_credentials: bool,
+}
+
+impl Section {
+    fn new(name: &str) -> Self {
+        Section {
+            name: name.to_string(),
+            ..Section::default()
+        }
+    }
+
+    /// The value of `key` (case-insensitive), if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.property(key).map(|p| p.value.as_str())
+    }
+
+    /// The property `key` (case-insensitive), if set.
+    pub fn property(&self, key: &str) -> Option<&Property> {
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.properties.get(&key.to_ascii_lowercase())
+        } else {
+            self.properties.get(key)
+        }
+    }
+
+    /// The files that define this section, `config` first.
+    pub fn sources(&self) -> Vec<FileKind> {
+        let mut out = Vec::with_capacity(2);
+        if self.in_config {
+            out.push(FileKind::Config);
+        }
+        if self.in_credentials {
+            out.push(FileKind::Credentials);
+        }
+        out
+    }
+
+    /// What kind of credentials this profile yields, by the SDKs' precedence.
+    pub fn kind(&self) -> ProfileKind {
+        let has = |k: &str| self.get(k).is_some();
+        if has("role_arn") {
+            if has("web_identity_token_file") {
+                ProfileKind::WebIdentity
+            } else if has("credential_source") && !has("source_profile") {
+                ProfileKind::AssumeRoleCredentialSource
+            } else {
+                ProfileKind::AssumeRole
+            }
+        } else if has("web_identity_token_file") {
+            ProfileKind::WebIdentity
+        } else if has("sso_session") {
+            ProfileKind::Sso
+        } else if has("sso_start_url") || has("sso_account_id") {
+            ProfileKind::SsoLegacy
+        } else if has("credential_process") {
+            ProfileKind::CredentialProcess
+        } else if has("aws_access_key_id") || has("aws_secret_access_key") {
+            if has("aws_session_token") {
+                ProfileKind::StaticSession
+            } else {
+                ProfileKind::Static
+            }
+        } else {
+            ProfileKind::Other
+        }
+    }
+
+    fn set(&mut self, key: &str, value: &str, file: FileKind, line: usize) -> &mut Property {
+        let prop = Property {
+            value: value.to_string(),
+            file,
+            line,
+        };
+        let key = key.to_ascii_lowercase();
+        let slot = self.properties.entry(key).or_insert_with(|| prop.clone());
+        *slot = prop;
+        slot
+    }
+}
+
+/// The kinds of profile, derived from which properties it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProfileKind {
+    /// `aws_access_key_id` + `aws_secret_access_key`: long-term keys.
+    Static,
+    /// Static keys with `aws_session_token`: temporary keys pasted in.
+    StaticSession,
+    /// `role_arn` + `source_profile`.
+    AssumeRole,
+    /// `role_arn` + `credential_source` (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`).
+    AssumeRoleCredentialSource,
+    /// `role_arn` + `web_identity_token_file`.
+    WebIdentity,
+    /// IAM Identity Center through `sso_session`.
+    Sso,
+    /// IAM Identity Center with the legacy `sso_start_url` in the profile.
+    SsoLegacy,
+    /// `credential_process`.
+    CredentialProcess,
+    /// No credentials of its own: region, output or other settings only.
+    Other,
+}
+
+impl ProfileKind {
+    /// The kebab-case name used in `list --json` and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileKind::Static => "static",
+            ProfileKind::StaticSession => "static-session",
+            ProfileKind::AssumeRole => "assume-role",
+            ProfileKind::AssumeRoleCredentialSource => "assume-role-credential-source",
+            ProfileKind::WebIdentity => "web-identity",
+            ProfileKind::Sso => "sso",
+            ProfileKind::SsoLegacy => "sso-legacy",
+            ProfileKind::CredentialProcess => "credential-process",
+            ProfileKind::Other => "other",
+        }
+    }
+
+    /// Whether resolving credentials for this kind needs a network call or another program.
+    pub fn needs_provider(self) -> bool {
+        !matches!(
+            self,
+            ProfileKind::Static | ProfileKind::StaticSession | ProfileKind::Other
+        )
+    }
+}
+
+/// Something the SDKs silently skip, which we report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The file.
+    pub file: FileKind,
+    /// The 1-based line.
+    pub line: usize,
+    /// What was skipped and why.
+    pub message: String,
+}
+
+/// How much of the files to keep while loading; every line is validated either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Filter<'a> {
+    /// Every section with every property.
+    All,
+    /// Only the profile with this name (and no sso-sessions or services).
+    Profile(&'a str),
+    /// Profile names only, no properties (for `list` and completion).
+    NamesOnly,
+}
+
+/// All profiles, sso-sessions and services of a config + credentials pair.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProfileSet {
+    /// Profiles by name.
+    pub profiles: IndexMap<String, Section>,
+    /// `[sso-session NAME]` sections by name.
+    pub sso_sessions: IndexMap<String, Section>,
+    /// `[services NAME]` sections by name.
+    pub services: IndexMap<String, Section>,
+    /// What was skipped.
+    pub warnings: Vec<Warning>,
+}
+
+/// Where the properties of the current section go while merging a file.
+enum Target {
+    Skip,
+    Profile(usize),
+    BareDefault,
+    SsoSession(usize),
+    Services(usize),
+}
+
+impl ProfileSet {
+    /// Parses and merges a config text and a credentials text (either may be absent).
+    pub fn from_texts(
+        config: Option<&str>,
+        credentials: Option<&str>,
+        filter: Filter<'_>,
+    ) -> Result<ProfileSet, (FileKind, ParseError)> {
+        let mut set = ProfileSet::default();
+        if let Some(text) = config {
+            set.merge(FileKind::Config, text, filter)
+                .map_err(|e| (FileKind::Config, e))?;
+        }
+        if let Some(text) = credentials {
+            set.merge(FileKind::Credentials, text, filter)
+                .map_err(|e| (FileKind::Credentials, e))?;
+        }
+        Ok(set)
+    }
+
+    /// The profile called `name`.
+    pub fn profile(&self, name: &str) -> Option<&Section> {
+        self.profiles.get(name)
+    }
+
+    /// Profile names, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    fn section_slot(
+        map: &mut IndexMap<String, Section>,
+        name: &str,
+        kind: FileKind,
+    ) -> usize {
+        let idx = match map.get_index_of(name) {
+            Some(i) => i,
+            None => map.insert_full(name.to_string(), Section::new(name)).0,
+        };
+        let section = &mut map[idx];
+        match kind {
+            FileKind::Config => section.in_config = true,
+            FileKind::Credentials => section.in_credentials = true,
+        }
+        idx
+    }
+
+    fn target<'s>(
+        &'s mut self,
+        target: &Target,
+        bare_default: &'s mut Option<Section>,
+    ) -> Option<&'s mut Section> {
+        match *target {
+            Target::Skip => None,
+            Target::Profile(i) => Some(&mut self.profiles[i]),
+            Target::SsoSession(i) => Some(&mut self.sso_sessions[i]),
+            Target::Services(i) => Some(&mut self.services[i]),
+            Target::BareDefault => bare_default.as_mut(),
+        }
+    }
+
+    /// Merges one file into the set.
+    pub fn merge(
+        &mut self,
+        kind: FileKind,
+        text: &str,
+        filter: Filter<'_>,
+    ) -> Result<(), ParseError> {
+        let mut target = Target::Skip;
+        // The property that continuation lines extend; None after an ignored key.
+        let mut last_key: Option<String> = None;
+        let mut bare_default: Option<Section> = None;
+        let mut prefixed_default = false;
+        let names_only = filter == Filter::NamesOnly;
+        let wants = |name: &str| match filter {
+            Filter::Profile(p) => p == name,
+            _ => true,
+        };
+        for line in Tokenizer::new(text) {
+            let Line { number, token, .. } = line?;
+            match token {
+                Token::Blank | Token::Comment => {}
+                Token::Header { inner } => {
+                    last_key = None;
+                    target = match parse::section_key(kind, inner) {
+                        SectionKey::Profile { name, bare_default: true } => {
+                            if !wants(name) {
+                                Target::Skip
+                            } else {
+                                let s = bare_default.get_or_insert_with(|| Section::new(name));
+                                s.in_config = true;
+                                Target::BareDefault
+                            }
+                        }
+                        SectionKey::Profile { name, .. } => {
+                            if name == "default" && kind == FileKind::Config {
+                                prefixed_default = true;
+                            }
+                            if wants(name) {
+                                Target::Profile(Self::section_slot(&mut self.profiles, name, kind))
+                            } else {
+                                Target::Skip
+                            }
+                        }
+                        SectionKey::SsoSession(name) if filter == Filter::All => {
+                            Target::SsoSession(Self::section_slot(&mut self.sso_sessions, name, kind))
+                        }
+                        SectionKey::Services(name) if filter == Filter::All => {
+                            Target::Services(Self::section_slot(&mut self.services, name, kind))
+                        }
+                        SectionKey::Ignored(reason) => {
+                            if filter == Filter::All {
+                                self.warnings.push(Warning {
+                                    file: kind,
+                                    line: number,
+                                    message: format!(
+                                        "section [{}] ignored: {}",
+                                        inner.trim(),
+                                        reason.message()
+                                    ),
+                                });
+                            }
+                            Target::Skip
+                        }
+                        _ => Target::Skip,
+                    };
+                }
+                Token::Property { key, value } => {
+                    if names_only {
+                        continue;
+                    }
+                    let Some(section) = self.target(&target, &mut bare_default) else {
+                        continue;
+                    };
+                    if parse::is_identifier(key) {
+                        section.set(key, value, kind, number);
+                        last_key = Some(key.to_ascii_lowercase());
+                    } else {
+                        last_key = None;
+                        self.warnings.push(Warning {
+                            file: kind,
+                            line: number,
+                            message: format!(
+                                "key '{key}' ignored: not a valid identifier (letters, digits and _ - / . % @ : +)"
+                            ),
+                        });
+                    }
+                }
+                Token::Continuation { text } | Token::SubProperty { text, .. } => {
+                    let Some(key) = last_key.as_deref() else {
+                        continue;
+                    };
+                    let Some(section) = self.target(&target, &mut bare_default) else {
+                        continue;
+                    };
+                    if let Some(prop) = section.properties.get_mut(key) {
+                        prop.value.push('\n');
+                        prop.value.push_str(text);
+                    }
+                }
+            }
+        }
+        if let Some(bare) = bare_default {
+            if prefixed_default {
+                self.warnings.push(Warning {
+                    file: kind,
+                    line: 0,
+                    message: "[default] ignored: [profile default] takes priority".into(),
+                });
+            } else {
+                let idx = Self::section_slot(&mut self.profiles, "default", kind);
+                let target = &mut self.profiles[idx];
+                for (k, p) in bare.properties {
+                    target.properties.insert(k, p);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The closest name to `wanted` among `names`, if any is close enough to suggest.
+pub fn suggest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for name in names {
+        let score = similarity(wanted, name);
+        if score >= 0.7 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, name));
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
+fn similarity(a: &str, b: &str) -> f64 {
+    strsim::normalized_damerau_levenshtein(a, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(config: &str, creds: &str) -> ProfileSet {
+        ProfileSet::from_texts(Some(config), Some(creds), Filter::All).unwrap()
+    }
+
+    #[test]
+    fn credentials_win_over_config() {
+        let s = set("[profile a]\nregion = x\nk = 1", "[a]\nk = 2");
+        let a = s.profile("a").unwrap();
+        assert_eq!(a.get("k"), Some("2"));
+        assert_eq!(a.get("region"), Some("x"));
+        assert_eq!(a.sources(), vec![FileKind::Config, FileKind::Credentials]);
+    }
+
+    #[test]
+    fn filter_keeps_only_the_named_profile() {
+        let text = "[profile a]\nk=1\n[profile b]\nk=2\n[sso-session s]\nx=1";
+        let s = ProfileSet::from_texts(Some(text), None, Filter::Profile("b")).unwrap();
+        assert_eq!(s.names(), vec!["b"]);
+        assert!(s.sso_sessions.is_empty());
+    }
+
+    #[test]
+    fn filter_still_validates_every_line() {
+        let text = "[profile a]\nk=1\n[profile b]\nbroken";
+        let err = ProfileSet::from_texts(Some(text), None, Filter::Profile("a")).unwrap_err();
+        assert_eq!(err.1.line, 4);
+    }
+
+    #[test]
+    fn kinds() {
+        let s = set(
+            "[profile r]\nrole_arn=x\nsource_profile=s\n[profile c]\nrole_arn=x\ncredential_source=Environment\n[profile o]\nregion=x\n[profile sso]\nsso_session=x",
+            "[s]\naws_access_key_id=a\naws_secret_access_key=b\n[t]\naws_access_key_id=a\naws_secret_access_key=b\naws_session_token=c",
+        );
+        let kind = |n: &str| s.profile(n).unwrap().kind();
+        assert_eq!(kind("r"), ProfileKind::AssumeRole);
+        assert_eq!(kind("c"), ProfileKind::AssumeRoleCredentialSource);
+        assert_eq!(kind("o"), ProfileKind::Other);
+        assert_eq!(kind("s"), ProfileKind::Static);
+        assert_eq!(kind("t"), ProfileKind::StaticSession);
+        assert_eq!(kind("sso"), ProfileKind::Sso);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("prod", ["dev", "prd", "staging"]), Some("prd"));
+        assert_eq!(suggest("zzzz", ["dev", "prd"]), None);
+    }
+}

@@ -1,0 +1,516 @@
+//! Lossless tokenizer of the AWS shared config format.
+//!
+//! The same grammar serves `~/.aws/config` and `~/.aws/credentials`. Tokenizing never
+//! changes a byte: every [`Line`] carries its raw text including its line terminator, so
+//! concatenating the `raw` of every line gives back the input exactly. The rules are the
+//! ones of the AWS SDKs' shared conformance suite:
+//!
+//! - a line whose first character is `#` or `;` is a comment; a line of only spaces and
+//!   tabs is blank (neither ends a property);
+//! - a line starting with `[` is a section header; a comment may follow the `]` directly;
+//! - a line starting with a space or a tab continues the previous property, or, when that
+//!   property's value was empty (`s3 =`), is a `key = value` sub-property;
+//! - any other line is `key = value`, split at the first `=`; a `#` or `;` after
+//!   whitespace starts a comment, one glued to the value is part of it.
+
+use std::fmt;
+
+/// Which of the two shared files a text comes from; the files name sections differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// `~/.aws/config`: `[default]`, `[profile NAME]`, `[sso-session NAME]`, `[services NAME]`.
+    Config,
+    /// `~/.aws/credentials`: bare `[NAME]` sections only.
+    Credentials,
+}
+
+impl FileKind {
+    /// The name used in messages and JSON (`config`, `credentials`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Config => "config",
+            FileKind::Credentials => "credentials",
+        }
+    }
+}
+
+/// What one physical line of a shared file means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Token<'a> {
+    /// Empty, or only spaces and tabs.
+    Blank,
+    /// Starts with `#` or `;` in the first column.
+    Comment,
+    /// `[inner]`, with any trailing comment removed; `inner` is not yet trimmed.
+    Header {
+        /// The text between the brackets.
+        inner: &'a str,
+    },
+    /// `key = value` at the start of a line; both trimmed, comment removed.
+    Property {
+        /// The key as written (case kept; the SDKs compare keys case-insensitively).
+        key: &'a str,
+        /// The value; empty means a sub-property block may follow.
+        value: &'a str,
+    },
+    /// An indented line that continues the previous property's value.
+    Continuation {
+        /// The line trimmed of spaces and tabs (comments are part of a continuation).
+        text: &'a str,
+    },
+    /// An indented `key = value` line under a property with an empty value.
+    SubProperty {
+        /// The sub-property key, trimmed.
+        key: &'a str,
+        /// The sub-property value, trimmed.
+        value: &'a str,
+        /// The whole line trimmed, as the SDKs keep it in the parent's value.
+        text: &'a str,
+    },
+}
+
+/// One physical line: where it is, its exact bytes, and what it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line<'a> {
+    /// 1-based line number.
+    pub number: usize,
+    /// Byte offset of the line's start in the text.
+    pub offset: usize,
+    /// The line exactly as in the file, including its `\n` or `\r\n` terminator.
+    pub raw: &'a str,
+    /// The line without its terminator.
+    pub content: &'a str,
+    /// What the line means.
+    pub token: Token<'a>,
+}
+
+/// Why a shared file could not be read; messages are the conformance suite's own words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// A property or continuation before any `[section]`.
+    ExpectedProfileDefinition,
+    /// `[profile foo` without the closing bracket.
+    UnterminatedHeader,
+    /// A property line with no `=`.
+    PropertyNoEquals,
+    /// A property line that starts with `=`.
+    PropertyNoName,
+    /// An indented line right after a header.
+    ContinuationWithoutProperty,
+    /// A line in a sub-property block with no `=`.
+    SubPropertyNoEquals,
+    /// A line in a sub-property block that starts with `=`.
+    SubPropertyNoName,
+}
+
+impl ParseErrorKind {
+    /// The human message, matching the AWS SDKs' wording.
+    pub fn message(self) -> &'static str {
+        match self {
+            ParseErrorKind::ExpectedProfileDefinition => {
+                "Expected a profile definition (a '[section]' line) before this line"
+            }
+            ParseErrorKind::UnterminatedHeader => "Profile definition must end with ']'",
+            ParseErrorKind::PropertyNoEquals => {
+                "Expected an '=' sign defining a property (key = value)"
+            }
+            ParseErrorKind::PropertyNoName => "Property did not have a name",
+            ParseErrorKind::ContinuationWithoutProperty => {
+                "Expected a property definition, found continuation (an indented line right after a section header)"
+            }
+            ParseErrorKind::SubPropertyNoEquals => "Expected an '=' sign defining a sub-property",
+            ParseErrorKind::SubPropertyNoName => "Sub-property did not have a name",
+        }
+    }
+}
+
+/// A syntax error at a line of a shared file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub kind: ParseErrorKind,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.kind.message())
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+const WS: &[char] = &[' ', '\t'];
+
+fn is_ws(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Removes a trailing comment. In a header any `#`/`;` starts one; in a property line only
+/// one that follows whitespace does (`a = b#c` keeps `b#c`).
+fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
+    let line = line.trim_matches(WS);
+    let mut prev_ws = false;
+    for (i, c) in line.char_indices() {
+        if (c == '#' || c == ';') && (prev_ws || !needs_whitespace) {
+            return line[..i].trim_matches(WS);
+        }
+        // Any Unicode whitespace counts before a comment, as in the SDKs.
+        prev_ws = c.is_whitespace();
+    }
+    line
+}
+
+fn split_property(line: &str) -> Result<(&str, &str), PropErr> {
+    let line = strip_comment(line, true);
+    let (k, v) = line.split_once('=').ok_or(PropErr::NoEquals)?;
+    let k = k.trim_matches(WS);
+    if k.is_empty() {
+        return Err(PropErr::NoName);
+    }
+    Ok((k, v.trim_matches(WS)))
+}
+
+enum PropErr {
+    NoEquals,
+    NoName,
+}
+
+#[derive(Clone, Copy)]
+enum State {
+    /// Before the first header.
+    Start,
+    /// Inside a section; `property` is whether a property line has been seen since the
+    /// header, and `sub` whether its value was empty (a sub-property block).
+    Section { property: bool, sub: bool },
+}
+
+/// Iterates over the lines of a shared file, validating as it goes.
+///
+/// After the first error the iterator yields nothing more.
+pub struct Tokenizer<'a> {
+    text: &'a str,
+    pos: usize,
+    number: usize,
+    state: State,
+    failed: bool,
+}
+
+impl<'a> Tokenizer<'a> {
+    /// Starts tokenizing `text`.
+    pub fn new(text: &'a str) -> Self {
+        Tokenizer {
+            text,
+            pos: 0,
+            number: 0,
+            state: State::Start,
+            failed: false,
+        }
+    }
+
+    fn classify(&mut self, content: &'a str) -> Result<Token<'a>, ParseErrorKind> {
+        let bytes = content.as_bytes();
+        if bytes.iter().all(|&b| is_ws(b)) {
+            return Ok(Token::Blank);
+        }
+        match bytes[0] {
+            b'#' | b';' => Ok(Token::Comment),
+            b'[' => {
+                let stripped = strip_comment(content, false);
+                let inner = stripped
+                    .strip_prefix('[')
+                    .and_then(|s| s.strip_suffix(']'))
+                    .ok_or(ParseErrorKind::UnterminatedHeader)?;
+                self.state = State::Section {
+                    property: false,
+                    sub: false,
+                };
+                Ok(Token::Header { inner })
+            }
+            b' ' | b'\t' => match self.state {
+                State::Start => Err(ParseErrorKind::ExpectedProfileDefinition),
+                State::Section {
+                    property: false, ..
+                } => Err(ParseErrorKind::ContinuationWithoutProperty),
+                State::Section { sub: true, .. } => {
+                    let text = content.trim_matches(WS);
+                    match split_property(content) {
+                        Ok((key, value)) => Ok(Token::SubProperty { key, value, text }),
+                        Err(PropErr::NoEquals) => Err(ParseErrorKind::SubPropertyNoEquals),
+                        Err(PropErr::NoName) => Err(ParseErrorKind::SubPropertyNoName),
+                    }
+                }
+                State::Section { .. } => Ok(Token::Continuation {
+                    text: content.trim_matches(WS),
+                }),
+            },
+            _ => {
+                if let State::Start = self.state {
+                    return Err(ParseErrorKind::ExpectedProfileDefinition);
+                }
+                match split_property(content) {
+                    Ok((key, value)) => {
+                        self.state = State::Section {
+                            property: true,
+                            sub: value.is_empty(),
+                        };
+                        Ok(Token::Property { key, value })
+                    }
+                    Err(PropErr::NoEquals) => Err(ParseErrorKind::PropertyNoEquals),
+                    Err(PropErr::NoName) => Err(ParseErrorKind::PropertyNoName),
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for Tokenizer<'a> {
+    type Item = Result<Line<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.pos >= self.text.len() {
+            return None;
+        }
+        let rest = &self.text[self.pos..];
+        let (raw, content) = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => {
+                let raw = &rest[..=i];
+                let content = &rest[..i];
+                (raw, content.strip_suffix('\r').unwrap_or(content))
+            }
+            None => (rest, rest.strip_suffix('\r').unwrap_or(rest)),
+        };
+        let offset = self.pos;
+        self.pos += raw.len();
+        self.number += 1;
+        match self.classify(content) {
+            Ok(token) => Some(Ok(Line {
+                number: self.number,
+                offset,
+                raw,
+                content,
+                token,
+            })),
+            Err(kind) => {
+                self.failed = true;
+                Some(Err(ParseError {
+                    line: self.number,
+                    kind,
+                }))
+            }
+        }
+    }
+}
+
+/// Checks a whole text and returns its lines.
+pub fn tokenize(text: &str) -> Result<Vec<Line<'_>>, ParseError> {
+    Tokenizer::new(text).collect()
+}
+
+/// Whether `name` is a valid profile, section or property identifier for the SDKs:
+/// ASCII letters, digits and `_ - / . % @ : +`.
+pub fn is_identifier(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(b, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+')
+        })
+}
+
+/// What a `[...]` header names, once classified for the file it is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SectionKey<'a> {
+    /// A profile: `[profile NAME]` or `[default]` in config, `[NAME]` in credentials.
+    Profile {
+        /// The profile name.
+        name: &'a str,
+        /// `[default]` without the `profile` prefix in the config file: it loses to
+        /// `[profile default]` when both exist.
+        bare_default: bool,
+    },
+    /// `[sso-session NAME]` in config.
+    SsoSession(&'a str),
+    /// `[services NAME]` in config.
+    Services(&'a str),
+    /// Any other `[PREFIX NAME]` in config: kept, but not a profile.
+    Other {
+        /// The word before the name.
+        prefix: &'a str,
+        /// The name.
+        name: &'a str,
+    },
+    /// A header the SDKs ignore, with their reason.
+    Ignored(IgnoredReason),
+}
+
+/// Why the SDKs skip a section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IgnoredReason {
+    /// The name has characters outside the identifier set.
+    InvalidName,
+    /// `[NAME]` in the config file (only `[default]` may lack the prefix).
+    MissingProfilePrefix,
+    /// `[profile NAME]` in the credentials file.
+    ProfilePrefixInCredentials,
+    /// `[PREFIX NAME]` other than a profile in the credentials file.
+    ConfigSectionInCredentials,
+}
+
+impl IgnoredReason {
+    /// A sentence for warnings.
+    pub fn message(self) -> &'static str {
+        match self {
+            IgnoredReason::InvalidName => {
+                "the name is not a valid identifier (letters, digits and _ - / . % @ : +)"
+            }
+            IgnoredReason::MissingProfilePrefix => {
+                "sections in the config file other than [default] need a prefix, as in [profile NAME]"
+            }
+            IgnoredReason::ProfilePrefixInCredentials => {
+                "profiles in the credentials file must not start with 'profile'"
+            }
+            IgnoredReason::ConfigSectionInCredentials => {
+                "this kind of section belongs in the config file, not the credentials file"
+            }
+        }
+    }
+}
+
+/// Classifies a header's inner text the way the SDKs do for `kind`.
+pub fn section_key(kind: FileKind, inner: &str) -> SectionKey<'_> {
+    let inner = inner.trim_matches(WS);
+    let split = inner
+        .find(WS)
+        .map(|i| (&inner[..i], inner[i + 1..].trim_matches(WS)));
+    match (kind, split) {
+        (FileKind::Config, Some((prefix, name))) => {
+            if !is_identifier(name) {
+                return SectionKey::Ignored(IgnoredReason::InvalidName);
+            }
+            match prefix {
+                "profile" => SectionKey::Profile {
+                    name,
+                    bare_default: false,
+                },
+                "sso-session" => SectionKey::SsoSession(name),
+                "services" => SectionKey::Services(name),
+                _ => SectionKey::Other { prefix, name },
+            }
+        }
+        (FileKind::Config, None) => {
+            if inner == "default" {
+                SectionKey::Profile {
+                    name: inner,
+                    bare_default: true,
+                }
+            } else {
+                SectionKey::Ignored(IgnoredReason::MissingProfilePrefix)
+            }
+        }
+        (FileKind::Credentials, Some((prefix, _))) => SectionKey::Ignored(if prefix == "profile" {
+            IgnoredReason::ProfilePrefixInCredentials
+        } else {
+            IgnoredReason::ConfigSectionInCredentials
+        }),
+        (FileKind::Credentials, None) => {
+            if is_identifier(inner) {
+                SectionKey::Profile {
+                    name: inner,
+                    bare_default: false,
+                }
+            } else {
+                SectionKey::Ignored(IgnoredReason::InvalidName)
+            }
+        }
+    }
+}
+
+/// Splits a sub-property block's value (`"\nkey = value\n..."`) into its pairs, skipping
+/// lines without `=` as the SDKs do.
+pub fn sub_properties(value: &str) -> impl Iterator<Item = (&str, &str)> {
+    value.split('\n').filter_map(|line| {
+        let (k, v) = line.split_once('=')?;
+        Some((k.trim_matches(WS), v.trim_matches(WS)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<Token<'_>> {
+        tokenize(text).unwrap().into_iter().map(|l| l.token).collect()
+    }
+
+    #[test]
+    fn raw_lines_cover_every_byte() {
+        let text = "[default]\r\nregion = x # c\n\n  \n; c\r[profile a]\nk=v";
+        let joined: String = tokenize(text).unwrap().iter().map(|l| l.raw).collect();
+        assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn glued_comment_is_part_of_the_value() {
+        assert_eq!(
+            tokens("[a]\nk = v;x ;y")[1],
+            Token::Property {
+                key: "k",
+                value: "v;x"
+            }
+        );
+    }
+
+    #[test]
+    fn header_comment_needs_no_space() {
+        assert_eq!(
+            tokens("[profile a]#c")[0],
+            Token::Header { inner: "profile a" }
+        );
+    }
+
+    #[test]
+    fn sub_property_block() {
+        let t = tokens("[a]\ns3 =\n  x = 1\n\n  y=2\nk = v\n  more");
+        assert!(matches!(t[2], Token::SubProperty { key: "x", .. }));
+        assert_eq!(t[3], Token::Blank);
+        assert!(matches!(t[4], Token::SubProperty { key: "y", .. }));
+        assert_eq!(t[6], Token::Continuation { text: "more" });
+    }
+
+    #[test]
+    fn error_line_number() {
+        let err = tokenize("[a]\n\nk v").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert_eq!(err.kind, ParseErrorKind::PropertyNoEquals);
+    }
+
+    #[test]
+    fn section_keys() {
+        use FileKind::*;
+        assert_eq!(
+            section_key(Config, " profile\t a "),
+            SectionKey::Profile {
+                name: "a",
+                bare_default: false
+            }
+        );
+        assert_eq!(
+            section_key(Config, "profilefoo"),
+            SectionKey::Ignored(IgnoredReason::MissingProfilePrefix)
+        );
+        assert_eq!(section_key(Config, "sso-session s"), SectionKey::SsoSession("s"));
+        assert_eq!(
+            section_key(Credentials, "sso-sessionfoo"),
+            SectionKey::Profile {
+                name: "sso-sessionfoo",
+                bare_default: false
+            }
+        );
+        assert_eq!(
+            section_key(Credentials, "profile a"),
+            SectionKey::Ignored(IgnoredReason::ProfilePrefixInCredentials)
+        );
+    }
+}
