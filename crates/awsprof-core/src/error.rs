@@ -4,7 +4,6 @@
 use crate::parse::ParseErrorKind;
 use std::io;
 
-
 /// Everything the core can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -81,4 +80,3 @@ impl Error {
         }
     }
 }
-

@@ -8,6 +8,7 @@
 
 pub mod env;
 pub mod error;
+pub mod keypath;
 pub mod model;
 pub mod parse;
 pub mod store;

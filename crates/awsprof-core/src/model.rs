@@ -252,11 +252,7 @@ impl ProfileSet {
         names
     }
 
-    fn section_slot(
-        map: &mut IndexMap<String, Section>,
-        name: &str,
-        kind: FileKind,
-    ) -> usize {
+    fn section_slot(map: &mut IndexMap<String, Section>, name: &str, kind: FileKind) -> usize {
         let idx = match map.get_index_of(name) {
             Some(i) => i,
             None => map.insert_full(name.to_string(), Section::new(name)).0,
@@ -307,7 +303,10 @@ impl ProfileSet {
                 Token::Header { inner } => {
                     last_key = None;
                     target = match parse::section_key(kind, inner) {
-                        SectionKey::Profile { name, bare_default: true } => {
+                        SectionKey::Profile {
+                            name,
+                            bare_default: true,
+                        } => {
                             if !wants(name) {
                                 Target::Skip
                             } else {
@@ -327,7 +326,11 @@ impl ProfileSet {
                             }
                         }
                         SectionKey::SsoSession(name) if filter == Filter::All => {
-                            Target::SsoSession(Self::section_slot(&mut self.sso_sessions, name, kind))
+                            Target::SsoSession(Self::section_slot(
+                                &mut self.sso_sessions,
+                                name,
+                                kind,
+                            ))
                         }
                         SectionKey::Services(name) if filter == Filter::All => {
                             Target::Services(Self::section_slot(&mut self.services, name, kind))

@@ -441,7 +441,11 @@ mod tests {
     use super::*;
 
     fn tokens(text: &str) -> Vec<Token<'_>> {
-        tokenize(text).unwrap().into_iter().map(|l| l.token).collect()
+        tokenize(text)
+            .unwrap()
+            .into_iter()
+            .map(|l| l.token)
+            .collect()
     }
 
     #[test]
@@ -500,7 +504,10 @@ mod tests {
             section_key(Config, "profilefoo"),
             SectionKey::Ignored(IgnoredReason::MissingProfilePrefix)
         );
-        assert_eq!(section_key(Config, "sso-session s"), SectionKey::SsoSession("s"));
+        assert_eq!(
+            section_key(Config, "sso-session s"),
+            SectionKey::SsoSession("s")
+        );
         assert_eq!(
             section_key(Credentials, "sso-sessionfoo"),
             SectionKey::Profile {

@@ -1,0 +1,42 @@
+use crate::cli::ListArgs;
+use anyhow::Result;
+use awsprof_core::{FileKind, Filter, ProfileKind};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    name: &'a str,
+    kind: ProfileKind,
+    region: Option<&'a str>,
+    sources: Vec<FileKind>,
+}
+
+/// Prints profile names sorted, or a JSON array with their kind, region and files.
+pub fn run(ctx: &super::Ctx, args: &ListArgs) -> Result<()> {
+    if !args.json {
+        let set = ctx.load(Filter::NamesOnly)?;
+        let mut out = String::with_capacity(set.profiles.len() * 16);
+        for name in set.names() {
+            out.push_str(name);
+            out.push('\n');
+        }
+        super::emit(&out)?;
+        return Ok(());
+    }
+    let set = ctx.load(Filter::All)?;
+    let entries: Vec<Entry> = set
+        .names()
+        .into_iter()
+        .map(|name| {
+            let p = &set.profiles[name];
+            Entry {
+                name,
+                kind: p.kind(),
+                region: p.get("region"),
+                sources: p.sources(),
+            }
+        })
+        .collect();
+    super::emit(&(serde_json::to_string_pretty(&entries)? + "\n"))?;
+    Ok(())
+}
