@@ -3,6 +3,7 @@
 
 mod cli;
 mod cmd;
+mod resolve;
 
 use clap::Parser;
 use std::io;
