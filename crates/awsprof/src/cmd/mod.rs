@@ -1,6 +1,7 @@
 //! One module per subcommand, plus what they share.
 
 pub mod current;
+pub mod doctor;
 pub mod get;
 pub mod list;
 pub mod show;
