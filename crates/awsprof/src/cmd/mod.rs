@@ -4,6 +4,7 @@ pub mod current;
 pub mod doctor;
 pub mod get;
 pub mod list;
+pub mod man;
 pub mod show;
 
 use anyhow::Result;
