@@ -3,6 +3,8 @@
 //! with its region, and the promised mix of kinds present. The benchmark itself is not run
 //! here (speed is measured by bench/run, not by tests).
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::process::Command as Proc;
@@ -11,22 +13,8 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// python3, or None (with a note) when it is missing and CI is not set.
-fn python() -> Option<&'static str> {
-    match Proc::new("python3").arg("--version").output() {
-        Ok(o) if o.status.success() => Some("python3"),
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("python3 is needed to run bench/gen.py (CI=true: not skipping)")
-        }
-        _ => {
-            eprintln!("note: python3 not found; skipping the benchmark generator test");
-            None
-        }
-    }
-}
-
-fn generate(python: &str, profiles: u32, seed: u32, out: &Path) {
-    let status = Proc::new(python)
+fn generate(profiles: u32, seed: u32, out: &Path) {
+    let status = Proc::new("python3")
         .arg(repo_root().join("bench/gen.py"))
         .args([
             "--profiles",
@@ -46,27 +34,32 @@ fn read(dir: &Path, name: &str) -> Vec<u8> {
 }
 
 fn awsprof(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("awsprof").unwrap();
+    let mut cmd = Command::new(common::bin());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
     cmd.env("AWS_CONFIG_FILE", dir.join("config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
-        .env("HOME", dir)
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_DEFAULT_PROFILE");
+        .env("HOME", dir);
     cmd
 }
 
 #[test]
 fn generator_output_depends_only_on_seed_and_size() {
-    let Some(py) = python() else { return };
+    if !common::require("python3", &["--version"]) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let (a, b, c) = (
         tmp.path().join("a"),
         tmp.path().join("b"),
         tmp.path().join("c"),
     );
-    generate(py, 300, 7, &a);
-    generate(py, 300, 7, &b);
-    generate(py, 300, 8, &c);
+    generate(300, 7, &a);
+    generate(300, 7, &b);
+    generate(300, 8, &c);
     for file in ["config", "credentials", "manifest.json"] {
         assert_eq!(
             read(&a, file),
@@ -83,10 +76,12 @@ fn generator_output_depends_only_on_seed_and_size() {
 
 #[test]
 fn generated_files_parse_with_every_profile_and_the_promised_mix() {
-    let Some(py) = python() else { return };
+    if !common::require("python3", &["--version"]) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    generate(py, 400, 20261126, dir);
+    generate(400, 20261126, dir);
     let manifest: serde_json::Value = serde_json::from_slice(&read(dir, "manifest.json")).unwrap();
     let target = manifest["static"].as_str().unwrap();
     let region = manifest["static_region"].as_str().unwrap();
