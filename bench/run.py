@@ -545,6 +545,7 @@ def main():
     ap.add_argument("--no-profile", action="store_true", help="skip the callgrind profile")
     ap.add_argument("--no-write", action="store_true", help="print the table only")
     ap.add_argument("--quick", action="store_true", help="few runs: a smoke run, not a result")
+    ap.add_argument("--binary", type=Path, help="time this awsprof instead of building one")
     args = ap.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
     for tool in ("hyperfine", "cargo", "rustc"):
@@ -554,7 +555,7 @@ def main():
     notes = []
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(), "seed": args.seed}
-    awsprof = build_awsprof()
+    awsprof = args.binary.resolve() if args.binary else build_awsprof()
     floor = build_floor()
     data = generate(sizes, args.seed)
     peers = {} if args.no_peers else install_peers(notes)
