@@ -8,6 +8,7 @@
 
 pub mod accesskeys;
 pub mod creds;
+pub mod doctor;
 pub mod edit;
 pub mod env;
 pub mod error;

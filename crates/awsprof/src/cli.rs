@@ -50,6 +50,11 @@ pub enum Command {
     /// and the old root-user rootkey.csv. The profile is named by --profile, else by the
     /// user name in the file.
     Import(ImportArgs),
+    /// Check the files, permissions, chains and environment; say what to fix.
+    ///
+    /// Exit status 1 when an error was found. Also flags what the AWS CLI and boto3 read
+    /// differently from the SDKs (inline comments, duplicate sections or keys).
+    Doctor(DoctorArgs),
 }
 
 #[derive(Debug, Args)]
@@ -132,4 +137,11 @@ pub struct ImportArgs {
     /// Replace the keys of a profile that already exists.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print a JSON array of {"level", "check", "message"}.
+    #[arg(long)]
+    pub json: bool,
 }

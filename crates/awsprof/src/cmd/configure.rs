@@ -106,7 +106,9 @@ fn read_line() -> Result<Option<String>> {
         return Ok(None);
     }
     let trimmed = line.strip_suffix('\n').unwrap_or(&line);
-    Ok(Some(trimmed.strip_suffix('\r').unwrap_or(trimmed).to_string()))
+    Ok(Some(
+        trimmed.strip_suffix('\r').unwrap_or(trimmed).to_string(),
+    ))
 }
 
 /// One line from the terminal with echo off; `None` on Ctrl-C, or Ctrl-D on an empty line.

@@ -53,7 +53,14 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
         let doc = editor.doc(creds);
         let result = doc
             .set(target, "aws_access_key_id", None, &key.access_key_id)
-            .and_then(|_| doc.set(target, "aws_secret_access_key", None, &key.secret_access_key));
+            .and_then(|_| {
+                doc.set(
+                    target,
+                    "aws_secret_access_key",
+                    None,
+                    &key.secret_access_key,
+                )
+            });
         result.map_err(|e| editor.error(creds, e))?;
         // A session token left from earlier keys would be sent with the new ones.
         for kind in [FileKind::Credentials, FileKind::Config] {

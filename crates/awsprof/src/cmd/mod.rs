@@ -2,6 +2,7 @@
 
 pub mod configure;
 pub mod current;
+pub mod doctor;
 pub mod get;
 pub mod import;
 pub mod list;
