@@ -707,7 +707,11 @@ impl Document {
             FileKind::Config => (Some(text.as_str()), None),
             FileKind::Credentials => (None, Some(text.as_str())),
         };
-        let set = ProfileSet::from_texts(config, creds, Filter::All)
+        let filter = match target {
+            Target::Profile(name) => Filter::Profile(name),
+            _ => Filter::All,
+        };
+        let set = ProfileSet::from_texts(config, creds, filter)
             .map_err(|(_, e)| EditError::ReadBack(e.to_string()))?;
         let map = match target {
             Target::Profile(_) => &set.profiles,

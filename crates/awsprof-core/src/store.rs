@@ -456,13 +456,25 @@ impl Editor {
 
     /// The profiles as the files stand now, edits included.
     pub fn profiles(&self) -> Result<ProfileSet> {
+        self.profiles_filtered(Filter::All)
+    }
+
+    /// One profile as the files stand now, edits included.
+    pub fn profile(&self, name: &str) -> Result<Option<crate::Section>> {
+        Ok(self
+            .profiles_filtered(Filter::Profile(name))?
+            .profiles
+            .swap_remove(name))
+    }
+
+    fn profiles_filtered(&self, filter: Filter<'_>) -> Result<ProfileSet> {
         let config = self.config.doc.text();
         let creds = self.credentials.doc.text();
         let texts = Texts {
             config: Some(config),
             credentials: Some(creds),
         };
-        texts.profiles(&self.paths, Filter::All)
+        texts.profiles(&self.paths, filter)
     }
 
     /// Writes the files whose text changed (credentials first: a profile's keys are

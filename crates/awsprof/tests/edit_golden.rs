@@ -67,20 +67,52 @@ const CASES: &[Case] = &[
     Case {
         name: "secrets_to_credentials_crlf_kept",
         commands: &[
-            &["set", "aws_secret_access_key", "xJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
-            &["set", "aws_access_key_id", "AKIAIOSFODNN7EXAMPLF", "-p", "new"],
+            &[
+                "set",
+                "aws_secret_access_key",
+                "xJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            ],
+            &[
+                "set",
+                "aws_access_key_id",
+                "AKIAIOSFODNN7EXAMPLF",
+                "-p",
+                "new",
+            ],
             &["set", "aws_session_token", "--delete", "-p", "old"],
         ],
-        touches: &["aws_secret_access_key = x", "[new]", "AKIAIOSFODNN7EXAMPLF", "stale", "\r\n"],
+        touches: &[
+            "aws_secret_access_key = x",
+            "[new]",
+            "AKIAIOSFODNN7EXAMPLF",
+            "stale",
+            "\r\n",
+        ],
     },
     Case {
         name: "sso_session_and_services",
         commands: &[
-            &["set", "sso-session.corp.sso_registration_scopes", "sso:account:access"],
-            &["set", "services.local.s3.endpoint_url", "http://127.0.0.1:9000"],
-            &["set", "services.local.dynamodb.endpoint_url", "http://127.0.0.1:8000"],
+            &[
+                "set",
+                "sso-session.corp.sso_registration_scopes",
+                "sso:account:access",
+            ],
+            &[
+                "set",
+                "services.local.s3.endpoint_url",
+                "http://127.0.0.1:9000",
+            ],
+            &[
+                "set",
+                "services.local.dynamodb.endpoint_url",
+                "http://127.0.0.1:8000",
+            ],
         ],
-        touches: &["sso_registration_scopes", "endpoint_url = http", "dynamodb ="],
+        touches: &[
+            "sso_registration_scopes",
+            "endpoint_url = http",
+            "dynamodb =",
+        ],
     },
     Case {
         name: "new_profile_appended",
@@ -160,7 +192,11 @@ fn edits_of_messy_files_change_only_the_intended_lines() {
                 case.name,
                 String::from_utf8_lossy(&out.stderr)
             );
-            assert!(out.stdout.is_empty(), "{}: stdout is for data only", case.name);
+            assert!(
+                out.stdout.is_empty(),
+                "{}: stdout is for data only",
+                case.name
+            );
         }
         let mut any_change = false;
         for (file, before, path) in [
@@ -172,7 +208,8 @@ fn edits_of_messy_files_change_only_the_intended_lines() {
             for line in changed_lines(before, &after) {
                 let blank = line.trim().is_empty();
                 assert!(
-                    case.touches.iter().any(|t| line.contains(t)) || (blank && case.touches.contains(&"\n")),
+                    case.touches.iter().any(|t| line.contains(t))
+                        || (blank && case.touches.contains(&"\n")),
                     "{}: {file}: line {line:?} changed but the command did not mean to touch it",
                     case.name
                 );
@@ -182,10 +219,15 @@ fn edits_of_messy_files_change_only_the_intended_lines() {
                 std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
                 std::fs::write(&golden, &after).unwrap();
             } else {
-                let want = std::fs::read_to_string(&golden)
-                    .unwrap_or_else(|e| panic!("{}: {e} (run with AWSPROF_BLESS=1)", golden.display()));
+                let want = std::fs::read_to_string(&golden).unwrap_or_else(|e| {
+                    panic!("{}: {e} (run with AWSPROF_BLESS=1)", golden.display())
+                });
                 if want != after {
-                    failures.push(format!("{}: {file} differs from {}:\n{after}", case.name, golden.display()));
+                    failures.push(format!(
+                        "{}: {file} differs from {}:\n{after}",
+                        case.name,
+                        golden.display()
+                    ));
                 }
             }
         }
@@ -200,14 +242,23 @@ fn a_file_that_does_not_parse_is_never_written() {
     let home = AwsHome::with(config, "");
     for args in [
         &["set", "region", "y", "-p", "a"][..],
-        &["set", "aws_access_key_id", "AKIAIOSFODNN7EXAMPLE", "-p", "a"],
+        &[
+            "set",
+            "aws_access_key_id",
+            "AKIAIOSFODNN7EXAMPLE",
+            "-p",
+            "a",
+        ],
         &["rename", "a", "b"],
         &["remove", "a", "--yes"],
     ] {
         let out = home.run(args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("config:3:"), "{args:?}: error names file:line: {err}");
+        assert!(
+            err.contains("config:3:"),
+            "{args:?}: error names file:line: {err}"
+        );
         assert_eq!(std::fs::read_to_string(home.config()).unwrap(), config);
         assert_eq!(std::fs::read_to_string(home.credentials()).unwrap(), "");
     }

@@ -87,9 +87,9 @@ pub fn run(ctx: &super::Ctx, args: &ConfigureArgs) -> Result<()> {
         return Ok(());
     }
     let mut editor = Editor::open(&ctx.paths)?;
-    let now = editor.profiles()?;
+    let now = editor.profile(&name)?;
     for (key, value) in &answers {
-        let kind = writing::file_for(&now, &name, key);
+        let kind = writing::file_for(now.as_ref(), key);
         editor
             .doc(kind)
             .set(Target::Profile(&name), key, None, value)

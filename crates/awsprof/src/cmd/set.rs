@@ -51,7 +51,7 @@ pub fn run(ctx: &super::Ctx, args: &SetArgs) -> Result<()> {
                 writing::check_value(&path.key, &value);
             }
             let kind = match target {
-                Target::Profile(n) => writing::file_for(&editor.profiles()?, n, &path.key),
+                Target::Profile(n) => writing::file_for(editor.profile(n)?.as_ref(), &path.key),
                 _ => FileKind::Config,
             };
             editor

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use awsprof_core::store::{display_path, Editor};
-use awsprof_core::{FileKind, ProfileSet};
+use awsprof_core::{FileKind, Section};
 
 /// Keys that hold secrets: they live in the credentials file, as the AWS CLI keeps them.
 pub const CREDENTIAL_KEYS: &[&str] = &[
@@ -23,13 +23,12 @@ pub fn note(message: &str) {
 
 /// The file a profile's `key` is written to: secrets to credentials; other keys to config,
 /// unless the profile already sets that key in the credentials file, where it wins.
-pub fn file_for(set: &ProfileSet, profile: &str, key: &str) -> FileKind {
+pub fn file_for(profile: Option<&Section>, key: &str) -> FileKind {
     let key = key.to_ascii_lowercase();
     if CREDENTIAL_KEYS.contains(&key.as_str()) {
         return FileKind::Credentials;
     }
-    let in_creds = set
-        .profile(profile)
+    let in_creds = profile
         .and_then(|s| s.property(&key))
         .is_some_and(|p| p.file == FileKind::Credentials);
     if in_creds {
@@ -65,10 +64,13 @@ pub fn commit(mut editor: Editor, profiles: &[&str]) -> Result<Vec<FileKind>> {
             note(&n);
         }
     }
-    let after = editor.profiles()?;
-    let written = editor.commit()?;
+    let mut after = Vec::new();
     for name in profiles {
-        if let Some(section) = after.profile(name) {
+        after.extend(editor.profile(name)?);
+    }
+    let written = editor.commit()?;
+    for section in &after {
+        {
             for w in awsprof_core::validate::profile(section) {
                 warn(&w);
             }
