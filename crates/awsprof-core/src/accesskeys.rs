@@ -98,14 +98,10 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<AccessKey>, CsvError> {
         .flexible(true)
         .trim(::csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| syntax(&e))?
-        .iter()
-        .map(normalize)
-        .collect();
+    let raw_headers = reader.headers().map_err(|e| syntax(&e))?.clone();
+    let headers: Vec<String> = raw_headers.iter().map(normalize).collect();
     let find = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
-    let found = headers.join(", ");
+    let found = raw_headers.iter().collect::<Vec<_>>().join(",");
     let id_col = find(&["access key id", "accesskeyid", "access key"]).ok_or_else(|| {
         CsvError::MissingColumn {
             column: "Access key ID",
