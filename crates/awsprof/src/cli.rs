@@ -55,6 +55,9 @@ pub enum Command {
     /// Exit status 1 when an error was found. Also flags what the AWS CLI and boto3 read
     /// differently from the SDKs (inline comments, duplicate sections or keys).
     Doctor(DoctorArgs),
+    /// Print the man page (roff) built from this help text; docs/awsprof.1 is its copy.
+    #[command(hide = true)]
+    Man,
 }
 
 #[derive(Debug, Args)]

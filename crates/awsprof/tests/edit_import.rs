@@ -17,7 +17,7 @@ fn csv(home: &AwsHome, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-fn import(home: &AwsHome, file: &PathBuf, extra: &[&str]) -> std::process::Output {
+fn import(home: &AwsHome, file: &std::path::Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["import", "--csv", file.to_str().unwrap()];
     args.extend_from_slice(extra);
     home.run(&args)

@@ -6,6 +6,7 @@ pub mod doctor;
 pub mod get;
 pub mod import;
 pub mod list;
+pub mod man;
 pub mod remove;
 pub mod rename;
 pub mod set;
