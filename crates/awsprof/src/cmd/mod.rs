@@ -1,9 +1,16 @@
 //! One module per subcommand, plus what they share.
 
+pub mod complete;
 pub mod current;
+pub mod env;
+pub mod export;
 pub mod get;
+pub mod init;
 pub mod list;
+pub mod picker;
 pub mod show;
+pub mod unset;
+pub mod r#use;
 
 use anyhow::Result;
 use awsprof_core::model::suggest;
