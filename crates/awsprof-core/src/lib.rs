@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod creds;
+pub mod doctor;
 pub mod env;
 pub mod error;
 pub mod keypath;

@@ -62,6 +62,14 @@ pub enum Command {
     /// bash: eval "$(awsprof init bash)"   zsh: eval "$(awsprof init zsh)"
     /// fish: awsprof init fish | source
     Init(InitArgs),
+    /// Check the files, permissions, chains and environment; say what to fix.
+    ///
+    /// Exit status 1 when an error was found. Also flags what the AWS CLI and boto3 read
+    /// differently from the SDKs (inline comments, duplicate sections or keys).
+    Doctor(DoctorArgs),
+    /// Print the man page (roff) built from this help text; docs/awsprof.1 is its copy.
+    #[command(hide = true)]
+    Man,
 }
 
 /// A shell that `use` and `unset` can write for.
@@ -213,4 +221,11 @@ pub struct GetArgs {
     /// The profile to read [default: the active profile].
     #[arg(long, short = 'p', add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print a JSON array of {"level", "check", "message"}.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -2,11 +2,13 @@
 
 pub mod complete;
 pub mod current;
+pub mod doctor;
 pub mod env;
 pub mod export;
 pub mod get;
 pub mod init;
 pub mod list;
+pub mod man;
 pub mod picker;
 pub mod show;
 pub mod unset;
