@@ -167,9 +167,9 @@ impl AwsHome {
             .current_dir(self.path())
             .arg("-c")
             .arg(script);
-        if shell != "fish" && !args.is_empty() {
-            // sh -c SCRIPT NAME ARGS: the first word is $0.
-            cmd.arg(shell);
+        if !args.is_empty() {
+            // sh -c SCRIPT NAME ARGS: the first word is $0. fish takes options until `--`.
+            cmd.arg(if shell == "fish" { "--" } else { shell });
         }
         cmd.args(args);
         cmd.output().expect("run shell")
