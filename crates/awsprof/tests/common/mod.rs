@@ -112,3 +112,174 @@ pub fn stdout_ok(out: &Output) -> String {
     );
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
 }
+
+/// A command running on a pseudo-terminal, as if a user typed at it.
+#[cfg(unix)]
+pub struct PtyChild {
+    pub master: std::fs::File,
+    pub child: std::process::Child,
+    output: std::sync::mpsc::Receiver<Vec<u8>>,
+    /// Everything the command wrote to the terminal so far.
+    pub seen: String,
+}
+
+#[cfg(unix)]
+impl PtyChild {
+    /// Starts `cmd` with a new pseudo-terminal as its controlling terminal and its stdin,
+    /// stdout and stderr.
+    pub fn spawn(mut cmd: Command) -> PtyChild {
+        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+        use std::os::unix::process::CommandExt;
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
+        grantpt(&master).expect("grantpt");
+        unlockpt(&master).expect("unlockpt");
+        let name = ptsname(&master, Vec::new()).expect("ptsname");
+        let slave = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name.to_str().expect("pts name"))
+            .expect("open pts");
+        cmd.stdin(slave.try_clone().unwrap())
+            .stdout(slave.try_clone().unwrap())
+            .stderr(slave);
+        // SAFETY: setsid and TIOCSCTTY are async-signal-safe system calls.
+        unsafe {
+            cmd.pre_exec(|| {
+                rustix::process::setsid()?;
+                rustix::process::ioctl_tiocsctty(std::os::fd::BorrowedFd::borrow_raw(0))?;
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("spawn on pty");
+        drop(cmd);
+        let master = std::fs::File::from(master);
+        let mut reader = master.try_clone().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 4096];
+            // EIO once the command has exited and the terminal has no other user.
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        PtyChild {
+            master,
+            child,
+            output: rx,
+            seen: String::new(),
+        }
+    }
+
+    /// Waits until the output since the last match contains `needle`; panics after 10 s.
+    pub fn expect(&mut self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if self.seen.contains(needle) {
+                let at = self.seen.find(needle).unwrap() + needle.len();
+                self.seen.drain(..at);
+                return;
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(bytes) => self.seen.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(_) => panic!(
+                    "timed out waiting for {needle:?}; the terminal shows {:?}",
+                    self.seen
+                ),
+            }
+        }
+    }
+
+    /// Types `text` at the terminal.
+    pub fn send(&mut self, text: &str) {
+        use std::io::Write;
+        self.master.write_all(text.as_bytes()).unwrap();
+        self.master.flush().unwrap();
+    }
+
+    /// Waits for the command to exit and returns its status and the rest of its output.
+    pub fn finish(&mut self) -> (std::process::ExitStatus, String) {
+        let status = self.child.wait().expect("wait");
+        while let Ok(bytes) = self
+            .output
+            .recv_timeout(std::time::Duration::from_millis(200))
+        {
+            self.seen.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        (status, std::mem::take(&mut self.seen))
+    }
+
+    /// Whether the terminal echoes input now (read through the master side).
+    pub fn echo_on(&self) -> bool {
+        rustix::termios::tcgetattr(&self.master)
+            .expect("tcgetattr")
+            .local_modes
+            .contains(rustix::termios::LocalModes::ECHO)
+    }
+}
+
+/// The shells the shell-integration tests drive, each started without reading any user
+/// start-up file.
+pub const SHELLS: [&str; 4] = ["bash", "zsh", "fish", "dash"];
+
+/// A command that starts `shell` without start-up files (`bash --noprofile --norc`,
+/// `zsh -f`, `fish --no-config`, `dash`).
+pub fn shell_command(shell: &str) -> Command {
+    let mut cmd = Command::new(shell);
+    match shell {
+        "bash" => {
+            cmd.args(["--noprofile", "--norc"]);
+        }
+        "zsh" => {
+            cmd.arg("-f");
+        }
+        "fish" => {
+            cmd.arg("--no-config");
+        }
+        _ => {}
+    }
+    cmd
+}
+
+/// Like [`require`] for one of [`SHELLS`].
+pub fn require_shell(shell: &str) -> bool {
+    let probe: &[&str] = match shell {
+        "dash" => &["-c", "true"],
+        _ => &["--version"],
+    };
+    require(shell, probe)
+}
+
+/// PATH with the directory of the awsprof under test first: the shell integration calls
+/// the binary as `command awsprof`.
+pub fn path_with_bin() -> std::ffi::OsString {
+    let dir = bin().parent().expect("bin dir").to_path_buf();
+    let mut dirs = vec![dir];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).expect("PATH")
+}
+
+impl AwsHome {
+    /// `shell -c SCRIPT ARGS...` with this home as HOME and working directory, awsprof
+    /// first on PATH, and none of the caller's AWS_* variables.
+    pub fn shell(&self, shell: &str, script: &str, args: &[&str]) -> Output {
+        let mut cmd = shell_command(shell);
+        self.isolate(&mut cmd);
+        cmd.env("PATH", path_with_bin())
+            .env_remove("COMPLETE")
+            .current_dir(self.path())
+            .arg("-c")
+            .arg(script);
+        if !args.is_empty() {
+            // sh -c SCRIPT NAME ARGS: the first word is $0. fish takes options until `--`.
+            cmd.arg(if shell == "fish" { "--" } else { shell });
+        }
+        cmd.args(args);
+        cmd.output().expect("run shell")
+    }
+}
