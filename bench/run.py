@@ -211,39 +211,69 @@ def probe_completion(awsprof, env, m):
 
 # ---------------------------------------------------------------- timing
 
-def hyperfine(name, argv, env, runs_min, runs_max, warmup, quick):
+def hyperfine(name, argv, env, runs, warmup):
+    """Times argv with hyperfine -N; returns the run times in ms (JSON kept in bench/out/json)."""
     OUT.joinpath("json").mkdir(parents=True, exist_ok=True)
     js = OUT / "json" / f"{name}.json"
-    cmd = ["hyperfine", "-N", "--style", "none", "--warmup", str(warmup),
-           "--min-runs", str(runs_min), "--max-runs", str(runs_max),
+    cmd = ["hyperfine", "-N", "--style", "none", "--warmup", str(warmup), "--runs", str(runs),
            "--export-json", str(js), "--command-name", name, shlex.join(argv)]
-    if quick:
-        cmd[cmd.index("--min-runs") + 1] = str(min(runs_min, 5))
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    # hyperfine's advice about outliers goes to stderr; on a shared machine it is noise.
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     result = json.loads(js.read_text())["results"][0]
-    times = sorted(t * 1000 for t in result["times"])
+    return [t * 1000 for t in result["times"]], result["user"] * 1000, result["system"] * 1000
+
+
+def summarize(times, user=None, system=None):
+    times = sorted(times)
     q = statistics.quantiles(times, n=4) if len(times) >= 2 else [times[0]] * 3
     return {"median": statistics.median(times), "p25": q[0], "p75": q[2],
             "min": times[0], "max": times[-1], "runs": len(times),
-            "user": result["user"] * 1000, "system": result["system"] * 1000}
+            "user": user, "system": system}
 
 
-def time_row(row, n, env, quick):
-    e = dict(env, **row.env)
-    p = run(row.argv, env=e, check=False)
-    if p.returncode != 0:
-        err = (p.stderr.strip().splitlines() or ["no message"])[0]
-        return None, f"exit {p.returncode}: {err[:120]}"
-    bad = row.check(p.stdout)
-    if bad:
-        return None, f"wrong output: {bad}"
-    if row.peer:
-        # The peers take up to seconds a run: fewer runs, still enough for a median.
-        runs = (10, 20) if n <= 10_000 else (5, 5)
-        stats = hyperfine(f"{row.key}-{n}", row.argv, e, runs[0], runs[1], 1, quick)
-    else:
-        stats = hyperfine(f"{row.key}-{n}", row.argv, e, 30, 1000, 5, quick)
-    return stats, None
+def time_rows(rows, n, env, quick, notes):
+    """Checks each row's output, then times the rows in rounds: every round runs every row,
+    so a change in the machine's load during the run hits all rows alike instead of
+    whichever row happened to run at that moment."""
+    ready = []
+    stats = {}
+    for row in rows:
+        e = dict(env, **row.env)
+        p = run(row.argv, env=e, check=False)
+        err = None
+        if p.returncode != 0:
+            first = (p.stderr.strip().splitlines() or ["no message"])[0]
+            err = f"exit {p.returncode}: {first[:120]}"
+        else:
+            bad = row.check(p.stdout)
+            if bad:
+                err = f"wrong output: {bad}"
+        if err:
+            notes.append(f"{row.label} at {n:,} not timed: {err}")
+            stats[row.key] = None
+        else:
+            ready.append((row, e))
+    fast = [(r, e) for r, e in ready if not r.peer]
+    rounds = 1 if quick else 3
+    per_round = 5 if quick else (40 if n <= 10_000 else 10)
+    collected = {r.key: ([], [], []) for r, _ in fast}
+    for i in range(rounds):
+        for row, e in fast:
+            log(f"{n:>7,} profiles, round {i + 1}/{rounds}: {row.label}")
+            t, u, s = hyperfine(f"{row.key}-{n}-r{i + 1}", row.argv, e, per_round, 5 if i == 0 else 1)
+            collected[row.key][0].extend(t)
+            collected[row.key][1].append(u)
+            collected[row.key][2].append(s)
+    for key, (t, u, s) in collected.items():
+        stats[key] = summarize(t, statistics.mean(u), statistics.mean(s))
+    # The peers take up to seconds a run: one round, fewer runs, still enough for a median.
+    for row, e in ready:
+        if row.peer:
+            log(f"{n:>7,} profiles: {row.label}")
+            runs = 3 if quick else (10 if n <= 10_000 else 5)
+            t, u, s = hyperfine(f"{row.key}-{n}", row.argv, e, runs, 1)
+            stats[row.key] = summarize(t, u, s)
+    return stats
 
 
 def shell_rows(awsprof, env, notes, quick):
@@ -275,8 +305,17 @@ def shell_rows(awsprof, env, notes, quick):
             if p.returncode != 0:
                 notes.append(f"{sh} start-up {variant} the line failed: exit {p.returncode}")
                 break
-            per[variant] = hyperfine(f"shell-{sh}-{variant}", argv, e, 50, 1000, 5, quick)
+            per[variant] = (argv, e)
         if len(per) == 2:
+            # Alternate without/with in rounds, for the same reason as time_rows.
+            times = {"without": [], "with": []}
+            for i in range(1 if quick else 3):
+                for variant, (argv, e) in per.items():
+                    log(f"{sh} start-up {variant} the line, round {i + 1}")
+                    t, _, _ = hyperfine(f"shell-{sh}-{variant}-r{i + 1}", argv, e,
+                                        10 if quick else 40, 5 if i == 0 else 1)
+                    times[variant].extend(t)
+            per = {v: summarize(t) for v, t in times.items()}
             if stderr["with"] != stderr["without"]:
                 extra = stderr["with"].replace(stderr["without"], "").strip()[:160]
                 notes.append(f"{sh}: the init line writes to stderr at start-up: {extra!r}")
@@ -373,8 +412,9 @@ def render(meta, data, results, shells, prof, notes, missing, sizes):
     w("")
     w("### Wall time, ms: median [p25–p75]")
     w("")
-    w("Whole process, hyperfine -N, one run of this script, all rows interleaved by size. "
-      "Fast rows: at least 30 runs after 5 warm-ups; peers: 10 runs (5 at 100,000).")
+    w("Whole process, hyperfine -N, one run of this script. awsprof rows and the floor: 3 rounds "
+      "through all rows of a size, 40 runs each a round (10 at 100,000), after 5 warm-ups; "
+      "peers: 10 runs (5 at 100,000) after 1 warm-up.")
     w("")
     w("| command | " + " | ".join(f"{n:,}" for n in sizes) + " | 100,000 / 10,000 |")
     w("|---|" + "---:|" * (len(sizes) + 1))
@@ -587,13 +627,9 @@ def main():
                    AWS_SHARED_CREDENTIALS_FILE=str(m["dir"] / "credentials"))
         if "complete" not in missing and not probe_completion(awsprof, env, m):
             missing["complete"] = "`COMPLETE=bash awsprof -- awsprof use ''` does not list profiles in this build"
-        results[n] = {}
-        for row in rows_for(n, m, awsprof, floor, peers, env, notes, missing):
-            log(f"{n:>7,} profiles: {row.label}")
-            stats, err = time_row(row, n, env, args.quick)
-            if err:
-                notes.append(f"{row.label} at {n:,} not timed: {err}")
-            results[n][row.key] = (row.label, stats)
+        rows = rows_for(n, m, awsprof, floor, peers, env, notes, missing)
+        stats = time_rows(rows, n, env, args.quick, notes)
+        results[n] = {row.key: (row.label, stats[row.key]) for row in rows}
 
     shell_size = 10_000 if 10_000 in data else sizes[-1]
     meta["shell_size"] = shell_size
@@ -609,6 +645,10 @@ def main():
                                      AWS_SHARED_CREDENTIALS_FILE=str(big["dir"] / "credentials")),
                            missing, notes)
 
+    try:
+        meta["machine"] += f"; {os.getloadavg()[0]:.1f} at the end"
+    except OSError:
+        pass
     table = render(meta, data, results, shells, prof, notes, missing, sizes)
     raw = {"meta": meta, "results": {n: {k: v[1] for k, v in r.items()} for n, r in results.items()},
            "shells": shells, "profile": prof, "notes": notes, "missing": missing}
