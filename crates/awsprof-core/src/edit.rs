@@ -869,4 +869,113 @@ mod tests {
         d.set(Target::Profile("default"), "k", None, "3").unwrap();
         assert_eq!(d.text(), "[profile default]\nk = 3\n[default]\nk = 2\n");
     }
+
+    mod generated {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn line() -> impl Strategy<Value = String> {
+            let name = prop_oneof![Just("a"), Just("b"), Just("default")];
+            let key = prop_oneof![
+                Just("region"),
+                Just("Region"),
+                Just("output"),
+                Just("s3"),
+                Just("x")
+            ];
+            prop_oneof![
+                Just(String::new()),
+                "[#;][ -~]{0,12}",
+                (name.clone(), "( # c)?").prop_map(|(n, c)| format!("[profile {n}]{c}")),
+                name.prop_map(|n| format!("[{n}]")),
+                (key, "[ \t]{0,2}", "[a-z0-9-]{0,8}", "( ; c)?")
+                    .prop_map(|(k, ws, v, c)| format!("{k}{ws}={ws}{v}{c}")),
+                ("[ \t]{1,2}", "[a-z_]{1,8}", "[a-z0-9]{0,6}")
+                    .prop_map(|(ws, k, v)| format!("{ws}{k} = {v}")),
+            ]
+        }
+
+        fn file() -> impl Strategy<Value = String> {
+            (prop::collection::vec(line(), 0..30), any::<bool>()).prop_map(|(lines, crlf)| {
+                let eol = if crlf { "\r\n" } else { "\n" };
+                lines.iter().map(|l| format!("{l}{eol}")).collect()
+            })
+        }
+
+        /// Lines of `a` that are not in the longest common subsequence with `b`, and the
+        /// same for `b`.
+        fn diff<'a>(a: &'a [&'a str], b: &'a [&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
+            let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for i in (0..a.len()).rev() {
+                for j in (0..b.len()).rev() {
+                    lcs[i][j] = if a[i] == b[j] {
+                        lcs[i + 1][j + 1] + 1
+                    } else {
+                        lcs[i + 1][j].max(lcs[i][j + 1])
+                    };
+                }
+            }
+            let (mut i, mut j, mut gone, mut new) = (0, 0, vec![], vec![]);
+            while i < a.len() || j < b.len() {
+                if i < a.len() && j < b.len() && a[i] == b[j] {
+                    i += 1;
+                    j += 1;
+                } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+                    new.push(b[j]);
+                    j += 1;
+                } else {
+                    gone.push(a[i]);
+                    i += 1;
+                }
+            }
+            (gone, new)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+
+            /// Setting a key on any parseable file: the value reads back (checked inside
+            /// `set`), no section or key is duplicated, and the only lines that go are
+            /// the key's own (or its continuation) lines.
+            #[test]
+            fn set_touches_only_the_key(
+                text in file(),
+                name in prop_oneof![Just("a"), Just("b"), Just("default"), Just("new")],
+                key in prop_oneof![Just("region"), Just("output"), Just("fresh")],
+                value in "[a-z0-9-]{1,8}",
+            ) {
+                let Ok(mut doc) = Document::parse(FileKind::Config, &text) else {
+                    return Ok(());
+                };
+                let before_sections = doc.sections(&doc.scan().unwrap(), Target::Profile(name), true).len();
+                match doc.set(Target::Profile(name), key, None, &value) {
+                    Ok(_) => {}
+                    // A block of sub-properties under that key is refused, not replaced.
+                    Err(EditError::IsABlock { .. }) => return Ok(()),
+                    Err(e) => panic!("{e}"),
+                }
+                let after = doc.text();
+                let a: Vec<&str> = text.split_inclusive('\n').collect();
+                let b: Vec<&str> = after.split_inclusive('\n').collect();
+                let (gone, new) = diff(&a, &b);
+                for l in &gone {
+                    let t = l.trim_start_matches([' ', '\t']);
+                    prop_assert!(
+                        l.starts_with([' ', '\t']) || t.to_ascii_lowercase().starts_with(key)
+                            || !l.ends_with('\n'),
+                        "removed {l:?}"
+                    );
+                }
+                for l in &new {
+                    prop_assert!(
+                        l.contains(&value) || l.starts_with('[') || l.trim().is_empty()
+                            || !text.ends_with('\n'),
+                        "added {l:?}"
+                    );
+                }
+                let after_sections = doc.sections(&doc.scan().unwrap(), Target::Profile(name), true).len();
+                prop_assert_eq!(after_sections, before_sections.max(1));
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! `awsprof configure` driven through a real pseudo-terminal and through a pipe; the AWS
 //! CLI reads back what it wrote.
 
+#![cfg(unix)]
+
 mod common;
 
 use common::{AwsHome, PtyChild};

@@ -1,6 +1,8 @@
 //! Safe writes: concurrent writers lose nothing, a killed writer leaves the old or the new
 //! file, modes, owners and symbolic links are kept, new files are private.
 
+#![cfg(unix)]
+
 mod common;
 
 use awsprof_core::edit::{Document, Target};
