@@ -11,7 +11,11 @@ pub fn run(ctx: &super::Ctx, args: &RenameArgs) -> Result<()> {
         bail!("'{old}' and '{new}' are the same name");
     }
     // Checked before locking too, so that a typo creates no lock file or directory.
-    if ctx.load(awsprof_core::Filter::NamesOnly)?.profile(old).is_none() {
+    if ctx
+        .load(awsprof_core::Filter::NamesOnly)?
+        .profile(old)
+        .is_none()
+    {
         return Err(ctx.unknown(old)?.into());
     }
     let mut editor = Editor::open(&ctx.paths)?;
