@@ -315,6 +315,20 @@ impl Document {
         last
     }
 
+    /// The lines of the property at `i` (ending at `end`): its own, its continuation and
+    /// sub-property lines and the blank lines among them, but not comments, which stay.
+    fn value_lines(infos: &[Info], i: usize, end: usize) -> Vec<usize> {
+        (i..=end)
+            .filter(|&j| {
+                j == i
+                    || matches!(
+                        infos[j],
+                        Info::Continuation | Info::Sub { .. } | Info::Blank
+                    )
+            })
+            .collect()
+    }
+
     /// Every property line for `key` in `sections`, in file order.
     fn occurrences(infos: &[Info], sections: &[(usize, usize)], key: &str) -> Vec<usize> {
         sections
@@ -477,8 +491,14 @@ impl Document {
                         format!("{written} = {value}{}", terminator(raw))
                     }
                 };
-                // A plain value's continuation lines belong to the old value.
-                self.lines.splice(i..=end, [line]);
+                // A plain value's continuation lines belong to the old value; comments
+                // among them stay.
+                self.lines[i] = line;
+                for j in Self::value_lines(&infos, i, end).into_iter().rev() {
+                    if j != i {
+                        self.lines.remove(j);
+                    }
+                }
                 Ok(true)
             }
             Some(sub) => {
@@ -545,13 +565,13 @@ impl Document {
         let infos = self.scan()?;
         let sections = self.sections(&infos, target, false);
         let occ = Self::occurrences(&infos, &sections, &lkey);
-        let mut remove: Vec<(usize, usize)> = Vec::new();
+        let mut remove: Vec<usize> = Vec::new();
         let mut count = 0;
         for &i in &occ {
             let end = Self::property_end(&infos, i);
             match sub {
                 None => {
-                    remove.push((i, end));
+                    remove.extend(Self::value_lines(&infos, i, end));
                     count += 1;
                 }
                 Some(sub) => {
@@ -566,9 +586,9 @@ impl Document {
                         .collect();
                     count += hits.len();
                     if !hits.is_empty() && hits.len() == subs.len() {
-                        remove.push((i, end));
+                        remove.extend(Self::value_lines(&infos, i, end));
                     } else {
-                        remove.extend(hits.into_iter().map(|j| (j, j)));
+                        remove.extend(hits);
                     }
                 }
             }
@@ -581,8 +601,10 @@ impl Document {
                 self.kind.as_str()
             ));
         }
-        for &(s, e) in remove.iter().rev() {
-            self.lines.drain(s..=e);
+        remove.sort_unstable();
+        remove.dedup();
+        for &j in remove.iter().rev() {
+            self.lines.remove(j);
         }
         self.verify_value(target, key, sub, None)?;
         Ok(count)
@@ -861,6 +883,23 @@ mod tests {
     }
 
     #[test]
+    fn replacing_a_continued_value_keeps_comments_among_its_lines() {
+        let mut d = doc(
+            FileKind::Config,
+            "[a]\nk = v\n# note\n  more\n\n  most\nz = 1\n",
+        );
+        d.set(Target::Profile("default"), "x", None, "1").unwrap();
+        let mut d = doc(
+            FileKind::Config,
+            "[profile a]\nk = v\n# note\n  more\n\n  most\nz = 1\n",
+        );
+        d.set(Target::Profile("a"), "k", None, "w").unwrap();
+        assert_eq!(d.text(), "[profile a]\nk = w\n# note\nz = 1\n");
+        d.delete(Target::Profile("a"), "k", None).unwrap();
+        assert_eq!(d.text(), "[profile a]\n# note\nz = 1\n");
+    }
+
+    #[test]
     fn default_prefers_the_prefixed_section_in_config() {
         let mut d = doc(
             FileKind::Config,
@@ -961,8 +1000,9 @@ mod tests {
                 for l in &gone {
                     let t = l.trim_start_matches([' ', '\t']);
                     prop_assert!(
+                        // The key's line, its continuation lines, and blank lines between them.
                         l.starts_with([' ', '\t']) || t.to_ascii_lowercase().starts_with(key)
-                            || !l.ends_with('\n'),
+                            || l.trim().is_empty() || !l.ends_with('\n'),
                         "removed {l:?}"
                     );
                 }
