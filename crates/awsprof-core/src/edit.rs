@@ -886,11 +886,6 @@ mod tests {
     fn replacing_a_continued_value_keeps_comments_among_its_lines() {
         let mut d = doc(
             FileKind::Config,
-            "[a]\nk = v\n# note\n  more\n\n  most\nz = 1\n",
-        );
-        d.set(Target::Profile("default"), "x", None, "1").unwrap();
-        let mut d = doc(
-            FileKind::Config,
             "[profile a]\nk = v\n# note\n  more\n\n  most\nz = 1\n",
         );
         d.set(Target::Profile("a"), "k", None, "w").unwrap();
