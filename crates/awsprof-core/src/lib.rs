@@ -6,8 +6,10 @@
 
 #![warn(missing_docs)]
 
+pub mod accesskeys;
 pub mod creds;
 pub mod doctor;
+pub mod edit;
 pub mod env;
 pub mod error;
 pub mod keypath;
@@ -15,6 +17,7 @@ pub mod model;
 pub mod parse;
 pub mod shell;
 pub mod store;
+pub mod validate;
 
 pub use error::{Error, Result};
 pub use model::{Filter, ProfileKind, ProfileSet, Property, Section};
