@@ -91,4 +91,4 @@ _awsprof_complete() {
             COMPLETE=bash command awsprof -- "${words[@]}" 2>/dev/null
     )
 }
-complete -o bashdefault -o default -F _awsprof_complete awsprof
+complete -o bashdefault -F _awsprof_complete awsprof

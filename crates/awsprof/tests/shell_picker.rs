@@ -30,8 +30,9 @@ fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
 }
 
 /// Runs `script` in bash inside a detached tmux session, sends `keys` once the picker is
-/// drawn, and returns what the script wrote to `result` and the screen it left.
-fn pick(keys: &[&str]) -> Option<(String, String)> {
+/// drawn, and returns what the script wrote to `result`, the screen with the picker, and
+/// whether the terminal's cursor is visible afterwards.
+fn pick(keys: &[&str]) -> Option<(String, String, bool)> {
     if !common::require("tmux", &["-V"]) || !common::require_shell("bash") {
         return None;
     }
@@ -83,25 +84,38 @@ fn pick(keys: &[&str]) -> Option<(String, String)> {
     wait_for("the result", || {
         std::fs::read_to_string(&result).is_ok_and(|r| r.ends_with('\n'))
     });
+    let cursor = tmux(&sock, &["display-message", "-p", "#{cursor_flag}"]);
+    let visible = String::from_utf8_lossy(&cursor.stdout).trim() == "1";
     tmux(&sock, &["kill-server"]);
-    Some((std::fs::read_to_string(&result).unwrap(), drawn))
+    Some((std::fs::read_to_string(&result).unwrap(), drawn, visible))
 }
 
 #[test]
 fn picker_filters_as_you_type_and_the_function_switches_to_the_choice() {
-    let Some((result, screen)) = pick(&["pro", "Enter"]) else {
+    let Some((result, screen, cursor)) = pick(&["pro", "Enter"]) else {
         return;
     };
     for name in ["dev", "prod", "staging"] {
         assert!(screen.contains(name), "{screen}");
     }
     assert_eq!(result.trim(), "rc=0 profile=prod");
+    assert!(cursor, "the cursor is shown again");
 }
 
 #[test]
 fn picker_cancelled_with_escape_changes_nothing() {
-    let Some((result, _)) = pick(&["Escape"]) else {
+    let Some((result, _, cursor)) = pick(&["Escape"]) else {
         return;
     };
     assert_eq!(result.trim(), "rc=1 profile=none");
+    assert!(cursor, "the cursor is shown again");
+}
+
+#[test]
+fn picker_interrupted_with_ctrl_c_changes_nothing_and_restores_the_cursor() {
+    let Some((result, _, cursor)) = pick(&["C-c"]) else {
+        return;
+    };
+    assert_eq!(result.trim(), "rc=130 profile=none");
+    assert!(cursor, "the cursor is shown again");
 }
