@@ -113,69 +113,6 @@ pub fn stdout_ok(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
 }
 
-/// The shells the shell-integration tests drive, each started without reading any user
-/// start-up file.
-pub const SHELLS: [&str; 4] = ["bash", "zsh", "fish", "dash"];
-
-/// A command that starts `shell` without start-up files (`bash --noprofile --norc`,
-/// `zsh -f`, `fish --no-config`, `dash`).
-pub fn shell_command(shell: &str) -> Command {
-    let mut cmd = Command::new(shell);
-    match shell {
-        "bash" => {
-            cmd.args(["--noprofile", "--norc"]);
-        }
-        "zsh" => {
-            cmd.arg("-f");
-        }
-        "fish" => {
-            cmd.arg("--no-config");
-        }
-        _ => {}
-    }
-    cmd
-}
-
-/// Like [`require`] for one of [`SHELLS`].
-pub fn require_shell(shell: &str) -> bool {
-    let probe: &[&str] = match shell {
-        "dash" => &["-c", "true"],
-        _ => &["--version"],
-    };
-    require(shell, probe)
-}
-
-/// PATH with the directory of the awsprof under test first: the shell integration calls
-/// the binary as `command awsprof`.
-pub fn path_with_bin() -> std::ffi::OsString {
-    let dir = bin().parent().expect("bin dir").to_path_buf();
-    let mut dirs = vec![dir];
-    if let Some(path) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&path));
-    }
-    std::env::join_paths(dirs).expect("PATH")
-}
-
-impl AwsHome {
-    /// `shell -c SCRIPT ARGS...` with this home as HOME and working directory, awsprof
-    /// first on PATH, and none of the caller's AWS_* variables.
-    pub fn shell(&self, shell: &str, script: &str, args: &[&str]) -> Output {
-        let mut cmd = shell_command(shell);
-        self.isolate(&mut cmd);
-        cmd.env("PATH", path_with_bin())
-            .env_remove("COMPLETE")
-            .current_dir(self.path())
-            .arg("-c")
-            .arg(script);
-        if !args.is_empty() {
-            // sh -c SCRIPT NAME ARGS: the first word is $0. fish takes options until `--`.
-            cmd.arg(if shell == "fish" { "--" } else { shell });
-        }
-        cmd.args(args);
-        cmd.output().expect("run shell")
-    }
-}
-
 /// A command running on a pseudo-terminal, as if a user typed at it.
 #[cfg(unix)]
 pub struct PtyChild {
@@ -281,5 +218,68 @@ impl PtyChild {
             .expect("tcgetattr")
             .local_modes
             .contains(rustix::termios::LocalModes::ECHO)
+    }
+}
+
+/// The shells the shell-integration tests drive, each started without reading any user
+/// start-up file.
+pub const SHELLS: [&str; 4] = ["bash", "zsh", "fish", "dash"];
+
+/// A command that starts `shell` without start-up files (`bash --noprofile --norc`,
+/// `zsh -f`, `fish --no-config`, `dash`).
+pub fn shell_command(shell: &str) -> Command {
+    let mut cmd = Command::new(shell);
+    match shell {
+        "bash" => {
+            cmd.args(["--noprofile", "--norc"]);
+        }
+        "zsh" => {
+            cmd.arg("-f");
+        }
+        "fish" => {
+            cmd.arg("--no-config");
+        }
+        _ => {}
+    }
+    cmd
+}
+
+/// Like [`require`] for one of [`SHELLS`].
+pub fn require_shell(shell: &str) -> bool {
+    let probe: &[&str] = match shell {
+        "dash" => &["-c", "true"],
+        _ => &["--version"],
+    };
+    require(shell, probe)
+}
+
+/// PATH with the directory of the awsprof under test first: the shell integration calls
+/// the binary as `command awsprof`.
+pub fn path_with_bin() -> std::ffi::OsString {
+    let dir = bin().parent().expect("bin dir").to_path_buf();
+    let mut dirs = vec![dir];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).expect("PATH")
+}
+
+impl AwsHome {
+    /// `shell -c SCRIPT ARGS...` with this home as HOME and working directory, awsprof
+    /// first on PATH, and none of the caller's AWS_* variables.
+    pub fn shell(&self, shell: &str, script: &str, args: &[&str]) -> Output {
+        let mut cmd = shell_command(shell);
+        self.isolate(&mut cmd);
+        cmd.env("PATH", path_with_bin())
+            .env_remove("COMPLETE")
+            .current_dir(self.path())
+            .arg("-c")
+            .arg(script);
+        if !args.is_empty() {
+            // sh -c SCRIPT NAME ARGS: the first word is $0. fish takes options until `--`.
+            cmd.arg(if shell == "fish" { "--" } else { shell });
+        }
+        cmd.args(args);
+        cmd.output().expect("run shell")
     }
 }
