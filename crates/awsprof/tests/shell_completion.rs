@@ -7,7 +7,7 @@ use common::AwsHome;
 
 fn home() -> AwsHome {
     AwsHome::with(
-        "[profile dev]\nregion = eu-west-1\n[profile -odd:name]\n",
+        "[profile dev]\nregion = eu-west-1\n[profile -odd:name]\n[profile team:dev]\n",
         "[prod]\naws_access_key_id = a\naws_secret_access_key = b\n",
     )
 }
@@ -55,6 +55,11 @@ echo '== export-d'; c awsprof export d
 echo '== sub'; c awsprof ex
 echo '== flag'; c awsprof export --fo
 echo '== get-profile'; c awsprof get region --profile ''
+# As bash splits `team:d` at the colon (COMP_WORDBREAKS): the line, then its words.
+cl() { COMP_LINE="$1"; COMP_POINT=${#1}; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=()
+       _awsprof_complete awsprof "${COMP_WORDS[COMP_CWORD]}" x; printf '%s\n' "${COMPREPLY[@]}"; }
+echo '== colon'; cl 'awsprof use team:d' awsprof use team : d
+echo '== equals'; cl 'awsprof export --format=fi' awsprof export --format = fi
 printf '[profile fresh]\n' >> "$HOME/.aws/config"
 echo '== fresh'; c awsprof env f
 "#;
