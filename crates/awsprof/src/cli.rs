@@ -129,11 +129,11 @@ pub enum FormatArg {
     Bash,
     /// export K='v'
     Zsh,
-    /// set -gx K 'v'
+    /// set -gx -- K 'v'
     Fish,
     /// $env:K = 'v'
     Powershell,
-    /// set "K=v" (values with % ! " or line breaks are refused)
+    /// set "K=v" (values with % ! " or control characters are refused)
     Cmd,
     /// K='v' (values with ' \ or line breaks are refused)
     Dotenv,
