@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+pub mod chain;
 pub mod creds;
 pub mod env;
 pub mod error;
