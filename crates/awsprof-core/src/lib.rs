@@ -8,6 +8,7 @@
 
 pub mod chain;
 pub mod creds;
+pub mod doctor;
 pub mod env;
 pub mod error;
 pub mod keypath;

@@ -148,17 +148,39 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
 }
 
 /// Reads a shared file: `Ok(None)` when it does not exist.
+///
+/// The size is checked before reading, so a huge or endless file is refused at once.
 pub fn read_file(path: &Path) -> Result<Option<String>> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) if e.kind() == io::ErrorKind::IsADirectory || path.is_dir() => {
-            return Err(Error::IsDirectory {
-                path: display_path(path),
-            })
-        }
         Err(e) => return Err(Error::io(path, e)),
     };
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::IsDirectory {
+            path: display_path(path),
+        });
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(Error::TooLarge {
+            path: display_path(path),
+            size: meta.len(),
+            limit: MAX_FILE_SIZE,
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // `take` bounds what a file that grows while we read (or a FIFO) can make us hold.
+    (&mut file)
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::IsADirectory => Error::IsDirectory {
+                path: display_path(path),
+            },
+            _ => Error::io(path, e),
+        })?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(Error::TooLarge {
             path: display_path(path),

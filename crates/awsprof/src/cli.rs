@@ -26,6 +26,14 @@ pub enum Command {
     Current,
     /// Print one setting, like `aws configure get` (exit 1 when it is not set).
     Get(GetArgs),
+    /// Check the files, permissions, chains and environment; say what to fix.
+    ///
+    /// Exit status 1 when an error was found. Also flags what the AWS CLI and boto3 read
+    /// differently from the SDKs (inline comments, duplicate sections or keys).
+    Doctor(DoctorArgs),
+    /// Print the man page (roff) built from this help text; docs/awsprof.1 is its copy.
+    #[command(hide = true)]
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -55,4 +63,11 @@ pub struct GetArgs {
     /// The profile to read [default: the active profile].
     #[arg(long, short = 'p')]
     pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print a JSON array of {"level", "check", "message"}.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -23,6 +23,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::List(a) => cmd::list::run(&ctx, a)?,
         Command::Show(a) => cmd::show::run(&ctx, a)?,
         Command::Current => cmd::current::run(&ctx)?,
+        Command::Man => cmd::man::run()?,
+        Command::Doctor(a) => {
+            if !cmd::doctor::run(&ctx, a)? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Get(a) => {
             if !cmd::get::run(&ctx, a)? {
                 return Ok(ExitCode::FAILURE);

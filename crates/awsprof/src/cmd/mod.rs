@@ -1,8 +1,10 @@
 //! One module per subcommand, plus what they share.
 
 pub mod current;
+pub mod doctor;
 pub mod get;
 pub mod list;
+pub mod man;
 pub mod show;
 
 use anyhow::Result;

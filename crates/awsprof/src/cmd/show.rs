@@ -67,7 +67,7 @@ pub fn run(ctx: &super::Ctx, args: &ShowArgs) -> Result<()> {
     for (k, p) in &profile.properties {
         let origin = format!("{}:{}", p.file.as_str(), p.line);
         if p.is_block() {
-            out.push_str(&format!("  {k:width$} ={:>1}  # {origin}\n", ""));
+            out.push_str(&format!("  {k:width$} =  # {origin}\n"));
             for (sk, sv) in p.sub_properties() {
                 out.push_str(&format!("    {sk} = {sv}\n"));
             }

@@ -1,0 +1,344 @@
+//! Health checks of the shared files and the environment: what `awsprof doctor` reports.
+//!
+//! Each check yields [`Finding`]s. Nothing here changes a file.
+
+use crate::model::{Filter, ProfileSet};
+use crate::parse::{self, FileKind, SectionKey, Token, Tokenizer};
+use crate::store::{self, display_path, Paths};
+use std::collections::{HashMap, HashSet};
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Fine; said so the user sees what was checked.
+    Ok,
+    /// Works, but something will surprise someone.
+    Warning,
+    /// Broken: a tool will fail or use the wrong identity.
+    Error,
+}
+
+/// One thing doctor found.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// How serious.
+    pub level: Level,
+    /// Which check (`files`, `permissions`, `syntax`, `compat`, `chains`, `environment`).
+    pub check: &'static str,
+    /// What, where, and what to do.
+    pub message: String,
+}
+
+impl Finding {
+    fn new(level: Level, check: &'static str, message: impl Into<String>) -> Finding {
+        Finding {
+            level,
+            check,
+            message: message.into(),
+        }
+    }
+}
+
+/// Runs every check on the files at `paths` and the environment `env`.
+pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut texts: HashMap<FileKind, String> = HashMap::new();
+    for kind in [FileKind::Config, FileKind::Credentials] {
+        let path = paths.get(kind);
+        let shown = display_path(path);
+        match store::read_file(path) {
+            Ok(None) => out.push(Finding::new(
+                Level::Ok,
+                "files",
+                format!("{shown}: does not exist (no {} profiles)", kind.as_str()),
+            )),
+            Ok(Some(text)) => {
+                match Tokenizer::new(&text).find_map(Result::err) {
+                    Some(e) => out.push(Finding::new(
+                        Level::Error,
+                        "syntax",
+                        format!("{shown}:{}: {}", e.line, e.kind.message()),
+                    )),
+                    None => {
+                        out.push(Finding::new(Level::Ok, "files", format!("{shown}: parses")));
+                        compat(kind, &shown, &text, &mut out);
+                        texts.insert(kind, text);
+                    }
+                }
+                permissions(kind, path, &shown, &mut out);
+            }
+            Err(e) => out.push(Finding::new(Level::Error, "files", e.to_string())),
+        }
+    }
+    let set = ProfileSet::from_texts(
+        texts.get(&FileKind::Config).map(String::as_str),
+        texts.get(&FileKind::Credentials).map(String::as_str),
+        Filter::All,
+    )
+    .unwrap_or_default();
+    for w in &set.warnings {
+        let shown = display_path(paths.get(w.file));
+        let at = if w.line > 0 {
+            format!("{shown}:{}", w.line)
+        } else {
+            shown
+        };
+        out.push(Finding::new(
+            Level::Warning,
+            "syntax",
+            format!("{at}: {}", w.message),
+        ));
+    }
+    references(&set, &mut out);
+    environment(&set, env, &mut out);
+    out
+}
+
+/// Places where botocore (the AWS CLI, boto3) reads the file differently from the SDKs.
+fn compat(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
+    let mut sections: HashMap<String, usize> = HashMap::new();
+    let mut keys: HashSet<String> = HashSet::new();
+    let mut current = String::new();
+    let mut last_was_property = false;
+    for line in Tokenizer::new(text).flatten() {
+        match line.token {
+            Token::Header { inner } => {
+                last_was_property = false;
+                keys.clear();
+                current = inner.trim().to_string();
+                if let Some(first) = sections.insert(current.clone(), line.number) {
+                    out.push(Finding::new(
+                        Level::Warning,
+                        "compat",
+                        format!(
+                            "{shown}:{}: [{current}] repeats line {first}; the SDKs merge the two, but the AWS CLI and boto3 refuse the whole file",
+                            line.number
+                        ),
+                    ));
+                }
+                if let SectionKey::Profile { .. } = parse::section_key(kind, inner) {
+                    if inner != inner.trim_matches([' ', '\t']) {
+                        out.push(Finding::new(
+                            Level::Warning,
+                            "compat",
+                            format!("{shown}:{}: spaces inside the brackets of [{current}]: the AWS CLI and boto3 do not see this profile", line.number),
+                        ));
+                    }
+                }
+            }
+            Token::Property { key, value } => {
+                last_was_property = true;
+                let lower = key.to_ascii_lowercase();
+                if !keys.insert(lower) {
+                    out.push(Finding::new(
+                        Level::Warning,
+                        "compat",
+                        format!("{shown}:{}: '{key}' is set twice in [{current}]; the last one wins in the SDKs, but the AWS CLI and boto3 refuse the whole file", line.number),
+                    ));
+                }
+                let written = line.content.split_once('=').map_or("", |(_, v)| v.trim());
+                if written != value {
+                    out.push(Finding::new(
+                        Level::Warning,
+                        "compat",
+                        format!("{shown}:{}: the SDKs read '{key}' as '{value}', but the AWS CLI and boto3 read '{written}' (they have no inline comments); put the comment on its own line", line.number),
+                    ));
+                }
+            }
+            Token::Continuation { text } if last_was_property && text.starts_with(['#', ';']) => {
+                out.push(Finding::new(
+                    Level::Warning,
+                    "compat",
+                    format!("{shown}:{}: this indented comment continues the value above in the SDKs, but is a comment for the AWS CLI; start comments in the first column", line.number),
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(unix)]
+fn permissions(kind: FileKind, path: &std::path::Path, shown: &str, out: &mut Vec<Finding>) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    if kind == FileKind::Credentials && mode & 0o077 != 0 {
+        out.push(Finding::new(
+            Level::Warning,
+            "permissions",
+            format!(
+                "{shown}: mode {mode:o} lets other users read your keys; run: chmod 600 {shown}"
+            ),
+        ));
+    } else if mode & 0o022 != 0 {
+        out.push(Finding::new(
+            Level::Warning,
+            "permissions",
+            format!("{shown}: mode {mode:o} lets other users change it; run: chmod 600 {shown}"),
+        ));
+    }
+}
+
+#[cfg(not(unix))]
+fn permissions(_: FileKind, _: &std::path::Path, _: &str, _: &mut Vec<Finding>) {}
+
+/// `source_profile` and `sso_session` name things that exist, and chains end.
+fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
+    for (name, profile) in &set.profiles {
+        if let Some(src) = profile.get("source_profile") {
+            if !set.profiles.contains_key(src) {
+                out.push(Finding::new(
+                    Level::Error,
+                    "chains",
+                    format!("profile '{name}': source_profile '{src}' does not exist"),
+                ));
+            }
+        }
+        if let Some(sess) = profile.get("sso_session") {
+            if !set.sso_sessions.contains_key(sess) {
+                out.push(Finding::new(
+                    Level::Error,
+                    "chains",
+                    format!("profile '{name}': sso_session '{sess}' has no [sso-session {sess}] section"),
+                ));
+            }
+        }
+        // Follow source_profile hops; a profile that reaches itself again loops forever.
+        let mut seen = vec![name.as_str()];
+        let mut at = profile;
+        while let Some(next) = at.get("source_profile") {
+            if at.get("aws_access_key_id").is_some() && seen.len() > 1 {
+                break;
+            }
+            if next == at.name {
+                break; // Self-reference: the SDKs use the profile's own keys.
+            }
+            if seen.contains(&next) {
+                seen.push(next);
+                out.push(Finding::new(
+                    Level::Error,
+                    "chains",
+                    format!(
+                        "profile '{name}': source_profile forms a loop: {}",
+                        seen.join(" -> ")
+                    ),
+                ));
+                break;
+            }
+            seen.push(next);
+            match set.profiles.get(next) {
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+    }
+}
+
+/// What the current shell's variables mean for which identity tools will use.
+fn environment(set: &ProfileSet, env: &dyn Fn(&str) -> Option<String>, out: &mut Vec<Finding>) {
+    let get = |k: &str| env(k).filter(|v| !v.is_empty());
+    let profile = get("AWS_PROFILE");
+    if let Some(p) = &profile {
+        if !set.profiles.contains_key(p) {
+            out.push(Finding::new(
+                Level::Error,
+                "environment",
+                format!("AWS_PROFILE={p} names a profile that does not exist"),
+            ));
+        }
+    }
+    if get("AWS_ACCESS_KEY_ID").is_some() && profile.is_some() {
+        out.push(Finding::new(
+            Level::Warning,
+            "environment",
+            "AWS_ACCESS_KEY_ID is set: the SDKs and the AWS CLI use those keys and ignore AWS_PROFILE; run `awsprof use PROFILE` or `awsprof unset`",
+        ));
+    }
+    if let (Some(d), Some(p)) = (get("AWS_DEFAULT_PROFILE"), &profile) {
+        if &d != p {
+            out.push(Finding::new(
+                Level::Warning,
+                "environment",
+                format!("AWS_DEFAULT_PROFILE={d} and AWS_PROFILE={p} disagree: the AWS CLI uses AWS_DEFAULT_PROFILE's profile, the SDKs AWS_PROFILE's"),
+            ));
+        }
+    }
+    if let (Some(r), Some(d)) = (get("AWS_REGION"), get("AWS_DEFAULT_REGION")) {
+        if r != d {
+            out.push(Finding::new(
+                Level::Warning,
+                "environment",
+                format!("AWS_REGION={r} and AWS_DEFAULT_REGION={d} disagree: the SDKs use AWS_REGION, the AWS CLI AWS_DEFAULT_REGION"),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compat_of(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        compat(FileKind::Config, "cfg", text, &mut out);
+        out.into_iter().map(|f| f.message).collect()
+    }
+
+    #[test]
+    fn flags_what_botocore_reads_differently() {
+        let m = compat_of(
+            "[default]\nregion = us-east-1 # x\n  # indented\n[default]\nregion = a\nregion = b\n",
+        );
+        assert!(
+            m[0].contains("cfg:2:") && m[0].contains("'us-east-1 # x'"),
+            "{m:?}"
+        );
+        assert!(
+            m[1].contains("cfg:3:") && m[1].contains("indented comment"),
+            "{m:?}"
+        );
+        assert!(
+            m[2].contains("cfg:4:") && m[2].contains("repeats line 1"),
+            "{m:?}"
+        );
+        assert!(
+            m[3].contains("cfg:6:") && m[3].contains("set twice"),
+            "{m:?}"
+        );
+        assert_eq!(m.len(), 4);
+    }
+
+    #[test]
+    fn clean_file_has_no_compat_findings() {
+        assert!(compat_of("# c\n[default]\nregion = us-east-1\nurl = a#b\n").is_empty());
+    }
+
+    #[test]
+    fn loops_and_missing_references() {
+        let set = ProfileSet::from_texts(
+            Some("[profile a]\nsource_profile = b\nrole_arn = x\n[profile b]\nsource_profile = a\nrole_arn = y\n[profile c]\nsource_profile = nope\nrole_arn = z\n[profile s]\nsource_profile = s\naws_access_key_id = k\n"),
+            None,
+            Filter::All,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        references(&set, &mut out);
+        let m: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert!(
+            m.iter()
+                .any(|s| s.contains("'a'") && s.contains("a -> b -> a")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter().any(|s| s.contains("'nope' does not exist")),
+            "{m:?}"
+        );
+        assert!(
+            !m.iter().any(|s| s.contains("'s'")),
+            "self reference is fine: {m:?}"
+        );
+    }
+}

@@ -1,0 +1,57 @@
+//! Docs are part of the work: the man page is the help text, and the README and
+//! docs/cli.md name every command. Regenerate the man page with
+//! `cargo run -q -- man > docs/awsprof.1`.
+
+mod common;
+
+use std::path::Path;
+
+fn repo() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn visible_commands() -> Vec<String> {
+    let out = common::AwsHome::new().run(&["--help"]);
+    let help = common::stdout_ok(&out);
+    help.split("Commands:")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn man_page_matches_the_help_text() {
+    let out = common::AwsHome::new().run(&["man"]);
+    let generated = common::stdout_ok(&out);
+    let committed = std::fs::read_to_string(repo().join("docs/awsprof.1")).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/awsprof.1 is stale: run `cargo run -q -- man > docs/awsprof.1`"
+    );
+}
+
+#[test]
+fn readme_and_cli_doc_name_every_command() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let cli = std::fs::read_to_string(repo().join("docs/cli.md")).unwrap();
+    let commands = visible_commands();
+    assert!(commands.len() >= 5, "{commands:?}");
+    for c in commands {
+        let needle = format!("awsprof {c}");
+        assert!(
+            readme.contains(&needle),
+            "README.md does not mention `{needle}`"
+        );
+        assert!(
+            cli.contains(&needle),
+            "docs/cli.md does not mention `{needle}`"
+        );
+    }
+}
