@@ -66,6 +66,25 @@ pub enum Error {
         /// The closest existing name.
         suggestion: Option<String>,
     },
+    /// An edit was refused; nothing was written.
+    #[error("{path}: {source}")]
+    Edit {
+        /// The file that was to be edited, as shown to the user.
+        path: String,
+        /// Why.
+        #[source]
+        source: crate::edit::EditError,
+    },
+    /// Another process holds the write lock for too long.
+    #[error("{path}: another process is editing this file (lock {lock} held for over {seconds}s); nothing was written")]
+    Locked {
+        /// The file, as shown to the user.
+        path: String,
+        /// The lock file, as shown to the user.
+        lock: String,
+        /// How long we waited.
+        seconds: u64,
+    },
 }
 
 /// Shorthand for results of the core.

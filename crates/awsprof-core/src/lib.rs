@@ -6,15 +6,18 @@
 
 #![warn(missing_docs)]
 
+pub mod accesskeys;
 pub mod chain;
 pub mod creds;
 pub mod doctor;
+pub mod edit;
 pub mod env;
 pub mod error;
 pub mod keypath;
 pub mod model;
 pub mod parse;
 pub mod store;
+pub mod validate;
 
 pub use error::{Error, Result};
 pub use model::{Filter, ProfileKind, ProfileSet, Property, Section};

@@ -5,6 +5,7 @@
 //! then on Windows `USERPROFILE`, then `HOMEDRIVE` + `HOMEPATH`). A missing file is an
 //! empty set of profiles, not an error.
 
+use crate::edit::{Document, EditError};
 use crate::error::{Error, Result};
 use crate::model::{Filter, ProfileSet};
 use crate::parse::FileKind;
@@ -224,6 +225,278 @@ impl Texts {
 /// Reads, parses and merges both files in one step.
 pub fn load(paths: &Paths, filter: Filter<'_>) -> Result<ProfileSet> {
     Texts::read(paths)?.profiles(paths, filter)
+}
+
+/// How long a writer waits for another writer's lock before giving up.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The file a path stands for: symbolic links followed to their final target, so that a
+/// write replaces the target and the link stays a link. A missing target is fine.
+pub fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // Linux gives up after 40 links; so do we, instead of looping on a cycle.
+    for _ in 0..40 {
+        match std::fs::read_link(&current) {
+            Ok(target) => {
+                current = match current.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            Err(e)
+                if e.kind() == io::ErrorKind::InvalidInput
+                    || e.kind() == io::ErrorKind::NotFound =>
+            {
+                return Ok(current)
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    Err(Error::io(
+        path,
+        io::Error::other("too many levels of symbolic links"),
+    ))
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Creates `dir` and its missing parents; the ones created get mode 0700 (on Unix), as
+/// `~/.aws` holds secrets.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// Replaces the file at `path` with `text` so that a reader (or a crash) sees either the
+/// whole old file or the whole new one: a temporary file in the same directory is
+/// written, flushed to disk and renamed over the target, then the directory is flushed.
+/// A symbolic link is written through to its target. An existing file keeps its mode and
+/// (when allowed) its owner; a new file gets mode 0600, a new directory 0700.
+pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let target = resolve_symlinks(path)?;
+    let dir = parent_dir(&target);
+    create_private_dir(dir)?;
+    let existing = match std::fs::metadata(&target) {
+        Ok(m) if m.is_dir() => {
+            return Err(Error::IsDirectory {
+                path: display_path(path),
+            })
+        }
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let io_err = |e: io::Error| Error::io(path, e);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".awsprof-tmp")
+        .tempfile_in(dir)
+        .map_err(io_err)?;
+    tmp.write_all(text.as_bytes()).map_err(io_err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let mode = existing.as_ref().map_or(0o600, |m| m.mode() & 0o7777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(io_err)?;
+        if let Some(m) = &existing {
+            let ours = tmp.as_file().metadata().map_err(io_err)?;
+            if ours.uid() != m.uid() || ours.gid() != m.gid() {
+                // Only root may give a file away; anyone else keeps ownership of what
+                // they write, as any editor would.
+                let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid()));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    if let Some(m) = &existing {
+        let _ = tmp.as_file().set_permissions(m.permissions());
+    }
+    tmp.as_file().sync_all().map_err(io_err)?;
+    tmp.persist(&target).map_err(|e| io_err(e.error))?;
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(dir, e))?;
+    Ok(())
+}
+
+/// An advisory write lock on one shared file, released when dropped.
+///
+/// The lock is taken on a sidecar file (`.config.lock` next to `config`), because the
+/// atomic rename replaces the file's inode: a lock on the file itself would be lost by
+/// the first writer and never seen by the next.
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: std::fs::File,
+}
+
+/// The sidecar lock file of a shared file (after following symbolic links).
+pub fn lock_path(path: &Path) -> Result<PathBuf> {
+    let target = resolve_symlinks(path)?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(parent_dir(&target).join(format!(".{name}.lock")))
+}
+
+impl WriteLock {
+    /// Waits up to `wait` for the write lock of `path`.
+    pub fn acquire(path: &Path, wait: std::time::Duration) -> Result<WriteLock> {
+        let lock = lock_path(path)?;
+        create_private_dir(parent_dir(&lock))?;
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&lock).map_err(|e| Error::io(&lock, e))?;
+        let start = std::time::Instant::now();
+        loop {
+            match fs4::FileExt::try_lock(&file) {
+                Ok(()) => return Ok(WriteLock { _file: file }),
+                Err(fs4::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(fs4::TryLockError::WouldBlock) => {
+                    return Err(Error::Locked {
+                        path: display_path(path),
+                        lock: display_path(&lock),
+                        seconds: wait.as_secs(),
+                    })
+                }
+                Err(fs4::TryLockError::Error(e)) => return Err(Error::io(&lock, e)),
+            }
+        }
+    }
+}
+
+struct Slot {
+    original: Option<String>,
+    doc: Document,
+}
+
+/// Both shared files, locked, read and parsed, ready to edit; [`Editor::commit`] writes
+/// what changed. Read-modify-write happens under the locks, so concurrent writers never
+/// lose each other's updates. A file that does not parse stops everything before any
+/// write.
+pub struct Editor {
+    paths: Paths,
+    config: Slot,
+    credentials: Slot,
+    _locks: Vec<WriteLock>,
+}
+
+impl Editor {
+    /// Locks both files (config first, always, so two writers cannot deadlock), then
+    /// reads and parses them.
+    pub fn open(paths: &Paths) -> Result<Editor> {
+        let mut locks = vec![WriteLock::acquire(&paths.config, LOCK_WAIT)?];
+        if lock_path(&paths.credentials)? != lock_path(&paths.config)? {
+            locks.push(WriteLock::acquire(&paths.credentials, LOCK_WAIT)?);
+        }
+        let slot = |kind: FileKind| -> Result<Slot> {
+            let path = paths.get(kind);
+            let original = read_file(path)?;
+            let doc = match &original {
+                Some(text) => Document::parse(kind, text).map_err(|e| Error::Parse {
+                    path: display_path(path),
+                    line: e.line,
+                    kind: e.kind,
+                })?,
+                None => Document::empty(kind),
+            };
+            Ok(Slot { original, doc })
+        };
+        Ok(Editor {
+            config: slot(FileKind::Config)?,
+            credentials: slot(FileKind::Credentials)?,
+            paths: paths.clone(),
+            _locks: locks,
+        })
+    }
+
+    /// The file of `kind`, to edit.
+    pub fn doc(&mut self, kind: FileKind) -> &mut Document {
+        match kind {
+            FileKind::Config => &mut self.config.doc,
+            FileKind::Credentials => &mut self.credentials.doc,
+        }
+    }
+
+    /// The paths being edited.
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    /// Turns an edit error on the file of `kind` into an error naming that file.
+    pub fn error(&self, kind: FileKind, source: EditError) -> Error {
+        Error::Edit {
+            path: display_path(self.paths.get(kind)),
+            source,
+        }
+    }
+
+    /// The profiles as the files stand now, edits included.
+    pub fn profiles(&self) -> Result<ProfileSet> {
+        self.profiles_filtered(Filter::All)
+    }
+
+    /// One profile as the files stand now, edits included.
+    pub fn profile(&self, name: &str) -> Result<Option<crate::Section>> {
+        Ok(self
+            .profiles_filtered(Filter::Profile(name))?
+            .profiles
+            .swap_remove(name))
+    }
+
+    fn profiles_filtered(&self, filter: Filter<'_>) -> Result<ProfileSet> {
+        let config = self.config.doc.text();
+        let creds = self.credentials.doc.text();
+        let texts = Texts {
+            config: Some(config),
+            credentials: Some(creds),
+        };
+        texts.profiles(&self.paths, filter)
+    }
+
+    /// Writes the files whose text changed (credentials first: a profile's keys are
+    /// in place before the config that refers to them). Returns the kinds written.
+    pub fn commit(self) -> Result<Vec<FileKind>> {
+        let mut written = Vec::new();
+        for (kind, slot) in [
+            (FileKind::Credentials, &self.credentials),
+            (FileKind::Config, &self.config),
+        ] {
+            let text = slot.doc.text();
+            let unchanged = match &slot.original {
+                Some(orig) => *orig == text,
+                None => text.is_empty(),
+            };
+            if !unchanged {
+                write_atomic(self.paths.get(kind), &text)?;
+                written.push(kind);
+            }
+        }
+        Ok(written)
+    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,30 @@ pub enum Command {
     Current,
     /// Print one setting, like `aws configure get` (exit 1 when it is not set).
     Get(GetArgs),
+    /// Set one setting, like `aws configure set`; `--delete` removes it instead.
+    ///
+    /// Secrets (aws_access_key_id, aws_secret_access_key, aws_session_token) go to the
+    /// credentials file, everything else to the config file (or to the credentials file
+    /// when the key is already set there, since that is where the SDKs read it). Only the
+    /// lines of that key change; comments, order and line endings stay as they were.
+    Set(SetArgs),
+    /// Ask for access key, secret, region and output format, like `aws configure`.
+    ///
+    /// Enter keeps the value shown in brackets; the secret is read without echo; Ctrl-C or
+    /// Ctrl-D writes nothing. When stdin is not a terminal, reads the four answers one a
+    /// line (an empty line keeps the value).
+    Configure(ConfigureArgs),
+    /// Remove a profile from both files (asks first; --yes when not on a terminal).
+    Remove(RemoveArgs),
+    /// Rename a profile in both files and fix the source_profile references to it.
+    Rename(RenameArgs),
+    /// Import the access-key CSV that the IAM console downloads into the credentials file.
+    ///
+    /// Reads the current layout (Access key ID,Secret access key), the old one with a user
+    /// name column (User name,Password,Access key ID,Secret access key,Console login link)
+    /// and the old root-user rootkey.csv. The profile is named by --profile, else by the
+    /// user name in the file.
+    Import(ImportArgs),
     /// Check the files, permissions, chains and environment; say what to fix.
     ///
     /// Exit status 1 when an error was found. Also flags what the AWS CLI and boto3 read
@@ -63,6 +87,59 @@ pub struct GetArgs {
     /// The profile to read [default: the active profile].
     #[arg(long, short = 'p')]
     pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The key: KEY, KEY.SUBKEY (s3.max_concurrent_requests), profile.NAME.KEY,
+    /// default.KEY, sso-session.NAME.KEY or services.NAME.SERVICE.KEY.
+    pub key: String,
+    /// The value to set.
+    #[arg(required_unless_present = "delete", allow_hyphen_values = true)]
+    pub value: Option<String>,
+    /// Delete the key (from both files) instead of setting it.
+    #[arg(long, conflicts_with = "value")]
+    pub delete: bool,
+    /// The profile to change [default: the active profile].
+    #[arg(long, short = 'p')]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    /// The profile to configure [default: the active profile].
+    #[arg(long, short = 'p')]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The profile to remove.
+    pub profile: String,
+    /// Do not ask for confirmation (needed when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The profile's current name.
+    pub old: String,
+    /// The new name (must not exist yet).
+    pub new: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file downloaded from the IAM console.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub csv: std::path::PathBuf,
+    /// The profile to create [default: the user name in the file].
+    #[arg(long, short = 'p')]
+    pub profile: Option<String>,
+    /// Replace the keys of a profile that already exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

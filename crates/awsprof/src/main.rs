@@ -23,6 +23,11 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::List(a) => cmd::list::run(&ctx, a)?,
         Command::Show(a) => cmd::show::run(&ctx, a)?,
         Command::Current => cmd::current::run(&ctx)?,
+        Command::Set(a) => cmd::set::run(&ctx, a)?,
+        Command::Configure(a) => cmd::configure::run(&ctx, a)?,
+        Command::Remove(a) => cmd::remove::run(&ctx, a)?,
+        Command::Rename(a) => cmd::rename::run(&ctx, a)?,
+        Command::Import(a) => cmd::import::run(&ctx, a)?,
         Command::Man => cmd::man::run()?,
         Command::Doctor(a) => {
             if !cmd::doctor::run(&ctx, a)? {

@@ -1,11 +1,17 @@
 //! One module per subcommand, plus what they share.
 
+pub mod configure;
 pub mod current;
 pub mod doctor;
 pub mod get;
+pub mod import;
 pub mod list;
 pub mod man;
+pub mod remove;
+pub mod rename;
+pub mod set;
 pub mod show;
+pub mod writing;
 
 use anyhow::Result;
 use awsprof_core::model::suggest;

@@ -112,3 +112,111 @@ pub fn stdout_ok(out: &Output) -> String {
     );
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
 }
+
+/// A command running on a pseudo-terminal, as if a user typed at it.
+#[cfg(unix)]
+pub struct PtyChild {
+    pub master: std::fs::File,
+    pub child: std::process::Child,
+    output: std::sync::mpsc::Receiver<Vec<u8>>,
+    /// Everything the command wrote to the terminal so far.
+    pub seen: String,
+}
+
+#[cfg(unix)]
+impl PtyChild {
+    /// Starts `cmd` with a new pseudo-terminal as its controlling terminal and its stdin,
+    /// stdout and stderr.
+    pub fn spawn(mut cmd: Command) -> PtyChild {
+        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+        use std::os::unix::process::CommandExt;
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
+        grantpt(&master).expect("grantpt");
+        unlockpt(&master).expect("unlockpt");
+        let name = ptsname(&master, Vec::new()).expect("ptsname");
+        let slave = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name.to_str().expect("pts name"))
+            .expect("open pts");
+        cmd.stdin(slave.try_clone().unwrap())
+            .stdout(slave.try_clone().unwrap())
+            .stderr(slave);
+        // SAFETY: setsid and TIOCSCTTY are async-signal-safe system calls.
+        unsafe {
+            cmd.pre_exec(|| {
+                rustix::process::setsid()?;
+                rustix::process::ioctl_tiocsctty(std::os::fd::BorrowedFd::borrow_raw(0))?;
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("spawn on pty");
+        drop(cmd);
+        let master = std::fs::File::from(master);
+        let mut reader = master.try_clone().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 4096];
+            // EIO once the command has exited and the terminal has no other user.
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        PtyChild {
+            master,
+            child,
+            output: rx,
+            seen: String::new(),
+        }
+    }
+
+    /// Waits until the output since the last match contains `needle`; panics after 10 s.
+    pub fn expect(&mut self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if self.seen.contains(needle) {
+                let at = self.seen.find(needle).unwrap() + needle.len();
+                self.seen.drain(..at);
+                return;
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(bytes) => self.seen.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(_) => panic!(
+                    "timed out waiting for {needle:?}; the terminal shows {:?}",
+                    self.seen
+                ),
+            }
+        }
+    }
+
+    /// Types `text` at the terminal.
+    pub fn send(&mut self, text: &str) {
+        use std::io::Write;
+        self.master.write_all(text.as_bytes()).unwrap();
+        self.master.flush().unwrap();
+    }
+
+    /// Waits for the command to exit and returns its status and the rest of its output.
+    pub fn finish(&mut self) -> (std::process::ExitStatus, String) {
+        let status = self.child.wait().expect("wait");
+        while let Ok(bytes) = self
+            .output
+            .recv_timeout(std::time::Duration::from_millis(200))
+        {
+            self.seen.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        (status, std::mem::take(&mut self.seen))
+    }
+
+    /// Whether the terminal echoes input now (read through the master side).
+    pub fn echo_on(&self) -> bool {
+        rustix::termios::tcgetattr(&self.master)
+            .expect("tcgetattr")
+            .local_modes
+            .contains(rustix::termios::LocalModes::ECHO)
+    }
+}

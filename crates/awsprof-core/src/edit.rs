@@ -1,0 +1,872 @@
+//! Lossless editor of one shared file.
+//!
+//! An edit replaces, inserts or removes whole lines and leaves every other byte as it was:
+//! comments, blank lines, key order, line endings and the sub-property blocks of other keys.
+//! The editor never creates a duplicate section or key, because the AWS CLI refuses to
+//! read files that have them in some places and the SDKs silently take the last one in
+//! others. When duplicates already exist, it edits the last occurrence, the one the SDKs
+//! use, and leaves a [`Document::take_notes`] note saying so. A new key goes at the end of
+//! its section, after the last property and before trailing blank lines and comments (which
+//! usually describe the next section). After every edit the whole text is parsed again and
+//! the value read back: an edit that would not read back as meant is refused.
+
+use crate::model::{Filter, ProfileSet};
+use crate::parse::{self, FileKind, ParseError, SectionKey, Token, Tokenizer};
+
+/// The section an edit applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// A profile: `[profile NAME]`/`[default]` in config, `[NAME]` in credentials.
+    Profile(&'a str),
+    /// `[sso-session NAME]` (config only).
+    SsoSession(&'a str),
+    /// `[services NAME]` (config only).
+    Services(&'a str),
+}
+
+impl Target<'_> {
+    /// The section's name.
+    pub fn name(&self) -> &str {
+        match *self {
+            Target::Profile(n) | Target::SsoSession(n) | Target::Services(n) => n,
+        }
+    }
+
+    /// How the section is shown in messages, as its header in `kind`'s file.
+    pub fn header(&self, kind: FileKind) -> String {
+        match (*self, kind) {
+            (Target::Profile(n), FileKind::Credentials) => format!("[{n}]"),
+            (Target::Profile("default"), FileKind::Config) => "[default]".to_string(),
+            (Target::Profile(n), FileKind::Config) => format!("[profile {n}]"),
+            (Target::SsoSession(n), _) => format!("[sso-session {n}]"),
+            (Target::Services(n), _) => format!("[services {n}]"),
+        }
+    }
+}
+
+/// Why an edit was refused. Nothing is changed when one is returned.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// A section name the SDKs would ignore.
+    #[error("'{0}' is not a valid name: use letters, digits and _ - / . % @ : +")]
+    InvalidName(String),
+    /// A key the SDKs would ignore.
+    #[error("'{0}' is not a valid key: use letters, digits and _ - / . % @ : +")]
+    InvalidKey(String),
+    /// A value that would not read back as written.
+    #[error("the value of '{key}' {reason}")]
+    BadValue {
+        /// The key.
+        key: String,
+        /// Why, as the end of a sentence.
+        reason: &'static str,
+    },
+    /// A sub-property asked of a key that has a plain value.
+    #[error("'{key}' has a plain value, not a block of sub-properties; delete it first to make it a block")]
+    NotABlock {
+        /// The key.
+        key: String,
+    },
+    /// A plain value asked of a key that is a block of sub-properties.
+    #[error("'{key}' is a block of sub-properties; set {key}.SUBKEY, or delete '{key}' first")]
+    IsABlock {
+        /// The key.
+        key: String,
+    },
+    /// An sso-session or services section asked of the credentials file.
+    #[error("{0} sections belong in the config file, not the credentials file")]
+    WrongFile(&'static str),
+    /// A section that must not exist yet does.
+    #[error("{0} already exists")]
+    Exists(String),
+    /// The edited text did not parse or read back: a bug, caught before anything is written.
+    #[error("internal error: the edit did not read back as intended ({0}); nothing was written")]
+    ReadBack(String),
+}
+
+/// Where a line belongs, in a form that outlives the text it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Info {
+    Blank,
+    Comment,
+    Header(Sect),
+    Property {
+        key: String,
+        empty: bool,
+        /// Byte range of the value in the line, when it is not empty.
+        value: Option<(usize, usize)>,
+    },
+    Continuation,
+    Sub {
+        key: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Sect {
+    Profile { name: String, bare_default: bool },
+    SsoSession(String),
+    Services(String),
+    Other,
+}
+
+/// One shared file, held as its lines, ready to edit.
+#[derive(Clone, Debug)]
+pub struct Document {
+    kind: FileKind,
+    lines: Vec<String>,
+    eol: &'static str,
+    notes: Vec<String>,
+}
+
+/// The line terminator of `raw` (`""` for a last line without one).
+fn terminator(raw: &str) -> &str {
+    if raw.ends_with("\r\n") {
+        "\r\n"
+    } else if raw.ends_with('\n') {
+        "\n"
+    } else {
+        ""
+    }
+}
+
+fn offset_in(outer: &str, inner: &str) -> usize {
+    inner.as_ptr() as usize - outer.as_ptr() as usize
+}
+
+/// Checks that `value` reads back unchanged when written as `key = value`.
+pub fn check_value(key: &str, value: &str) -> Result<(), EditError> {
+    let bad = |reason| {
+        Err(EditError::BadValue {
+            key: key.to_string(),
+            reason,
+        })
+    };
+    if value.contains(['\n', '\r']) {
+        return bad("contains a line break, which the file format cannot hold");
+    }
+    if value.contains('\0') {
+        return bad("contains a NUL byte");
+    }
+    if value.starts_with([' ', '\t']) || value.ends_with([' ', '\t']) {
+        return bad("starts or ends with whitespace, which the SDKs trim away");
+    }
+    if value.starts_with(['#', ';']) {
+        return bad("starts with '#' or ';', which the SDKs read as a comment");
+    }
+    let mut prev_ws = false;
+    for c in value.chars() {
+        if (c == '#' || c == ';') && prev_ws {
+            return bad(
+                "has '#' or ';' after whitespace, which the SDKs read as the start of a comment",
+            );
+        }
+        prev_ws = c.is_whitespace();
+    }
+    Ok(())
+}
+
+fn check_key(key: &str) -> Result<(), EditError> {
+    if parse::is_identifier(key) {
+        Ok(())
+    } else {
+        Err(EditError::InvalidKey(key.to_string()))
+    }
+}
+
+impl Document {
+    /// Reads `text` (which must parse) as a file of `kind`.
+    pub fn parse(kind: FileKind, text: &str) -> Result<Document, ParseError> {
+        let mut lines = Vec::new();
+        for line in Tokenizer::new(text) {
+            lines.push(line?.raw.to_string());
+        }
+        let eol = match lines.first().map(|l| terminator(l)) {
+            Some("\r\n") => "\r\n",
+            _ => "\n",
+        };
+        Ok(Document {
+            kind,
+            lines,
+            eol,
+            notes: Vec::new(),
+        })
+    }
+
+    /// An empty file of `kind`.
+    pub fn empty(kind: FileKind) -> Document {
+        Document {
+            kind,
+            lines: Vec::new(),
+            eol: "\n",
+            notes: Vec::new(),
+        }
+    }
+
+    /// Which file this is.
+    pub fn kind(&self) -> FileKind {
+        self.kind
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> String {
+        self.lines.concat()
+    }
+
+    /// Notes about what an edit met (duplicate sections or keys), oldest first; clears them.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
+    }
+
+    fn scan(&self) -> Result<Vec<Info>, EditError> {
+        let text = self.text();
+        let mut out = Vec::with_capacity(self.lines.len());
+        for line in Tokenizer::new(&text) {
+            let line = line.map_err(|e| EditError::ReadBack(e.to_string()))?;
+            out.push(match line.token {
+                Token::Blank => Info::Blank,
+                Token::Comment => Info::Comment,
+                Token::Header { inner } => {
+                    Info::Header(match parse::section_key(self.kind, inner) {
+                        SectionKey::Profile { name, bare_default } => Sect::Profile {
+                            name: name.to_string(),
+                            bare_default,
+                        },
+                        SectionKey::SsoSession(n) => Sect::SsoSession(n.to_string()),
+                        SectionKey::Services(n) => Sect::Services(n.to_string()),
+                        _ => Sect::Other,
+                    })
+                }
+                Token::Property { key, value } => Info::Property {
+                    key: key.to_ascii_lowercase(),
+                    empty: value.is_empty(),
+                    value: (!value.is_empty()).then(|| {
+                        let start = offset_in(line.raw, value);
+                        (start, start + value.len())
+                    }),
+                },
+                Token::Continuation { .. } => Info::Continuation,
+                Token::SubProperty { key, .. } => Info::Sub {
+                    key: key.to_ascii_lowercase(),
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// The line ranges `[header, next header)` of every section matching `target`.
+    fn sections(&self, infos: &[Info], target: Target<'_>, for_write: bool) -> Vec<(usize, usize)> {
+        let matches = |s: &Sect, prefixed_only: bool| match (s, target) {
+            (Sect::Profile { name, bare_default }, Target::Profile(t)) => {
+                name == t && !(prefixed_only && *bare_default)
+            }
+            (Sect::SsoSession(n), Target::SsoSession(t)) => n == t,
+            (Sect::Services(n), Target::Services(t)) => n == t,
+            _ => false,
+        };
+        // In config, `[profile default]` hides `[default]`: write where the SDKs read.
+        let prefixed_only = for_write
+            && self.kind == FileKind::Config
+            && target == Target::Profile("default")
+            && infos.iter().any(|i| {
+                matches!(i, Info::Header(Sect::Profile { name, bare_default: false }) if name == "default")
+            });
+        let mut out = Vec::new();
+        let mut open: Option<usize> = None;
+        for (i, info) in infos.iter().enumerate() {
+            if let Info::Header(s) = info {
+                if let Some(start) = open.take() {
+                    out.push((start, i));
+                }
+                if matches(s, prefixed_only) {
+                    open = Some(i);
+                }
+            }
+        }
+        if let Some(start) = open {
+            out.push((start, infos.len()));
+        }
+        out
+    }
+
+    /// The last line of a section's own content (its header when it has none).
+    fn content_end(infos: &[Info], (start, end): (usize, usize)) -> usize {
+        (start..end)
+            .rev()
+            .find(|&i| {
+                matches!(
+                    infos[i],
+                    Info::Property { .. } | Info::Continuation | Info::Sub { .. } | Info::Header(_)
+                )
+            })
+            .unwrap_or(start)
+    }
+
+    /// The last line of the property at `i`: its continuation or sub-property lines.
+    fn property_end(infos: &[Info], i: usize) -> usize {
+        let mut last = i;
+        for (j, info) in infos.iter().enumerate().skip(i + 1) {
+            match info {
+                Info::Continuation | Info::Sub { .. } => last = j,
+                Info::Blank | Info::Comment => {}
+                _ => break,
+            }
+        }
+        last
+    }
+
+    /// Every property line for `key` in `sections`, in file order.
+    fn occurrences(infos: &[Info], sections: &[(usize, usize)], key: &str) -> Vec<usize> {
+        sections
+            .iter()
+            .flat_map(|&(s, e)| s..e)
+            .filter(|&i| matches!(&infos[i], Info::Property { key: k, .. } if k == key))
+            .collect()
+    }
+
+    fn check_target(&self, target: Target<'_>) -> Result<(), EditError> {
+        if !parse::is_identifier(target.name()) {
+            return Err(EditError::InvalidName(target.name().to_string()));
+        }
+        match (self.kind, target) {
+            (FileKind::Credentials, Target::SsoSession(_)) => {
+                Err(EditError::WrongFile("sso-session"))
+            }
+            (FileKind::Credentials, Target::Services(_)) => Err(EditError::WrongFile("services")),
+            _ => Ok(()),
+        }
+    }
+
+    /// Inserts `new` before line `at`, giving the line before it a terminator if it lacks one.
+    fn insert(&mut self, at: usize, new: Vec<String>) {
+        if at > 0 && terminator(&self.lines[at - 1]).is_empty() {
+            let eol = self.eol;
+            self.lines[at - 1].push_str(eol);
+        }
+        self.lines.splice(at..at, new);
+    }
+
+    /// Lines that start a new section for `target` at the end of the file.
+    fn append_section(&mut self, target: Target<'_>, body: Vec<String>) {
+        let mut new = Vec::new();
+        let last_blank = self
+            .lines
+            .last()
+            .is_none_or(|l| l.trim_matches([' ', '\t', '\r', '\n']).is_empty());
+        if !last_blank {
+            new.push(self.eol.to_string());
+        }
+        new.push(format!("{}{}", target.header(self.kind), self.eol));
+        new.extend(body);
+        let at = self.lines.len();
+        self.insert(at, new);
+    }
+
+    fn note_duplicates(
+        &mut self,
+        target: Target<'_>,
+        sections: &[(usize, usize)],
+        key: Option<(&str, usize)>,
+    ) {
+        if sections.len() > 1 {
+            let lines: Vec<String> = sections.iter().map(|(s, _)| (s + 1).to_string()).collect();
+            self.notes.push(format!(
+                "{} appears {} times in the {} file (lines {}); edited the last occurrence, the one the SDKs use",
+                target.header(self.kind),
+                sections.len(),
+                self.kind.as_str(),
+                lines.join(", ")
+            ));
+        }
+        if let Some((key, count)) = key {
+            if count > 1 && sections.len() <= 1 {
+                self.notes.push(format!(
+                    "'{key}' is set {count} times in {} in the {} file; edited the last one, the one the SDKs use",
+                    target.header(self.kind),
+                    self.kind.as_str()
+                ));
+            }
+        }
+    }
+
+    /// Sets `key` (or its sub-property `sub`) of `target` to `value`, creating the section
+    /// or key when missing. Returns whether the text changed.
+    pub fn set(
+        &mut self,
+        target: Target<'_>,
+        key: &str,
+        sub: Option<&str>,
+        value: &str,
+    ) -> Result<bool, EditError> {
+        self.check_target(target)?;
+        check_key(key)?;
+        if let Some(sub) = sub {
+            check_key(sub)?;
+        }
+        check_value(sub.unwrap_or(key), value)?;
+        let before = self.lines.clone();
+        let notes = self.notes.len();
+        let result = self.set_inner(target, key, sub, value);
+        let result = result.and_then(|changed| {
+            self.verify_value(target, key, sub, Some(value))?;
+            Ok(changed)
+        });
+        if result.is_err() {
+            self.lines = before;
+            self.notes.truncate(notes);
+        }
+        result
+    }
+
+    fn set_inner(
+        &mut self,
+        target: Target<'_>,
+        key: &str,
+        sub: Option<&str>,
+        value: &str,
+    ) -> Result<bool, EditError> {
+        let lkey = key.to_ascii_lowercase();
+        let infos = self.scan()?;
+        let sections = self.sections(&infos, target, true);
+        let occ = Self::occurrences(&infos, &sections, &lkey);
+        self.note_duplicates(target, &sections, Some((key, occ.len())));
+        let eol = self.eol;
+        let Some(&i) = occ.last() else {
+            let mut body = Vec::new();
+            match sub {
+                None => body.push(format!("{key} = {value}{eol}")),
+                Some(sub) => {
+                    body.push(format!("{key} ={eol}"));
+                    body.push(format!("    {sub} = {value}{eol}"));
+                }
+            }
+            match sections.last() {
+                Some(&range) => {
+                    let at = Self::content_end(&infos, range) + 1;
+                    self.insert(at, body);
+                }
+                None => self.append_section(target, body),
+            }
+            return Ok(true);
+        };
+        let Info::Property {
+            empty, value: span, ..
+        } = &infos[i]
+        else {
+            return Err(EditError::ReadBack("not a property line".into()));
+        };
+        let end = Self::property_end(&infos, i);
+        let is_block = *empty && (i + 1..=end).any(|j| matches!(infos[j], Info::Sub { .. }));
+        match sub {
+            None => {
+                if is_block {
+                    return Err(EditError::IsABlock {
+                        key: key.to_string(),
+                    });
+                }
+                let raw = &self.lines[i];
+                let line = match span {
+                    Some((s, e)) if &raw[*s..*e] == value && end == i => return Ok(false),
+                    Some((s, e)) => format!("{}{value}{}", &raw[..*s], &raw[*e..]),
+                    None => {
+                        let written = raw
+                            .split('=')
+                            .next()
+                            .unwrap_or(key)
+                            .trim_end_matches([' ', '\t']);
+                        format!("{written} = {value}{}", terminator(raw))
+                    }
+                };
+                // A plain value's continuation lines belong to the old value.
+                self.lines.splice(i..=end, [line]);
+                Ok(true)
+            }
+            Some(sub) => {
+                if !*empty {
+                    return Err(EditError::NotABlock {
+                        key: key.to_string(),
+                    });
+                }
+                let lsub = sub.to_ascii_lowercase();
+                let subs: Vec<usize> = (i + 1..=end)
+                    .filter(|&j| matches!(&infos[j], Info::Sub { .. }))
+                    .collect();
+                let found = subs
+                    .iter()
+                    .rev()
+                    .find(|&&j| matches!(&infos[j], Info::Sub { key } if *key == lsub));
+                match found {
+                    Some(&j) => {
+                        let raw = &self.lines[j];
+                        let indent_len = raw.len() - raw.trim_start_matches([' ', '\t']).len();
+                        let written = raw[indent_len..]
+                            .split('=')
+                            .next()
+                            .unwrap_or(sub)
+                            .trim_end_matches([' ', '\t']);
+                        let line = format!(
+                            "{}{written} = {value}{}",
+                            &raw[..indent_len],
+                            terminator(raw)
+                        );
+                        if line == *raw {
+                            return Ok(false);
+                        }
+                        self.lines[j] = line;
+                    }
+                    None => {
+                        let indent = subs
+                            .first()
+                            .map(|&j| {
+                                let raw = &self.lines[j];
+                                raw[..raw.len() - raw.trim_start_matches([' ', '\t']).len()]
+                                    .to_string()
+                            })
+                            .unwrap_or_else(|| "    ".to_string());
+                        let after = subs.last().copied().unwrap_or(i);
+                        self.insert(after + 1, vec![format!("{indent}{sub} = {value}{eol}")]);
+                    }
+                }
+                Ok(true)
+            }
+        }
+    }
+
+    /// Deletes `key` (or its sub-property `sub`) from every section matching `target`.
+    /// A block left without sub-properties is deleted too. Returns how many lines holding
+    /// the key were deleted (0 when it was not set).
+    pub fn delete(
+        &mut self,
+        target: Target<'_>,
+        key: &str,
+        sub: Option<&str>,
+    ) -> Result<usize, EditError> {
+        let lkey = key.to_ascii_lowercase();
+        let infos = self.scan()?;
+        let sections = self.sections(&infos, target, false);
+        let occ = Self::occurrences(&infos, &sections, &lkey);
+        let mut remove: Vec<(usize, usize)> = Vec::new();
+        let mut count = 0;
+        for &i in &occ {
+            let end = Self::property_end(&infos, i);
+            match sub {
+                None => {
+                    remove.push((i, end));
+                    count += 1;
+                }
+                Some(sub) => {
+                    let lsub = sub.to_ascii_lowercase();
+                    let subs: Vec<usize> = (i + 1..=end)
+                        .filter(|&j| matches!(&infos[j], Info::Sub { .. }))
+                        .collect();
+                    let hits: Vec<usize> = subs
+                        .iter()
+                        .copied()
+                        .filter(|&j| matches!(&infos[j], Info::Sub { key } if *key == lsub))
+                        .collect();
+                    count += hits.len();
+                    if !hits.is_empty() && hits.len() == subs.len() {
+                        remove.push((i, end));
+                    } else {
+                        remove.extend(hits.into_iter().map(|j| (j, j)));
+                    }
+                }
+            }
+        }
+        if occ.len() > 1 && sub.is_none() {
+            self.notes.push(format!(
+                "'{key}' was set {} times in {} in the {} file; deleted every one",
+                occ.len(),
+                target.header(self.kind),
+                self.kind.as_str()
+            ));
+        }
+        for &(s, e) in remove.iter().rev() {
+            self.lines.drain(s..=e);
+        }
+        self.verify_value(target, key, sub, None)?;
+        Ok(count)
+    }
+
+    /// Whether a section matching `target` exists in this file.
+    pub fn has_section(&self, target: Target<'_>) -> Result<bool, EditError> {
+        let infos = self.scan()?;
+        Ok(!self.sections(&infos, target, false).is_empty())
+    }
+
+    /// Deletes every section matching `target` with its lines, and the blank lines after it.
+    /// Comments after its last property stay: they usually describe the next section.
+    /// Returns how many sections were deleted.
+    pub fn remove_section(&mut self, target: Target<'_>) -> Result<usize, EditError> {
+        let infos = self.scan()?;
+        let sections = self.sections(&infos, target, false);
+        for &(start, end) in sections.iter().rev() {
+            let mut last = Self::content_end(&infos, (start, end));
+            while last + 1 < end && infos[last + 1] == Info::Blank {
+                last += 1;
+            }
+            let mut first = start;
+            if last + 1 == self.lines.len() {
+                // At the end of the file: take the blank lines that separated it too.
+                while first > 0 && infos[first - 1] == Info::Blank {
+                    first -= 1;
+                }
+            }
+            self.lines.drain(first..=last);
+        }
+        if sections.len() > 1 {
+            self.notes.push(format!(
+                "{} appeared {} times in the {} file; deleted every one",
+                target.header(self.kind),
+                sections.len(),
+                self.kind.as_str()
+            ));
+        }
+        self.scan()?;
+        Ok(sections.len())
+    }
+
+    /// Renames every profile section called `old` to `new`, keeping a comment after the
+    /// header. Refuses when `new` already exists. Returns how many headers changed.
+    pub fn rename_profile(&mut self, old: &str, new: &str) -> Result<usize, EditError> {
+        if !parse::is_identifier(new) {
+            return Err(EditError::InvalidName(new.to_string()));
+        }
+        let infos = self.scan()?;
+        if !self
+            .sections(&infos, Target::Profile(new), false)
+            .is_empty()
+        {
+            return Err(EditError::Exists(format!(
+                "profile '{new}' (in the {} file)",
+                self.kind.as_str()
+            )));
+        }
+        let sections = self.sections(&infos, Target::Profile(old), false);
+        let header = Target::Profile(new).header(self.kind);
+        for &(start, _) in &sections {
+            let raw = &self.lines[start];
+            let rest = raw.find(']').map_or("", |i| &raw[i + 1..]);
+            let mut line = format!("{header}{rest}");
+            if rest.is_empty() && !terminator(raw).is_empty() {
+                line.push_str(terminator(raw));
+            }
+            self.lines[start] = line;
+        }
+        self.scan()?;
+        Ok(sections.len())
+    }
+
+    /// Replaces the value `old` of `key` with `new` in every profile (for `source_profile`
+    /// after a rename). Returns the names of the profiles changed.
+    pub fn replace_values(
+        &mut self,
+        key: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<Vec<String>, EditError> {
+        check_value(key, new)?;
+        let lkey = key.to_ascii_lowercase();
+        let infos = self.scan()?;
+        let mut changed = Vec::new();
+        let mut section: Option<String> = None;
+        for (i, info) in infos.iter().enumerate() {
+            match info {
+                Info::Header(Sect::Profile { name, .. }) => section = Some(name.clone()),
+                Info::Header(_) => section = None,
+                Info::Property {
+                    key: k,
+                    value: Some((s, e)),
+                    ..
+                } if *k == lkey => {
+                    let raw = &self.lines[i];
+                    if &raw[*s..*e] == old {
+                        if let Some(name) = &section {
+                            self.lines[i] = format!("{}{new}{}", &raw[..*s], &raw[*e..]);
+                            changed.push(name.clone());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.scan()?;
+        Ok(changed)
+    }
+
+    /// Reads the text back the way the SDKs do and checks `key` of `target` is `expected`.
+    fn verify_value(
+        &self,
+        target: Target<'_>,
+        key: &str,
+        sub: Option<&str>,
+        expected: Option<&str>,
+    ) -> Result<(), EditError> {
+        let text = self.text();
+        let (config, creds) = match self.kind {
+            FileKind::Config => (Some(text.as_str()), None),
+            FileKind::Credentials => (None, Some(text.as_str())),
+        };
+        let filter = match target {
+            Target::Profile(name) => Filter::Profile(name),
+            _ => Filter::All,
+        };
+        let set = ProfileSet::from_texts(config, creds, filter)
+            .map_err(|(_, e)| EditError::ReadBack(e.to_string()))?;
+        let map = match target {
+            Target::Profile(_) => &set.profiles,
+            Target::SsoSession(_) => &set.sso_sessions,
+            Target::Services(_) => &set.services,
+        };
+        let prop = map.get(target.name()).and_then(|s| s.property(key));
+        let got = match sub {
+            None => prop.map(|p| p.value.clone()),
+            Some(sub) => prop.and_then(|p| {
+                p.sub_properties()
+                    .into_iter()
+                    .rev()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(sub))
+                    .map(|(_, v)| v.to_string())
+            }),
+        };
+        if got.as_deref() == expected {
+            Ok(())
+        } else {
+            Err(EditError::ReadBack(format!(
+                "{key} reads back as {got:?}, expected {expected:?}"
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(kind: FileKind, text: &str) -> Document {
+        Document::parse(kind, text).unwrap()
+    }
+
+    #[test]
+    fn replaces_only_the_value_keeping_comment_and_spacing() {
+        let mut d = doc(
+            FileKind::Config,
+            "# top\n[profile a]\nregion  =  us-east-1 ; old\noutput=json\n",
+        );
+        assert!(d
+            .set(Target::Profile("a"), "region", None, "eu-west-1")
+            .unwrap());
+        assert_eq!(
+            d.text(),
+            "# top\n[profile a]\nregion  =  eu-west-1 ; old\noutput=json\n"
+        );
+        assert!(!d
+            .set(Target::Profile("a"), "region", None, "eu-west-1")
+            .unwrap());
+    }
+
+    #[test]
+    fn new_key_goes_after_last_property_before_blank_and_comments() {
+        let mut d = doc(
+            FileKind::Config,
+            "[profile a]\nregion = x\n\n# about b\n[profile b]\n",
+        );
+        d.set(Target::Profile("a"), "output", None, "json").unwrap();
+        assert_eq!(
+            d.text(),
+            "[profile a]\nregion = x\noutput = json\n\n# about b\n[profile b]\n"
+        );
+    }
+
+    #[test]
+    fn new_section_is_appended_with_a_blank_line_and_crlf_kept() {
+        let mut d = doc(FileKind::Credentials, "[a]\r\nk = v");
+        d.set(Target::Profile("b"), "aws_access_key_id", None, "AKIA")
+            .unwrap();
+        assert_eq!(
+            d.text(),
+            "[a]\r\nk = v\r\n\r\n[b]\r\naws_access_key_id = AKIA\r\n"
+        );
+    }
+
+    #[test]
+    fn duplicates_edit_the_last_occurrence_and_say_so() {
+        let mut d = doc(
+            FileKind::Config,
+            "[profile a]\nregion = 1\n[profile a]\nregion = 2\n",
+        );
+        d.set(Target::Profile("a"), "region", None, "3").unwrap();
+        assert_eq!(
+            d.text(),
+            "[profile a]\nregion = 1\n[profile a]\nregion = 3\n"
+        );
+        assert_eq!(d.take_notes().len(), 1);
+    }
+
+    #[test]
+    fn sub_properties() {
+        let mut d = doc(FileKind::Config, "[default]\ns3 =\n  a = 1\nregion = x\n");
+        d.set(Target::Profile("default"), "s3", Some("a"), "2")
+            .unwrap();
+        d.set(Target::Profile("default"), "s3", Some("b"), "3")
+            .unwrap();
+        assert_eq!(d.text(), "[default]\ns3 =\n  a = 2\n  b = 3\nregion = x\n");
+        assert!(matches!(
+            d.set(Target::Profile("default"), "region", Some("x"), "1"),
+            Err(EditError::NotABlock { .. })
+        ));
+        assert!(matches!(
+            d.set(Target::Profile("default"), "s3", None, "1"),
+            Err(EditError::IsABlock { .. })
+        ));
+        assert_eq!(
+            d.delete(Target::Profile("default"), "s3", Some("a"))
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            d.delete(Target::Profile("default"), "s3", Some("b"))
+                .unwrap(),
+            1
+        );
+        assert_eq!(d.text(), "[default]\nregion = x\n");
+    }
+
+    #[test]
+    fn values_that_would_not_read_back_are_refused() {
+        let mut d = doc(FileKind::Config, "");
+        for v in ["a #b", "#x", " x", "a\nb"] {
+            assert!(d.set(Target::Profile("a"), "k", None, v).is_err(), "{v}");
+        }
+        d.set(Target::Profile("a"), "k", None, "a#b").unwrap();
+        assert_eq!(d.text(), "[profile a]\nk = a#b\n");
+    }
+
+    #[test]
+    fn remove_and_rename() {
+        let text =
+            "[profile a]\nk = 1\n\n# b\n[profile b]\nsource_profile = a\n\n[profile c]\nk=3\n";
+        let mut d = doc(FileKind::Config, text);
+        assert_eq!(d.rename_profile("a", "z").unwrap(), 1);
+        assert_eq!(
+            d.replace_values("source_profile", "a", "z").unwrap(),
+            vec!["b"]
+        );
+        assert_eq!(d.remove_section(Target::Profile("c")).unwrap(), 1);
+        assert_eq!(
+            d.text(),
+            "[profile z]\nk = 1\n\n# b\n[profile b]\nsource_profile = z\n"
+        );
+        assert!(d.rename_profile("b", "z").is_err());
+    }
+
+    #[test]
+    fn default_prefers_the_prefixed_section_in_config() {
+        let mut d = doc(
+            FileKind::Config,
+            "[profile default]\nk = 1\n[default]\nk = 2\n",
+        );
+        d.set(Target::Profile("default"), "k", None, "3").unwrap();
+        assert_eq!(d.text(), "[profile default]\nk = 3\n[default]\nk = 2\n");
+    }
+}

@@ -1,0 +1,64 @@
+use super::writing::{self, note, warn};
+use crate::cli::RemoveArgs;
+use anyhow::{bail, Result};
+use awsprof_core::edit::Target;
+use awsprof_core::store::Editor;
+use awsprof_core::{FileKind, Filter};
+use std::io::{BufRead, IsTerminal};
+
+/// Removes a profile from both files, after asking.
+pub fn run(ctx: &super::Ctx, args: &RemoveArgs) -> Result<()> {
+    let name = args.profile.as_str();
+    let set = ctx.load(Filter::All)?;
+    let Some(section) = set.profile(name) else {
+        return Err(ctx.unknown(name)?.into());
+    };
+    let users: Vec<&str> = set
+        .profiles
+        .values()
+        .filter(|p| p.get("source_profile") == Some(name) && p.name != name)
+        .map(|p| p.name.as_str())
+        .collect();
+    let sources = writing::files(ctx, &section.sources());
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("refusing to remove profile '{name}' without confirmation: stdin is not a terminal; pass --yes");
+        }
+        eprint!("Remove profile '{name}' from {sources}? [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            bail!("not confirmed; nothing removed");
+        }
+    }
+    // The files may have changed while we asked: the edit works on what is there now.
+    let mut editor = Editor::open(&ctx.paths)?;
+    let mut removed = Vec::new();
+    for kind in [FileKind::Config, FileKind::Credentials] {
+        let n = editor
+            .doc(kind)
+            .remove_section(Target::Profile(name))
+            .map_err(|e| editor.error(kind, e))?;
+        if n > 0 {
+            removed.push(kind);
+        }
+    }
+    writing::commit(editor, &[])?;
+    note(&format!(
+        "removed profile '{name}' from {}",
+        writing::files(ctx, &removed)
+    ));
+    if !users.is_empty() {
+        warn(&format!(
+            "{} still name{} '{name}' as source_profile and will fail until changed",
+            users.join(", "),
+            if users.len() == 1 { "s" } else { "" }
+        ));
+    }
+    if std::env::var("AWS_PROFILE").as_deref() == Ok(name) {
+        warn(&format!(
+            "this shell still has AWS_PROFILE={name}; switch with `awsprof use`"
+        ));
+    }
+    Ok(())
+}

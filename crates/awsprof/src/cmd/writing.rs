@@ -1,0 +1,89 @@
+//! What the commands that write the files share: where a key goes, warnings, committing.
+
+use anyhow::Result;
+use awsprof_core::store::{display_path, Editor};
+use awsprof_core::{FileKind, Section};
+
+/// Keys that hold secrets: they live in the credentials file, as the AWS CLI keeps them.
+pub const CREDENTIAL_KEYS: &[&str] = &[
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+];
+
+/// A warning on stderr: never silent, never blocking.
+pub fn warn(message: &str) {
+    eprintln!("awsprof: warning: {message}");
+}
+
+/// A note on stderr about what was done.
+pub fn note(message: &str) {
+    eprintln!("awsprof: {message}");
+}
+
+/// The file a profile's `key` is written to: secrets to credentials; other keys to config,
+/// unless the profile already sets that key in the credentials file, where it wins.
+pub fn file_for(profile: Option<&Section>, key: &str) -> FileKind {
+    let key = key.to_ascii_lowercase();
+    if CREDENTIAL_KEYS.contains(&key.as_str()) {
+        return FileKind::Credentials;
+    }
+    let in_creds = profile
+        .and_then(|s| s.property(&key))
+        .is_some_and(|p| p.file == FileKind::Credentials);
+    if in_creds {
+        FileKind::Credentials
+    } else {
+        FileKind::Config
+    }
+}
+
+/// Trims what was pasted around a value, warning when something was removed.
+pub fn trimmed(key: &str, value: &str) -> String {
+    let (v, changed) = awsprof_core::validate::trim_pasted(value);
+    if changed {
+        warn(&format!(
+            "removed whitespace around the value of {key} (pasted with it?)"
+        ));
+    }
+    v.to_string()
+}
+
+/// Warns about a value whose shape is wrong for its key.
+pub fn check_value(key: &str, value: &str) {
+    if let Some(w) = awsprof_core::validate::property(key, value) {
+        warn(&w);
+    }
+}
+
+/// Prints the editor's notes, writes what changed, then warns about the profiles in
+/// `profiles` as they now stand.
+pub fn commit(mut editor: Editor, profiles: &[&str]) -> Result<Vec<FileKind>> {
+    for kind in [FileKind::Config, FileKind::Credentials] {
+        for n in editor.doc(kind).take_notes() {
+            note(&n);
+        }
+    }
+    let mut after = Vec::new();
+    for name in profiles {
+        after.extend(editor.profile(name)?);
+    }
+    let written = editor.commit()?;
+    for section in &after {
+        {
+            for w in awsprof_core::validate::profile(section) {
+                warn(&w);
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// "~/.aws/config and ~/.aws/credentials" for messages.
+pub fn files(ctx: &super::Ctx, kinds: &[FileKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| display_path(ctx.paths.get(*k)))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
