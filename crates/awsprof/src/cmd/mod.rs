@@ -6,11 +6,13 @@ pub mod doctor;
 pub mod get;
 pub mod import;
 pub mod list;
+pub mod login;
 pub mod man;
 pub mod remove;
 pub mod rename;
 pub mod set;
 pub mod show;
+pub mod whoami;
 pub mod writing;
 
 use anyhow::Result;
