@@ -220,3 +220,147 @@ impl PtyChild {
             .contains(rustix::termios::LocalModes::ECHO)
     }
 }
+
+/// A free TCP port on 127.0.0.1 (bound and released; fine for a test server to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Waits until something listens on `port`; panics after `secs` seconds.
+pub fn wait_for_port(port: u16, secs: u64, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} did not start listening on 127.0.0.1:{port} within {secs}s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// A real moto server (`python3 -m moto.server`) on a free port, stopped on drop.
+pub struct Moto {
+    pub port: u16,
+    child: std::process::Child,
+}
+
+impl Moto {
+    /// Starts moto, or returns None (having printed why) when it is not installed and CI is
+    /// not set. Under CI=true a missing moto fails the test.
+    pub fn start() -> Option<Moto> {
+        if !require_python_module("moto.server") {
+            return None;
+        }
+        let port = free_port();
+        let child = Command::new("python3")
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start moto");
+        wait_for_port(port, 30, "moto");
+        Some(Moto { port, child })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A TCP proxy in front of a server that keeps a copy of every byte sent to it, so a test
+/// can count the requests a command made (`requests("Action=AssumeRole")`).
+pub struct CountingProxy {
+    pub port: u16,
+    log: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl CountingProxy {
+    pub fn to(upstream: u16) -> CountingProxy {
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let port = listener.local_addr().unwrap().port();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let shared = log.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+                    continue;
+                };
+                let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let (mut s_read, mut c_write) = (server, client);
+                let log = shared.clone();
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 8192];
+                    while let Ok(n) = c_read.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        log.lock().unwrap().extend_from_slice(&buf[..n]);
+                        if s_write.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = s_write.shutdown(Shutdown::Write);
+                });
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut s_read, &mut c_write);
+                    let _ = c_write.shutdown(Shutdown::Write);
+                });
+            }
+        });
+        CountingProxy { port, log }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Everything sent through the proxy so far.
+    pub fn sent(&self) -> String {
+        String::from_utf8_lossy(&self.log.lock().unwrap()).into_owned()
+    }
+
+    /// How many HTTP requests went through (request lines end in ` HTTP/1.1`).
+    pub fn requests(&self) -> usize {
+        self.sent().matches(" HTTP/1.1\r\n").count()
+    }
+
+    /// How many requests name `needle` (an `Action=...` of the STS query protocol).
+    pub fn count(&self, needle: &str) -> usize {
+        self.sent().matches(needle).count()
+    }
+}
+
+/// Runs `script` in bash with this home's isolation and extra variables; returns output.
+pub fn bash(home: &AwsHome, script: &str, vars: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new("bash");
+    home.isolate(&mut cmd);
+    let path = format!(
+        "{}:{}",
+        bin().parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    cmd.env("PATH", path).arg("-c").arg(script);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run bash")
+}
+
+/// Parses `aws sts get-caller-identity` / boto3 JSON output and returns the ARN.
+pub fn arn_of(json: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(json.trim())
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {json}"));
+    v["Arn"].as_str().expect("an Arn").to_string()
+}
