@@ -1,17 +1,243 @@
-//! Which environment variables select and carry a profile.
+//! Which environment variables select and carry a profile, and the plan of what `use`,
+//! `unset` and `export` set and clear.
+//!
+//! The plan is data ([`Plan`]); turning it into shell code is the job of [`crate::shell`],
+//! where all quoting lives.
+
+use crate::creds::Credentials;
 
 /// The profile this environment selects: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else
 /// `default`. Empty values count as unset.
 pub fn selected_profile(env: &dyn Fn(&str) -> Option<String>) -> String {
-    ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
+    explicit_profile(env).unwrap_or_else(|| "default".to_string())
+}
+
+/// The profile this environment names explicitly (`AWS_PROFILE`, else
+/// `AWS_DEFAULT_PROFILE`), without falling back to `default`.
+pub fn explicit_profile(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    [AWS_PROFILE, AWS_DEFAULT_PROFILE]
         .iter()
         .find_map(|k| env(k).filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "default".to_string())
+}
+
+/// Selects the profile by name.
+pub const AWS_PROFILE: &str = "AWS_PROFILE";
+/// The older name of `AWS_PROFILE`, still read by the AWS CLI.
+pub const AWS_DEFAULT_PROFILE: &str = "AWS_DEFAULT_PROFILE";
+/// The region read by the SDKs.
+pub const AWS_REGION: &str = "AWS_REGION";
+/// The region read by the AWS CLI.
+pub const AWS_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
+/// The access key id.
+pub const AWS_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
+/// The secret access key.
+pub const AWS_SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
+/// The session token of temporary credentials.
+pub const AWS_SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
+/// The session token's old name, still read by some tools.
+pub const AWS_SECURITY_TOKEN: &str = "AWS_SECURITY_TOKEN";
+/// When temporary credentials expire (RFC 3339), as the AWS CLI v2 exports it.
+pub const AWS_CREDENTIAL_EXPIRATION: &str = "AWS_CREDENTIAL_EXPIRATION";
+/// When temporary credentials expire, as aws-vault and others export it.
+pub const AWS_SESSION_EXPIRATION: &str = "AWS_SESSION_EXPIRATION";
+
+/// awsprof's own variable: the profile this shell used before the last `use` or
+/// `unset`, which `use -` returns to. Not an `AWS_` name, so no AWS tool reads it.
+pub const PREVIOUS_PROFILE: &str = "AWSPROF_PREVIOUS_PROFILE";
+
+/// The region variables, in the order they are set.
+pub const REGION_VARS: &[&str] = &[AWS_REGION, AWS_DEFAULT_REGION];
+
+/// Variables that carry an identity other than `AWS_PROFILE`. They override `AWS_PROFILE`
+/// in the SDKs and the CLI, so `use` clears every one of them.
+pub const IDENTITY_VARS: &[&str] = &[
+    AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY,
+    AWS_SESSION_TOKEN,
+    AWS_SECURITY_TOKEN,
+    AWS_CREDENTIAL_EXPIRATION,
+    AWS_SESSION_EXPIRATION,
+    AWS_DEFAULT_PROFILE,
+];
+
+/// Every variable `use` may set or clear: what `unset` clears.
+pub const ALL_VARS: &[&str] = &[
+    AWS_PROFILE,
+    AWS_REGION,
+    AWS_DEFAULT_REGION,
+    AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY,
+    AWS_SESSION_TOKEN,
+    AWS_SECURITY_TOKEN,
+    AWS_CREDENTIAL_EXPIRATION,
+    AWS_SESSION_EXPIRATION,
+    AWS_DEFAULT_PROFILE,
+];
+
+/// One step of a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// Set (and export) a variable.
+    Set(&'static str, String),
+    /// Remove a variable from the environment.
+    Unset(&'static str),
+}
+
+/// What to set and clear, in order. Formats render it; they never reorder it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The steps.
+    pub ops: Vec<Op>,
+}
+
+impl Plan {
+    fn set(&mut self, key: &'static str, value: impl Into<String>) {
+        self.ops.push(Op::Set(key, value.into()));
+    }
+
+    fn unset(&mut self, key: &'static str) {
+        self.ops.push(Op::Unset(key));
+    }
+
+    fn set_or_unset(&mut self, key: &'static str, value: Option<&str>) {
+        match value {
+            Some(v) => self.set(key, v),
+            None => self.unset(key),
+        }
+    }
+
+    fn remember(&mut self, previous: Option<&str>) {
+        if let Some(p) = previous.filter(|p| !p.is_empty()) {
+            self.set(PREVIOUS_PROFILE, p);
+        }
+    }
+
+    /// The value this plan sets for `key`, if it sets one.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.ops.iter().rev().find_map(|op| match op {
+            Op::Set(k, v) if *k == key => Some(v.as_str()),
+            Op::Unset(k) if *k == key => None,
+            _ => None,
+        })
+    }
+
+    /// Only the assignments, in order (for formats that cannot unset: dotenv, JSON).
+    pub fn sets(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.ops.iter().filter_map(|op| match op {
+            Op::Set(k, v) => Some((*k, v.as_str())),
+            Op::Unset(_) => None,
+        })
+    }
+}
+
+/// `use PROFILE`: set `AWS_PROFILE` and the region variables (or clear them when the
+/// profile has no region), and clear every other identity variable so none of the old
+/// identity is left behind. `previous` is the profile being left, kept for `use -`.
+pub fn use_plan(profile: &str, region: Option<&str>, previous: Option<&str>) -> Plan {
+    let mut plan = Plan::default();
+    for var in IDENTITY_VARS {
+        plan.unset(var);
+    }
+    plan.set(AWS_PROFILE, profile);
+    for var in REGION_VARS {
+        plan.set_or_unset(var, region);
+    }
+    plan.remember(previous);
+    plan
+}
+
+/// `use --credentials PROFILE`: as [`use_plan`], and the resolved keys exported too, for
+/// tools that do not read profiles. Variables the credentials lack are cleared.
+pub fn use_credentials_plan(
+    profile: &str,
+    region: Option<&str>,
+    creds: &Credentials,
+    previous: Option<&str>,
+) -> Plan {
+    let mut plan = Plan::default();
+    for var in [
+        AWS_DEFAULT_PROFILE,
+        AWS_SECURITY_TOKEN,
+        AWS_SESSION_EXPIRATION,
+    ] {
+        plan.unset(var);
+    }
+    plan.set(AWS_PROFILE, profile);
+    plan.ops.extend(credential_ops(creds, true));
+    for var in REGION_VARS {
+        plan.set_or_unset(var, region);
+    }
+    plan.remember(previous);
+    plan
+}
+
+/// `unset`: clear every variable `use` may set; remember the profile being left so that
+/// `use -` can return to it.
+pub fn unset_plan(previous: Option<&str>) -> Plan {
+    let mut plan = Plan::default();
+    for var in ALL_VARS {
+        plan.unset(var);
+    }
+    plan.remember(previous);
+    plan
+}
+
+/// `export`: the credentials in the order of the AWS CLI v2 `configure export-credentials`
+/// (key id, secret, session token, expiration), then the region variables when there is a
+/// region. Only assignments.
+pub fn export_plan(creds: &Credentials, region: Option<&str>) -> Plan {
+    let mut plan = Plan {
+        ops: credential_ops(creds, false),
+    };
+    if let Some(r) = region {
+        for var in REGION_VARS {
+            plan.set(var, r);
+        }
+    }
+    plan
+}
+
+fn credential_ops(creds: &Credentials, clear_missing: bool) -> Vec<Op> {
+    let mut ops = vec![
+        Op::Set(AWS_ACCESS_KEY_ID, creds.access_key_id.clone()),
+        Op::Set(AWS_SECRET_ACCESS_KEY, creds.secret_access_key.clone()),
+    ];
+    for (key, value) in [
+        (AWS_SESSION_TOKEN, &creds.session_token),
+        (AWS_CREDENTIAL_EXPIRATION, &creds.expiration),
+    ] {
+        match value {
+            Some(v) => ops.push(Op::Set(key, v.clone())),
+            None if clear_missing => ops.push(Op::Unset(key)),
+            None => {}
+        }
+    }
+    ops
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn creds(token: Option<&str>) -> Credentials {
+        Credentials {
+            access_key_id: "AKID".into(),
+            secret_access_key: "SECRET".into(),
+            session_token: token.map(str::to_string),
+            expiration: token.map(|_| "2030-01-01T00:00:00Z".to_string()),
+            account_id: None,
+        }
+    }
+
+    fn keys(plan: &Plan) -> Vec<String> {
+        plan.ops
+            .iter()
+            .map(|op| match op {
+                Op::Set(k, _) => format!("+{k}"),
+                Op::Unset(k) => format!("-{k}"),
+            })
+            .collect()
+    }
 
     #[test]
     fn aws_profile_beats_default_profile() {
@@ -24,5 +250,76 @@ mod tests {
         let env = |k: &str| (k == "AWS_DEFAULT_PROFILE").then(|| "b".to_string());
         assert_eq!(selected_profile(&env), "b");
         assert_eq!(selected_profile(&|_| Some(String::new())), "default");
+        assert_eq!(explicit_profile(&|_| None), None);
+    }
+
+    #[test]
+    fn use_touches_exactly_the_contract_variables() {
+        let plan = use_plan("p", Some("eu-west-1"), None);
+        let mut touched: Vec<&str> = plan
+            .ops
+            .iter()
+            .map(|op| match op {
+                Op::Set(k, _) | Op::Unset(k) => *k,
+            })
+            .collect();
+        touched.sort_unstable();
+        let mut all = ALL_VARS.to_vec();
+        all.sort_unstable();
+        assert_eq!(touched, all);
+        assert_eq!(plan.value(AWS_PROFILE), Some("p"));
+        assert_eq!(plan.value(AWS_DEFAULT_REGION), Some("eu-west-1"));
+        assert_eq!(plan.value(AWS_ACCESS_KEY_ID), None);
+    }
+
+    #[test]
+    fn use_without_region_clears_region_and_remembers_previous() {
+        let plan = use_plan("p", None, Some("old"));
+        assert!(plan.ops.contains(&Op::Unset(AWS_REGION)));
+        assert!(plan.ops.contains(&Op::Unset(AWS_DEFAULT_REGION)));
+        assert_eq!(plan.value(PREVIOUS_PROFILE), Some("old"));
+        assert_eq!(use_plan("p", None, Some("")).value(PREVIOUS_PROFILE), None);
+    }
+
+    #[test]
+    fn export_follows_the_aws_cli_order() {
+        let plan = export_plan(&creds(Some("TOKEN")), Some("r"));
+        assert_eq!(
+            keys(&plan),
+            [
+                "+AWS_ACCESS_KEY_ID",
+                "+AWS_SECRET_ACCESS_KEY",
+                "+AWS_SESSION_TOKEN",
+                "+AWS_CREDENTIAL_EXPIRATION",
+                "+AWS_REGION",
+                "+AWS_DEFAULT_REGION"
+            ]
+        );
+        assert_eq!(
+            keys(&export_plan(&creds(None), None)),
+            ["+AWS_ACCESS_KEY_ID", "+AWS_SECRET_ACCESS_KEY"]
+        );
+    }
+
+    #[test]
+    fn use_credentials_clears_what_the_credentials_lack() {
+        let plan = use_credentials_plan("p", None, &creds(None), None);
+        for var in IDENTITY_VARS {
+            assert!(
+                plan.ops.iter().any(|op| match op {
+                    Op::Set(k, _) | Op::Unset(k) => k == var,
+                }),
+                "{var} not touched"
+            );
+        }
+        assert!(plan.ops.contains(&Op::Unset(AWS_SESSION_TOKEN)));
+        assert_eq!(plan.value(AWS_SECRET_ACCESS_KEY), Some("SECRET"));
+    }
+
+    #[test]
+    fn unset_clears_everything_and_keeps_the_way_back() {
+        let plan = unset_plan(Some("p"));
+        assert_eq!(plan.sets().collect::<Vec<_>>(), [(PREVIOUS_PROFILE, "p")]);
+        assert_eq!(plan.ops.len(), ALL_VARS.len() + 1);
     }
 }

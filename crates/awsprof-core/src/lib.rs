@@ -16,6 +16,7 @@ pub mod error;
 pub mod keypath;
 pub mod model;
 pub mod parse;
+pub mod shell;
 pub mod store;
 pub mod validate;
 

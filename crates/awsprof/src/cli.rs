@@ -1,7 +1,11 @@
 //! The command line: every subcommand, flag and help text. The contract these names
 //! follow is in docs/cli.md; tests and users rely on them.
 
-use clap::{Args, Parser, Subcommand};
+use crate::cmd::complete::{profile_names, profile_names_or_previous};
+use awsprof_core::shell::Kind;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCandidates;
+use std::ffi::OsString;
 
 /// Switch AWS profiles per shell session: correct, instant, safe.
 ///
@@ -26,6 +30,38 @@ pub enum Command {
     Current,
     /// Print one setting, like `aws configure get` (exit 1 when it is not set).
     Get(GetArgs),
+    /// Switch this shell to a profile: prints shell code, which the `init` function evals.
+    ///
+    /// Sets AWS_PROFILE, and AWS_REGION + AWS_DEFAULT_REGION when the profile has a region
+    /// (else unsets them). Unsets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    /// AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN, AWS_CREDENTIAL_EXPIRATION,
+    /// AWS_SESSION_EXPIRATION and AWS_DEFAULT_PROFILE, which would otherwise keep the old
+    /// identity. Remembers the profile it leaves in AWSPROF_PREVIOUS_PROFILE for `use -`.
+    /// An unknown profile prints nothing and exits 1.
+    Use(UseArgs),
+    /// Print shell code that clears every variable `use` may set.
+    ///
+    /// Remembers the profile it leaves in AWSPROF_PREVIOUS_PROFILE, so `use -` undoes it.
+    Unset(UnsetArgs),
+    /// Print a profile's credentials (and region) as assignments for a shell or a file.
+    ///
+    /// In the order of `aws configure export-credentials`: AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, then AWS_REGION
+    /// and AWS_DEFAULT_REGION when the profile has a region. A value the format cannot
+    /// carry safely is refused, never printed.
+    Export(ExportArgs),
+    /// Run a command with a profile's credentials, or print them as KEY='VALUE' lines.
+    ///
+    /// The command gets the variables `use --credentials` would set, and none of the
+    /// others (AWS_DEFAULT_PROFILE, a stale session token...). On Unix awsprof replaces
+    /// itself with the command, so its exit status and signals are the command's own.
+    /// When the command cannot be started the exit status is 127 (not found) or 126.
+    Env(EnvArgs),
+    /// Print the shell integration: the wrapper function, completion and prompt helper.
+    ///
+    /// bash: eval "$(awsprof init bash)"   zsh: eval "$(awsprof init zsh)"
+    /// fish: awsprof init fish | source
+    Init(InitArgs),
     /// Set one setting, like `aws configure set`; `--delete` removes it instead.
     ///
     /// Secrets (aws_access_key_id, aws_secret_access_key, aws_session_token) go to the
@@ -99,21 +135,150 @@ impl CredentialArgs {
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {
     /// The profile [default: the active profile].
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
     /// Print JSON: {"Profile", "Account", "Arn", "UserId", "Expiration"}.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
-    pub credentials: CredentialArgs,
+    pub creds: CredentialArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// The profile [default: the active profile].
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
     /// Print the URL and code only; do not open a browser.
     #[arg(long)]
     pub no_browser: bool,
+}
+
+/// A shell that `use` and `unset` can write for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Sh,
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Cmd,
+}
+
+impl ShellArg {
+    pub fn kind(self) -> Kind {
+        match self {
+            ShellArg::Sh => Kind::Sh,
+            ShellArg::Bash => Kind::Bash,
+            ShellArg::Zsh => Kind::Zsh,
+            ShellArg::Fish => Kind::Fish,
+            ShellArg::Powershell => Kind::PowerShell,
+            ShellArg::Cmd => Kind::Cmd,
+        }
+    }
+}
+
+/// An output format of `export`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// export K='v' (POSIX sh; also fine for bash and zsh)
+    Sh,
+    /// export K='v'
+    Bash,
+    /// export K='v'
+    Zsh,
+    /// set -gx K 'v'
+    Fish,
+    /// $env:K = 'v'
+    Powershell,
+    /// set "K=v" (values with % ! " or line breaks are refused)
+    Cmd,
+    /// K='v' (values with ' \ or line breaks are refused)
+    Dotenv,
+    /// a JSON object of the variables
+    Json,
+    /// credential_process JSON, Version 1
+    Process,
+}
+
+impl FormatArg {
+    pub fn kind(self) -> Kind {
+        match self {
+            FormatArg::Sh => Kind::Sh,
+            FormatArg::Bash => Kind::Bash,
+            FormatArg::Zsh => Kind::Zsh,
+            FormatArg::Fish => Kind::Fish,
+            FormatArg::Powershell => Kind::PowerShell,
+            FormatArg::Cmd => Kind::Cmd,
+            FormatArg::Dotenv => Kind::Dotenv,
+            FormatArg::Json => Kind::Json,
+            FormatArg::Process => Kind::Process,
+        }
+    }
+}
+
+/// A shell that `init` has an integration for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InitShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Args)]
+pub struct UseArgs {
+    /// The profile; `-` for the previous one; none to pick from a list (on a terminal).
+    #[arg(add = ArgValueCandidates::new(profile_names_or_previous))]
+    pub profile: Option<String>,
+    /// The shell to write code for (the `init` function passes its own).
+    #[arg(long, value_enum, default_value_t = ShellArg::Sh)]
+    pub shell: ShellArg,
+    /// Also export the resolved credentials (for tools that do not read profiles).
+    #[arg(long)]
+    pub credentials: bool,
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UnsetArgs {
+    /// The shell to write code for (the `init` function passes its own).
+    #[arg(long, value_enum, default_value_t = ShellArg::Sh)]
+    pub shell: ShellArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The profile [default: the active profile].
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: Option<String>,
+    /// The output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Sh)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// The profile [default: the active profile].
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: Option<String>,
+    /// The command to run and its arguments, after `--`.
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: InitShell,
+    /// The name of the function to define (letters, digits, `_` and `-`).
+    #[arg(long = "cmd", value_name = "NAME", default_value = "awsprof")]
+    pub cmd: String,
 }
 
 #[derive(Debug, Args)]
@@ -126,6 +291,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The profile to show [default: the active profile].
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
     /// Print JSON: {"name", "kind", "sources", "properties"}; blocks become objects.
     #[arg(long)]
@@ -141,7 +307,7 @@ pub struct GetArgs {
     /// default.KEY, sso-session.NAME.KEY or services.NAME.SERVICE.KEY.
     pub key: String,
     /// The profile to read [default: the active profile].
-    #[arg(long, short = 'p')]
+    #[arg(long, short = 'p', add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 }
 

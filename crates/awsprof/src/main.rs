@@ -41,12 +41,38 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::Use(a) => return cmd::r#use::run(&ctx, a),
+        Command::Unset(a) => cmd::unset::run(a)?,
+        Command::Export(a) => cmd::export::run(&ctx, a)?,
+        Command::Env(a) => return cmd::env::run(&ctx, a),
+        Command::Init(a) => cmd::init::run(a)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Parses the command line. Help for `use` and `unset` goes to stderr: their stdout is
+/// evaluated as shell code.
+fn parse() -> cli::Cli {
+    use clap::error::ErrorKind;
+    match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e)
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+                && matches!(std::env::args().nth(1).as_deref(), Some("use" | "unset")) =>
+        {
+            eprint!("{}", e.render());
+            std::process::exit(0);
+        }
+        Err(e) => e.exit(),
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    // Before anything else: with COMPLETE=SHELL set, this answers a completion request
+    // (profile names read live) and exits.
+    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .complete();
+    let cli = parse();
     match run(cli) {
         Ok(code) => code,
         // A reader that went away (`awsprof list | head -1`) is not an error.

@@ -42,7 +42,6 @@ impl ResolveOptions {
 }
 
 /// Whether `profile` needs more than its own keys.
-#[allow(dead_code)] // until `export`, `use --credentials` and `env` reach this branch
 fn needs_chain(profile: &Section) -> bool {
     profile.kind().needs_provider() || profile.get("mfa_serial").is_some()
 }
@@ -66,7 +65,6 @@ pub fn chain_of(ctx: &crate::cmd::Ctx, name: &str) -> Result<Resolved> {
 }
 
 /// The credentials of `profile` (already loaded with all its properties).
-#[allow(dead_code)] // until `export`, `use --credentials` and `env` reach this branch
 pub fn credentials(
     ctx: &crate::cmd::Ctx,
     profile: &Section,

@@ -129,21 +129,33 @@ fn role_with_static_source_is_assumed_once_then_served_from_the_cache() {
         arn,
         format!("arn:aws:sts::{ACCOUNT}:assumed-role/RoleA/awsprof-test")
     );
-    assert!(key.starts_with("ASIA") || !key.starts_with("AKIAIOSFODNN7"), "{key}");
+    assert!(
+        key.starts_with("ASIA") || !key.starts_with("AKIAIOSFODNN7"),
+        "{key}"
+    );
     assert_eq!(lab.proxy.count("Action=AssumeRole"), 1);
     let calls = lab.proxy.requests();
 
     let (again, key2) = lab.export_and_ask_aws("role", &[]);
     assert_eq!(again, arn);
     assert_eq!(key2, key, "the cached credentials are exported");
-    assert_eq!(lab.proxy.requests(), calls, "the second export made no request");
+    assert_eq!(
+        lab.proxy.requests(),
+        calls,
+        "the second export made no request"
+    );
 
     // The cache file is where and what the AWS CLI expects, private to the user.
-    let file = lab
-        .home
-        .aws_dir()
-        .join(format!("cli/cache/{}.json", botocore_key("arn:aws:iam::123456789012:role/RoleA")));
-    assert!(file.is_file(), "{} missing; have {:?}", file.display(), lab.cache_files());
+    let file = lab.home.aws_dir().join(format!(
+        "cli/cache/{}.json",
+        botocore_key("arn:aws:iam::123456789012:role/RoleA")
+    ));
+    assert!(
+        file.is_file(),
+        "{} missing; have {:?}",
+        file.display(),
+        lab.cache_files()
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -169,7 +181,11 @@ fn two_hop_chain_assumes_both_roles_in_order() {
     let calls = lab.proxy.requests();
     let (again, _) = lab.export_and_ask_aws("hop2", &[]);
     assert_eq!(again, arn);
-    assert_eq!(lab.proxy.requests(), calls, "the second export made no request");
+    assert_eq!(
+        lab.proxy.requests(),
+        calls,
+        "the second export made no request"
+    );
 }
 
 #[test]
@@ -180,10 +196,16 @@ fn credential_source_environment_uses_the_environment_keys() {
         ("AWS_SECRET_ACCESS_KEY", "environment-secret"),
     ];
     let (arn, key) = lab.export_and_ask_aws("fromenv", &env);
-    assert_eq!(arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/EnvRole/from-env"));
+    assert_eq!(
+        arn,
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/EnvRole/from-env")
+    );
     assert_ne!(key, "AKIAENVIRONMENTKEY01");
     // The AssumeRole call was signed with the environment's key.
-    assert!(lab.proxy.sent().contains("Credential=AKIAENVIRONMENTKEY01/"));
+    assert!(lab
+        .proxy
+        .sent()
+        .contains("Credential=AKIAENVIRONMENTKEY01/"));
 
     // Without the variables, a clear error and nothing on stdout.
     let out = lab
@@ -203,13 +225,20 @@ fn credential_source_environment_uses_the_environment_keys() {
 fn web_identity_token_file_is_exchanged_for_role_credentials() {
     let Some(lab) = lab() else { return };
     let (arn, _) = lab.export_and_ask_aws("web", &[]);
-    assert_eq!(arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/WebRole/web-session"));
+    assert_eq!(
+        arn,
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/WebRole/web-session")
+    );
     let sent = lab.proxy.sent();
     assert!(sent.contains("Action=AssumeRoleWithWebIdentity"));
     assert!(sent.contains("WebIdentityToken=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0."));
     let calls = lab.proxy.requests();
     lab.export_and_ask_aws("web", &[]);
-    assert_eq!(lab.proxy.requests(), calls, "the second export made no request");
+    assert_eq!(
+        lab.proxy.requests(),
+        calls,
+        "the second export made no request"
+    );
 }
 
 #[cfg(unix)]
@@ -234,11 +263,19 @@ AWS_ENDPOINT_URL_STS="$MOTO" aws sts get-caller-identity --output json"#,
         );
     let mut pty = PtyChild::spawn(cmd);
     pty.expect("Enter MFA code for arn:aws:iam::123456789012:mfa/alice: ");
+    // The prompt is printed just before echo is turned off: give it a moment.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while pty.echo_on() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     assert!(!pty.echo_on(), "the MFA code is read without echo");
     pty.send("123456\n");
     let (status, rest) = pty.finish();
     assert!(status.success(), "failed: {rest}");
-    assert!(!rest.contains("123456\r\n"), "the code was not echoed: {rest}");
+    assert!(
+        !rest.contains("123456\r\n"),
+        "the code was not echoed: {rest}"
+    );
     rest
 }
 
@@ -274,8 +311,14 @@ fn mfa_user_gets_a_session_token_with_the_code() {
         sent.contains("Credential=AKIAI44QH8DHBEXAMPLE/"),
         "signed with the user's long-term key"
     );
-    assert!(out.contains("TOKEN=yes"), "a session token is exported: {out}");
-    assert!(!out.contains("KEY=AKIAI44QH8DHBEXAMPLE "), "not the long-term key: {out}");
+    assert!(
+        out.contains("TOKEN=yes"),
+        "a session token is exported: {out}"
+    );
+    assert!(
+        !out.contains("KEY=AKIAI44QH8DHBEXAMPLE "),
+        "not the long-term key: {out}"
+    );
     assert!(out.contains("\"Account\": \"123456789012\""), "{out}");
 }
 
@@ -402,7 +445,12 @@ fn whoami_reports_the_assumed_role_and_the_expiry() {
         .output()
         .unwrap();
     let text = stdout_ok(&out);
-    assert!(text.contains(&format!("Arn:      arn:aws:sts::{ACCOUNT}:assumed-role/RoleB/second-hop")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Arn:      arn:aws:sts::{ACCOUNT}:assumed-role/RoleB/second-hop"
+        )),
+        "{text}"
+    );
     assert!(text.contains("Expires:  20"), "{text}");
     assert!(lab.proxy.sent().contains("Action=GetCallerIdentity"));
     assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("warning"));
@@ -416,7 +464,10 @@ fn broken_chains_fail_with_the_sdk_error_and_no_output() {
     );
     for (profile, wanted) in [
         ("a", "profile formed an infinite loop: a -> b -> a"),
-        ("lost", "could not find source profile nowhere referenced from lost"),
+        (
+            "lost",
+            "could not find source profile nowhere referenced from lost",
+        ),
     ] {
         for cmd in ["whoami", "login"] {
             let out = home.run(&[cmd, profile]);

@@ -1,17 +1,24 @@
 //! One module per subcommand, plus what they share.
 
+pub mod complete;
 pub mod configure;
 pub mod current;
 pub mod doctor;
+pub mod env;
+pub mod export;
 pub mod get;
 pub mod import;
+pub mod init;
 pub mod list;
 pub mod login;
 pub mod man;
+pub mod picker;
 pub mod remove;
 pub mod rename;
 pub mod set;
 pub mod show;
+pub mod unset;
+pub mod r#use;
 pub mod whoami;
 pub mod writing;
 

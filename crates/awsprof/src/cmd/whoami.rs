@@ -9,8 +9,7 @@ use awsprof_creds::clock;
 pub fn run(ctx: &super::Ctx, args: &WhoamiArgs) -> Result<()> {
     let name = ctx.selected(args.profile.as_deref());
     let mut net = awsprof_creds::Net::default();
-    let (creds, settings) =
-        resolve::credentials_with(ctx, &mut net, &name, &args.credentials.options())?;
+    let (creds, settings) = resolve::credentials_with(ctx, &mut net, &name, &args.creds.options())?;
     let id = awsprof_creds::whoami(&mut net, &settings, &creds)?;
     if id.is_root() {
         eprintln!(

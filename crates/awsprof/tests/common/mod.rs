@@ -256,7 +256,14 @@ impl Moto {
         }
         let port = free_port();
         let child = Command::new("python3")
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -297,7 +304,8 @@ impl CountingProxy {
                 let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
                     continue;
                 };
-                let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let (mut c_read, mut s_write) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
                 let (mut s_read, mut c_write) = (server, client);
                 let log = shared.clone();
                 std::thread::spawn(move || {
@@ -360,7 +368,69 @@ pub fn bash(home: &AwsHome, script: &str, vars: &[(&str, &str)]) -> Output {
 
 /// Parses `aws sts get-caller-identity` / boto3 JSON output and returns the ARN.
 pub fn arn_of(json: &str) -> String {
-    let v: serde_json::Value = serde_json::from_str(json.trim())
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {json}"));
+    let v: serde_json::Value =
+        serde_json::from_str(json.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {json}"));
     v["Arn"].as_str().expect("an Arn").to_string()
+}
+/// The shells the shell-integration tests drive, each started without reading any user
+/// start-up file.
+pub const SHELLS: [&str; 4] = ["bash", "zsh", "fish", "dash"];
+
+/// A command that starts `shell` without start-up files (`bash --noprofile --norc`,
+/// `zsh -f`, `fish --no-config`, `dash`).
+pub fn shell_command(shell: &str) -> Command {
+    let mut cmd = Command::new(shell);
+    match shell {
+        "bash" => {
+            cmd.args(["--noprofile", "--norc"]);
+        }
+        "zsh" => {
+            cmd.arg("-f");
+        }
+        "fish" => {
+            cmd.arg("--no-config");
+        }
+        _ => {}
+    }
+    cmd
+}
+
+/// Like [`require`] for one of [`SHELLS`].
+pub fn require_shell(shell: &str) -> bool {
+    let probe: &[&str] = match shell {
+        "dash" => &["-c", "true"],
+        _ => &["--version"],
+    };
+    require(shell, probe)
+}
+
+/// PATH with the directory of the awsprof under test first: the shell integration calls
+/// the binary as `command awsprof`.
+pub fn path_with_bin() -> std::ffi::OsString {
+    let dir = bin().parent().expect("bin dir").to_path_buf();
+    let mut dirs = vec![dir];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).expect("PATH")
+}
+
+impl AwsHome {
+    /// `shell -c SCRIPT ARGS...` with this home as HOME and working directory, awsprof
+    /// first on PATH, and none of the caller's AWS_* variables.
+    pub fn shell(&self, shell: &str, script: &str, args: &[&str]) -> Output {
+        let mut cmd = shell_command(shell);
+        self.isolate(&mut cmd);
+        cmd.env("PATH", path_with_bin())
+            .env_remove("COMPLETE")
+            .current_dir(self.path())
+            .arg("-c")
+            .arg(script);
+        if !args.is_empty() {
+            // sh -c SCRIPT NAME ARGS: the first word is $0. fish takes options until `--`.
+            cmd.arg(if shell == "fish" { "--" } else { shell });
+        }
+        cmd.args(args);
+        cmd.output().expect("run shell")
+    }
 }

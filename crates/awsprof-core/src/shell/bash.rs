@@ -1,0 +1,21 @@
+//! Bash: single-quoted POSIX assignments. `!` needs no care, since history expansion
+//! does not happen inside single quotes nor in `eval`.
+
+use super::{sh, Format, FormatError};
+
+/// Bash.
+pub struct Bash;
+
+impl Format for Bash {
+    fn name(&self) -> &'static str {
+        "bash"
+    }
+
+    fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError> {
+        sh::export(self.name(), key, value)
+    }
+
+    fn unset(&self, key: &'static str) -> Option<String> {
+        Some(format!("unset {key}"))
+    }
+}

@@ -1,0 +1,52 @@
+//! The `use` picker: fuzzy search over profile names, drawn on stderr so stdout stays
+//! free for the shell code that the wrapper evals.
+
+use anyhow::{bail, Result};
+use awsprof_core::store::display_path;
+use awsprof_core::Filter;
+use dialoguer::console::Term;
+use dialoguer::FuzzySelect;
+use std::io::IsTerminal;
+
+/// The chosen profile, or `None` when there is no terminal (the names are listed on stderr
+/// instead) or the user cancelled.
+pub fn pick(ctx: &super::Ctx) -> Result<Option<String>> {
+    let set = ctx.load(Filter::NamesOnly)?;
+    let names = set.names();
+    if names.is_empty() {
+        bail!(
+            "no profiles in {} or {}",
+            display_path(&ctx.paths.config),
+            display_path(&ctx.paths.credentials)
+        );
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        let mut msg = String::from(
+            "awsprof: no profile given, and no terminal to pick one on; the profiles are:\n",
+        );
+        for name in &names {
+            msg.push_str("  ");
+            msg.push_str(name);
+            msg.push('\n');
+        }
+        eprint!("{msg}");
+        return Ok(None);
+    }
+    let current = awsprof_core::env::explicit_profile(&|k| std::env::var(k).ok());
+    let start = current
+        .and_then(|c| names.iter().position(|n| *n == c))
+        .unwrap_or(0);
+    let chosen = FuzzySelect::new()
+        .with_prompt("AWS profile")
+        .items(&names)
+        .default(start)
+        .max_length(15)
+        .interact_on_opt(&Term::stderr())?;
+    match chosen {
+        Some(i) => Ok(names.get(i).map(|n| n.to_string())),
+        None => {
+            eprintln!("awsprof: nothing chosen; this shell is unchanged");
+            Ok(None)
+        }
+    }
+}
