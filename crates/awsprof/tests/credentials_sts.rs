@@ -478,3 +478,23 @@ fn broken_chains_fail_with_the_sdk_error_and_no_output() {
         }
     }
 }
+
+#[test]
+fn prompt_helper_shows_the_time_left_on_exported_role_credentials() {
+    let Some(lab) = lab() else { return };
+    let script = r#"set -e
+eval "$(awsprof init bash)"
+eval "$(AWS_ENDPOINT_URL_STS="$PROXY" awsprof export role)"
+__awsprof_prompt_update
+printf '%s|%s' "$AWSPROF_PROMPT" "$AWS_CREDENTIAL_EXPIRATION"
+"#;
+    let proxy = lab.proxy.url();
+    let out = stdout_ok(&bash(&lab.home, script, &[("PROXY", proxy.as_str())]));
+    let (prompt, expiration) = out.split_once('|').unwrap();
+    assert!(expiration.ends_with('Z'), "{expiration}");
+    // STS issues an hour; by the time the prompt is drawn, 59 minutes (or the full hour).
+    assert!(
+        prompt == "(keys) 59m" || prompt == "(keys) 1h0m",
+        "prompt {prompt:?}"
+    );
+}
