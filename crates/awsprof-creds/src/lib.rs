@@ -144,6 +144,8 @@ pub struct Settings {
     pub cache_dir: PathBuf,
     /// The IAM Identity Center token cache (`~/.aws/sso/cache`).
     pub sso_cache_dir: PathBuf,
+    /// Whether the home directory is known; without it there is no cache to use.
+    pub home_known: bool,
 }
 
 /// Regions that `sts_regional_endpoints = legacy` sends to `sts.amazonaws.com`.
@@ -206,19 +208,21 @@ impl Settings {
             }
         }
         let home = awsprof_core::store::home_dir(&env, awsprof_core::store::Platform::current())
-            .map(PathBuf::from)
-            .unwrap_or_default();
+            .map(PathBuf::from);
+        let home_known = home.is_some();
+        let home = home.unwrap_or_default();
         Settings {
             region,
             sts_legacy,
             endpoints,
             cache_dir: home.join(".aws").join("cli").join("cache"),
             sso_cache_dir: home.join(".aws").join("sso").join("cache"),
+            home_known,
         }
     }
 
     /// The endpoint URL configured for service `id`, if any.
-    pub fn endpoint(&self, id: &str, _key: &str) -> Option<String> {
+    pub fn endpoint(&self, id: &str) -> Option<String> {
         self.endpoints
             .iter()
             .find(|(i, _)| *i == id)
@@ -227,7 +231,7 @@ impl Settings {
 
     /// The region STS is called in, and the endpoint to force, if any.
     pub fn sts_region_and_endpoint(&self) -> (String, Option<String>) {
-        if let Some(url) = self.endpoint("STS", "sts") {
+        if let Some(url) = self.endpoint("STS") {
             return (self.region.clone(), Some(url));
         }
         if self.sts_legacy && LEGACY_GLOBAL_REGIONS.contains(&self.region.as_str()) {
@@ -314,7 +318,9 @@ pub fn resolve_with(
     let keys: Vec<Option<String>> = steps.iter().map(|s| cache_key(s, chain)).collect();
     let cache = cache::Cache::new(settings.cache_dir.clone());
     let (mut start, mut creds) = (0, None);
-    if !opts.no_cache && !opts.refresh {
+    // Without a home directory there is no cache (and no relative path is written to).
+    let no_cache = opts.no_cache || !settings.home_known;
+    if !no_cache && !opts.refresh {
         for i in (0..steps.len()).rev() {
             if let Some(hit) = keys[i].as_deref().and_then(|k| cache.get(k)) {
                 start = i + 1;
@@ -324,8 +330,15 @@ pub fn resolve_with(
         }
     }
     for i in start..steps.len() {
-        let fresh = run_step(net, &steps[i], creds.as_ref(), settings, opts)?;
-        if let (Some(key), false) = (&keys[i], opts.no_cache) {
+        let fresh = run_step(
+            net,
+            chain.base.profile(),
+            &steps[i],
+            creds.as_ref(),
+            settings,
+            opts,
+        )?;
+        if let (Some(key), false) = (&keys[i], no_cache) {
             let expires = fresh.expiration.as_deref().and_then(clock::parse);
             match cache::freshness(expires) {
                 cache::Freshness::Fresh => cache.put(key, &fresh, &[])?,
@@ -360,6 +373,7 @@ fn io_runtime(e: std::io::Error) -> Error {
 
 fn run_step(
     net: &mut Net,
+    profile: &str,
     step: &Step,
     prev: Option<&Credentials>,
     settings: &Settings,
@@ -369,7 +383,7 @@ fn run_step(
         Step::Base(base) => run_base(net, base, settings, opts),
         Step::Session(s) => {
             let user = prev.expect("a session follows its base");
-            let code = prompt::mfa_code(&s.serial, "(user)", opts.mfa_code.as_deref())?;
+            let code = prompt::mfa_code(&s.serial, profile, opts.mfa_code.as_deref())?;
             net.run(
                 "STS GetSessionToken",
                 sts::session_token(settings, user, &s.serial, &code, s.duration_seconds),
@@ -528,4 +542,71 @@ pub fn login(chain: &Chain, settings: &Settings, open_browser: bool) -> Result<P
     };
     let mut net = Net::default();
     sso::login(&mut net, settings, profile, config, open_browser)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use awsprof_core::model::Filter;
+
+    fn settings(config: &str, env: &[(&str, &str)]) -> Settings {
+        let set = ProfileSet::from_texts(Some(config), None, Filter::All).unwrap();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::new(&set, "p", &move |k| {
+            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    const CONFIG: &str = "[profile p]\nregion = eu-west-1\nendpoint_url = http://profile\nservices = s\n[services s]\nsts =\n  endpoint_url = http://services\n";
+
+    #[test]
+    fn endpoint_precedence_is_the_sdks() {
+        let s = |env: &[(&str, &str)]| settings(CONFIG, env).endpoint("STS");
+        assert_eq!(
+            s(&[
+                ("AWS_ENDPOINT_URL_STS", "http://sts"),
+                ("AWS_ENDPOINT_URL", "http://all")
+            ])
+            .as_deref(),
+            Some("http://sts")
+        );
+        assert_eq!(
+            s(&[("AWS_ENDPOINT_URL", "http://all")]).as_deref(),
+            Some("http://all")
+        );
+        assert_eq!(s(&[]).as_deref(), Some("http://services"));
+        assert_eq!(
+            settings(CONFIG, &[]).endpoint("SSO").as_deref(),
+            Some("http://profile")
+        );
+        assert_eq!(s(&[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")]), None);
+    }
+
+    #[test]
+    fn region_and_legacy_global_endpoint() {
+        let plain = "[profile p]\nregion = eu-west-1\n";
+        assert_eq!(
+            settings(plain, &[]).sts_region_and_endpoint(),
+            ("eu-west-1".into(), None)
+        );
+        assert_eq!(
+            settings(plain, &[("AWS_REGION", "ap-south-1")])
+                .sts_region_and_endpoint()
+                .0,
+            "ap-south-1"
+        );
+        let legacy = "[profile p]\nregion = eu-west-1\nsts_regional_endpoints = legacy\n";
+        assert_eq!(
+            settings(legacy, &[]).sts_region_and_endpoint(),
+            ("us-east-1".into(), Some("https://sts.amazonaws.com".into()))
+        );
+        // Regions that were never served by the global endpoint stay regional.
+        assert_eq!(
+            settings(legacy, &[("AWS_REGION", "af-south-1")]).sts_region_and_endpoint(),
+            ("af-south-1".into(), None)
+        );
+    }
 }

@@ -72,7 +72,7 @@ fn oidc_client(settings: &Settings, region: &str) -> aws_sdk_ssooidc::Client {
         .behavior_version(aws_sdk_ssooidc::config::BehaviorVersion::latest())
         .region(aws_sdk_ssooidc::config::Region::new(region.to_string()))
         .timeout_config(crate::timeouts());
-    if let Some(url) = settings.endpoint("SSO_OIDC", "sso_oidc") {
+    if let Some(url) = settings.endpoint("SSO_OIDC") {
         b = b.endpoint_url(url);
     }
     aws_sdk_ssooidc::Client::from_conf(b.build())
@@ -86,6 +86,12 @@ pub fn access_token(
     profile: &str,
     config: &SsoConfig,
 ) -> Result<String, Error> {
+    if !settings.home_known {
+        return Err(sso_err(
+            profile,
+            "HOME is not set, so the IAM Identity Center token cache (~/.aws/sso/cache) cannot be found".into(),
+        ));
+    }
     let path = token_path(settings, config);
     let text = std::fs::read_to_string(&path).map_err(|_| {
         sso_err(
@@ -196,7 +202,7 @@ pub fn role_credentials(
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region))
         .timeout_config(crate::timeouts());
-    if let Some(url) = settings.endpoint("SSO", "sso") {
+    if let Some(url) = settings.endpoint("SSO") {
         b = b.endpoint_url(url);
     }
     let client = aws_sdk_sso::Client::from_conf(b.build());
@@ -264,6 +270,12 @@ pub fn login(
     config: &SsoConfig,
     open_browser: bool,
 ) -> Result<PathBuf, Error> {
+    if !settings.home_known {
+        return Err(sso_err(
+            profile,
+            "HOME is not set, so there is no ~/.aws/sso/cache to keep the login in".into(),
+        ));
+    }
     let start_url = config.start_url.clone().unwrap_or_default();
     let region = config.region.clone().unwrap_or_default();
     let client = oidc_client(settings, &region);

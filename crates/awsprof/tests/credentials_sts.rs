@@ -498,3 +498,39 @@ printf '%s|%s' "$AWSPROF_PROMPT" "$AWS_CREDENTIAL_EXPIRATION"
         "prompt {prompt:?}"
     );
 }
+
+#[test]
+fn whoami_warns_when_the_caller_is_the_root_user() {
+    // moto never answers as root, so a one-route stand-in for STS does.
+    let sts = FakeHttp::start(|req| {
+        assert!(
+            req.body.contains("Action=GetCallerIdentity"),
+            "{}",
+            req.body
+        );
+        (
+            200,
+            vec![("content-type".into(), "text/xml".into())],
+            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:root</Arn><UserId>123456789012</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>".into(),
+        )
+    });
+    let home = AwsHome::with(
+        "[profile rootkeys]\nregion = us-east-1\n",
+        "[rootkeys]\naws_access_key_id = AKIAROOTEXAMPLE\naws_secret_access_key = s\n",
+    );
+    let out = home
+        .cmd()
+        .args(["whoami", "rootkeys", "--json"])
+        .env("AWS_ENDPOINT_URL_STS", sts.url())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
+    assert_eq!(v["Arn"], "arn:aws:iam::123456789012:root");
+    assert!(v["Expiration"].is_null());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("root access keys: AWS recommends deleting them"),
+        "{err}"
+    );
+    assert_eq!(sts.requests().len(), 1);
+}
