@@ -534,3 +534,57 @@ fn whoami_warns_when_the_caller_is_the_root_user() {
     );
     assert_eq!(sts.requests().len(), 1);
 }
+
+const IDENTITY_XML: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/slow</Arn><UserId>AIDASLOW</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+
+fn slow_sts() -> FakeHttp {
+    FakeHttp::start(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        (200, vec![], IDENTITY_XML.into())
+    })
+}
+
+fn keys_home() -> AwsHome {
+    AwsHome::with(
+        "[profile k]\nregion = us-east-1\n",
+        "[k]\naws_access_key_id = AKIASLOWEXAMPLE\naws_secret_access_key = s\n",
+    )
+}
+
+#[test]
+fn slow_call_draws_no_spinner_into_pipes() {
+    let sts = slow_sts();
+    let home = keys_home();
+    let out = home
+        .cmd()
+        .args(["whoami", "k", "--json"])
+        .env("AWS_ENDPOINT_URL_STS", sts.url())
+        .output()
+        .unwrap();
+    let text = stdout_ok(&out);
+    assert!(text.starts_with('{'), "stdout is only the JSON: {text:?}");
+    assert_eq!(arn_of(&text), "arn:aws:iam::123456789012:user/slow");
+    assert!(
+        out.stderr.is_empty(),
+        "stderr: {:?}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn slow_call_shows_a_spinner_on_a_terminal() {
+    let sts = slow_sts();
+    let home = keys_home();
+    let mut cmd = home.cmd();
+    cmd.args(["whoami", "k"])
+        .env("AWS_ENDPOINT_URL_STS", sts.url());
+    let mut pty = PtyChild::spawn(cmd);
+    pty.expect("STS GetCallerIdentity");
+    let (status, rest) = pty.finish();
+    assert!(status.success(), "{rest}");
+    assert!(
+        rest.contains("arn:aws:iam::123456789012:user/slow"),
+        "{rest}"
+    );
+}
