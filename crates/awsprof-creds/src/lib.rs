@@ -245,6 +245,20 @@ impl Settings {
     }
 }
 
+/// An SDK error as one line: each cause's message, without the SDK's debug dump.
+pub(crate) fn explain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    parts.join(": ")
+}
+
 pub(crate) fn timeouts() -> aws_sdk_sts::config::timeout::TimeoutConfig {
     aws_sdk_sts::config::timeout::TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(5))
@@ -508,8 +522,7 @@ fn named_source(
                     }
                 })
                 .map_err(io_runtime)?;
-            let c =
-                result.map_err(|e| fail(aws_sdk_sts::error::DisplayErrorContext(e).to_string()))?;
+            let c = result.map_err(|e| fail(explain(&e)))?;
             Ok(Credentials {
                 access_key_id: c.access_key_id().to_string(),
                 secret_access_key: c.secret_access_key().to_string(),

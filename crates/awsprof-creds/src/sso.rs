@@ -4,7 +4,6 @@
 use crate::cache::{sha1_hex, write_private};
 use crate::{clock, Error, Net, Settings};
 use aws_sdk_sso::config::{BehaviorVersion, Region};
-use aws_sdk_sso::error::DisplayErrorContext;
 use awsprof_core::chain::SsoConfig;
 use awsprof_core::creds::Credentials;
 use serde::{Deserialize, Serialize};
@@ -225,7 +224,7 @@ pub fn role_credentials(
             what: what.clone(),
             message: format!(
                 "{}; if the session has ended, {}",
-                DisplayErrorContext(e),
+                crate::explain(&e),
                 login_hint(profile)
             ),
         })?;
@@ -310,7 +309,7 @@ pub fn login(
             r.send().await
         })
         .map_err(io)?
-        .map_err(|e| call("RegisterClient", DisplayErrorContext(e).to_string()))?;
+        .map_err(|e| call("RegisterClient", crate::explain(&e)))?;
     let (Some(client_id), Some(client_secret)) = (reg.client_id(), reg.client_secret()) else {
         return Err(call(
             "RegisterClient",
@@ -328,12 +327,7 @@ pub fn login(
                 .await
         })
         .map_err(io)?
-        .map_err(|e| {
-            call(
-                "StartDeviceAuthorization",
-                DisplayErrorContext(e).to_string(),
-            )
-        })?;
+        .map_err(|e| call("StartDeviceAuthorization", crate::explain(&e)))?;
     let device_code = auth.device_code().unwrap_or_default().to_string();
     let user_code = auth.user_code().unwrap_or_default();
     let url = auth
@@ -382,7 +376,7 @@ pub fn login(
                     Some(E::AccessDeniedException(_)) => {
                         return Err(sso_err(profile, "the login was denied".into()))
                     }
-                    _ => return Err(call("CreateToken", DisplayErrorContext(e).to_string())),
+                    _ => return Err(call("CreateToken", crate::explain(&e))),
                 }
             }
         }

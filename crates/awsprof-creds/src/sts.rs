@@ -3,7 +3,6 @@
 
 use crate::{clock, Error, Settings};
 use aws_sdk_sts::config::{BehaviorVersion, Region};
-use aws_sdk_sts::error::DisplayErrorContext;
 use aws_sdk_sts::Client;
 use awsprof_core::creds::Credentials;
 
@@ -61,10 +60,10 @@ fn from_sts(c: Option<&aws_sdk_sts::types::Credentials>, what: &str) -> Result<C
     })
 }
 
-fn call_err<E: std::error::Error>(what: &str, e: E) -> Error {
+fn call_err<E: std::error::Error + 'static>(what: &str, e: E) -> Error {
     Error::Call {
         what: what.to_string(),
-        message: DisplayErrorContext(e).to_string(),
+        message: crate::explain(&e),
     }
 }
 
