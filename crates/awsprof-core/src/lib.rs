@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod accesskeys;
+pub mod chain;
 pub mod creds;
 pub mod doctor;
 pub mod edit;

@@ -91,9 +91,67 @@ pub enum Command {
     /// Exit status 1 when an error was found. Also flags what the AWS CLI and boto3 read
     /// differently from the SDKs (inline comments, duplicate sections or keys).
     Doctor(DoctorArgs),
+    /// Show who a profile's credentials are: account, ARN, user id and expiry.
+    ///
+    /// Calls STS GetCallerIdentity with the credentials `export` would print (assuming
+    /// roles, asking for an MFA code, running credential_process as needed). Warns on
+    /// stderr when the caller is the account's root user.
+    Whoami(WhoamiArgs),
+    /// Log in to IAM Identity Center (SSO) for a profile, as `aws sso login` does.
+    ///
+    /// Prints a URL and a code on stderr and opens a browser when one is available; once
+    /// you approve, the session token is cached in ~/.aws/sso/cache, where the AWS CLI v2
+    /// and the SDKs find it too.
+    Login(LoginArgs),
     /// Print the man page (roff) built from this help text; docs/awsprof.1 is its copy.
     #[command(hide = true)]
     Man,
+}
+
+/// How temporary credentials are obtained (shared by the commands that need them).
+#[derive(Debug, Args, Default, Clone)]
+pub struct CredentialArgs {
+    /// The MFA code, instead of being asked for it on the terminal.
+    #[arg(long, value_name = "CODE")]
+    pub mfa_code: Option<String>,
+    /// Neither read nor write the credential cache (~/.aws/cli/cache).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Fetch new credentials even when cached ones are still valid, and cache them.
+    #[arg(long, conflicts_with = "no_cache")]
+    pub refresh: bool,
+}
+
+impl CredentialArgs {
+    pub fn options(&self) -> crate::resolve::ResolveOptions {
+        crate::resolve::ResolveOptions {
+            mfa_code: self.mfa_code.clone(),
+            no_cache: self.no_cache,
+            refresh: self.refresh,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    /// The profile [default: the active profile].
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: Option<String>,
+    /// Print JSON: {"Profile", "Account", "Arn", "UserId", "Expiration"}.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The profile [default: the active profile].
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: Option<String>,
+    /// Print the URL and code only; do not open a browser.
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 /// A shell that `use` and `unset` can write for.
@@ -129,11 +187,11 @@ pub enum FormatArg {
     Bash,
     /// export K='v'
     Zsh,
-    /// set -gx K 'v'
+    /// set -gx -- K 'v'
     Fish,
     /// $env:K = 'v'
     Powershell,
-    /// set "K=v" (values with % ! " or line breaks are refused)
+    /// set "K=v" (values with % ! " or control characters are refused)
     Cmd,
     /// K='v' (values with ' \ or line breaks are refused)
     Dotenv,
@@ -178,6 +236,8 @@ pub struct UseArgs {
     /// Also export the resolved credentials (for tools that do not read profiles).
     #[arg(long)]
     pub credentials: bool,
+    #[command(flatten)]
+    pub creds: CredentialArgs,
 }
 
 #[derive(Debug, Args)]
@@ -195,6 +255,8 @@ pub struct ExportArgs {
     /// The output format.
     #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Sh)]
     pub format: FormatArg,
+    #[command(flatten)]
+    pub creds: CredentialArgs,
 }
 
 #[derive(Debug, Args)]
@@ -205,6 +267,8 @@ pub struct EnvArgs {
     /// The command to run and its arguments, after `--`.
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+    #[command(flatten)]
+    pub creds: CredentialArgs,
 }
 
 #[derive(Debug, Args)]
@@ -259,20 +323,21 @@ pub struct SetArgs {
     #[arg(long, conflicts_with = "value")]
     pub delete: bool,
     /// The profile to change [default: the active profile].
-    #[arg(long, short = 'p')]
+    #[arg(long, short = 'p', add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigureArgs {
     /// The profile to configure [default: the active profile].
-    #[arg(long, short = 'p')]
+    #[arg(long, short = 'p', add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// The profile to remove.
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: String,
     /// Do not ask for confirmation (needed when stdin is not a terminal).
     #[arg(long, short = 'y')]
@@ -282,6 +347,7 @@ pub struct RemoveArgs {
 #[derive(Debug, Args)]
 pub struct RenameArgs {
     /// The profile's current name.
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub old: String,
     /// The new name (must not exist yet).
     pub new: String,

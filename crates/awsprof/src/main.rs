@@ -28,6 +28,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Remove(a) => cmd::remove::run(&ctx, a)?,
         Command::Rename(a) => cmd::rename::run(&ctx, a)?,
         Command::Import(a) => cmd::import::run(&ctx, a)?,
+        Command::Whoami(a) => cmd::whoami::run(&ctx, a)?,
+        Command::Login(a) => cmd::login::run(&ctx, a)?,
         Command::Man => cmd::man::run()?,
         Command::Doctor(a) => {
             if !cmd::doctor::run(&ctx, a)? {

@@ -10,6 +10,7 @@ pub mod get;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod login;
 pub mod man;
 pub mod picker;
 pub mod remove;
@@ -18,6 +19,7 @@ pub mod set;
 pub mod show;
 pub mod unset;
 pub mod r#use;
+pub mod whoami;
 pub mod writing;
 
 use anyhow::Result;

@@ -201,8 +201,26 @@ impl PtyChild {
     }
 
     /// Waits for the command to exit and returns its status and the rest of its output.
+    /// Panics (after killing it) when it runs for more than 20 s.
     pub fn finish(&mut self) -> (std::process::ExitStatus, String) {
-        let status = self.child.wait().expect("wait");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            while let Ok(bytes) = self.output.try_recv() {
+                self.seen.push_str(&String::from_utf8_lossy(&bytes));
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "still running after 20 s; the terminal shows {:?}",
+                    self.seen
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
         while let Ok(bytes) = self
             .output
             .recv_timeout(std::time::Duration::from_millis(200))
@@ -221,6 +239,157 @@ impl PtyChild {
     }
 }
 
+/// A free TCP port on 127.0.0.1 (bound and released; fine for a test server to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Waits until something listens on `port`; panics after `secs` seconds.
+pub fn wait_for_port(port: u16, secs: u64, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} did not start listening on 127.0.0.1:{port} within {secs}s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// A real moto server (`python3 -m moto.server`) on a free port, stopped on drop.
+pub struct Moto {
+    pub port: u16,
+    child: std::process::Child,
+}
+
+impl Moto {
+    /// Starts moto, or returns None (having printed why) when it is not installed and CI is
+    /// not set. Under CI=true a missing moto fails the test.
+    pub fn start() -> Option<Moto> {
+        if !require_python_module("moto.server") {
+            return None;
+        }
+        let port = free_port();
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start moto");
+        wait_for_port(port, 30, "moto");
+        Some(Moto { port, child })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A TCP proxy in front of a server that keeps a copy of every byte sent to it, so a test
+/// can count the requests a command made (`requests("Action=AssumeRole")`).
+pub struct CountingProxy {
+    pub port: u16,
+    log: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl CountingProxy {
+    pub fn to(upstream: u16) -> CountingProxy {
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let port = listener.local_addr().unwrap().port();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let shared = log.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+                    continue;
+                };
+                let (mut c_read, mut s_write) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let (mut s_read, mut c_write) = (server, client);
+                let log = shared.clone();
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 8192];
+                    while let Ok(n) = c_read.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        log.lock().unwrap().extend_from_slice(&buf[..n]);
+                        if s_write.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = s_write.shutdown(Shutdown::Write);
+                });
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut s_read, &mut c_write);
+                    let _ = c_write.shutdown(Shutdown::Write);
+                });
+            }
+        });
+        CountingProxy { port, log }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Everything sent through the proxy so far.
+    pub fn sent(&self) -> String {
+        String::from_utf8_lossy(&self.log.lock().unwrap()).into_owned()
+    }
+
+    /// How many HTTP requests went through (request lines end in ` HTTP/1.1`).
+    pub fn requests(&self) -> usize {
+        self.sent().matches(" HTTP/1.1\r\n").count()
+    }
+
+    /// How many requests name `needle` (an `Action=...` of the STS query protocol).
+    pub fn count(&self, needle: &str) -> usize {
+        self.sent().matches(needle).count()
+    }
+}
+
+/// Runs `script` in bash with this home's isolation and extra variables; returns output.
+pub fn bash(home: &AwsHome, script: &str, vars: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new("bash");
+    home.isolate(&mut cmd);
+    let path = format!(
+        "{}:{}",
+        bin().parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    cmd.env("PATH", path).arg("-c").arg(script);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run bash")
+}
+
+/// Parses `aws sts get-caller-identity` / boto3 JSON output and returns the ARN.
+pub fn arn_of(json: &str) -> String {
+    let v: serde_json::Value =
+        serde_json::from_str(json.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {json}"));
+    v["Arn"].as_str().expect("an Arn").to_string()
+}
 /// The shells the shell-integration tests drive, each started without reading any user
 /// start-up file.
 pub const SHELLS: [&str; 4] = ["bash", "zsh", "fish", "dash"];
@@ -282,4 +451,133 @@ impl AwsHome {
         cmd.args(args);
         cmd.output().expect("run shell")
     }
+}
+
+/// One request a [`FakeHttp`] server received.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    /// Header names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A reply: status, extra headers, JSON body.
+pub type Reply = (u16, Vec<(String, String)>, String);
+
+/// A tiny HTTP/1.1 server for services that have no offline stand-in (the IAM Identity
+/// Center portal and OIDC): each request is logged and answered by `handler`, one request
+/// per connection.
+pub struct FakeHttp {
+    pub port: u16,
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<Request>>>,
+}
+
+impl FakeHttp {
+    pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> FakeHttp {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind fake server");
+        let port = listener.local_addr().unwrap().port();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let shared = log.clone();
+        let handler = std::sync::Arc::new(handler);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let log = shared.clone();
+                let handler = handler.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut parts = line.split_whitespace();
+                    let method = parts.next().unwrap_or_default().to_string();
+                    let path = parts.next().unwrap_or_default().to_string();
+                    let mut headers = Vec::new();
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                            break;
+                        }
+                        if let Some((k, v)) = h.split_once(':') {
+                            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                        }
+                    }
+                    let len = headers
+                        .iter()
+                        .find(|(k, _)| k == "content-length")
+                        .and_then(|(_, v)| v.parse().ok())
+                        .unwrap_or(0);
+                    let mut body = vec![0u8; len];
+                    let _ = reader.read_exact(&mut body);
+                    let req = Request {
+                        method,
+                        path,
+                        headers,
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                    };
+                    let (status, extra, body) = handler(&req);
+                    log.lock().unwrap().push(req);
+                    let mut out = format!(
+                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+                        body.len()
+                    );
+                    for (k, v) in extra {
+                        out.push_str(&format!("{k}: {v}\r\n"));
+                    }
+                    out.push_str("\r\n");
+                    out.push_str(&body);
+                    let mut stream = stream;
+                    let _ = stream.write_all(out.as_bytes());
+                });
+            }
+        });
+        FakeHttp { port, log }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+/// SHA-1 hex of `text`, computed by Python's hashlib (an implementation independent of
+/// awsprof's, as the AWS CLI computes its cache names).
+pub fn python_sha1(text: &str) -> String {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import hashlib,sys; print(hashlib.sha1(sys.argv[1].encode()).hexdigest())",
+            text,
+        ])
+        .output()
+        .expect("python3");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A UTC timestamp `seconds` from now as the AWS CLI v2 writes it (`...Z`), by Python.
+pub fn python_utc_in(seconds: i64) -> String {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys,datetime as d; print((d.datetime.now(d.timezone.utc)+d.timedelta(seconds=int(sys.argv[1]))).strftime('%Y-%m-%dT%H:%M:%SZ'))",
+            &seconds.to_string(),
+        ])
+        .output()
+        .expect("python3");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
