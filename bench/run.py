@@ -198,8 +198,11 @@ def rows_for(n, m, awsprof, floor, peers, env, notes, missing):
                         [peers["aws"], "configure", "list", "--profile", p],
                         contains(p), group="peer", peer=True))
     if peers.get("awsume"):
+        # The awsume script runs awsumepy from PATH, as after `pip install awsume`.
+        path = f"{peers['awsume'].parent}{os.pathsep}{env['PATH']}"
         rows.append(Row("awsume", "`awsume P -s`", [peers["awsume"], p, "-s"],
-                        contains("AWS_ACCESS_KEY_ID"), group="peer", peer=True))
+                        contains("AWS_ACCESS_KEY_ID"), env={"PATH": path},
+                        group="peer", peer=True))
     return rows
 
 
@@ -271,7 +274,7 @@ def time_rows(rows, n, env, quick, notes):
         if row.peer:
             log(f"{n:>7,} profiles: {row.label}")
             # At 100,000 profiles one run of the AWS CLI takes a minute or more.
-            runs = 3 if quick else (10 if n <= 10_000 else 2)
+            runs = 3 if quick else (10 if n <= 10_000 else 1)
             t, u, s = hyperfine(f"{row.key}-{n}", row.argv, e, runs, 1 if n <= 10_000 else 0)
             stats[row.key] = summarize(t, u, s)
     return stats
@@ -415,7 +418,7 @@ def render(meta, data, results, shells, prof, notes, missing, sizes):
     w("")
     w("Whole process, hyperfine -N, one run of this script. awsprof rows and the floor: 3 rounds "
       "through all rows of a size, 40 runs each a round (10 at 100,000), after 5 warm-ups; "
-      "peers: 10 runs after 1 warm-up (at 100,000: 2 runs, no warm-up; a run takes a minute).")
+      "peers: 10 runs after 1 warm-up (at 100,000: 1 run, no warm-up, no spread; a run takes a minute).")
     w("")
     w("| command | " + " | ".join(f"{n:,}" for n in sizes) + " | 100,000 / 10,000 |")
     w("|---|" + "---:|" * (len(sizes) + 1))
