@@ -627,7 +627,10 @@ def main():
         "rustc": version_of(["rustc", "--version"]),
         "hyperfine": version_of(["hyperfine", "--version"]),
         "aws (peer)": version_of([peers["aws"], "--version"]) if peers.get("aws") else "not timed",
-        "awsume (peer)": version_of([peers["awsume"], "--version"], env=base) if peers.get("awsume") else "not timed",
+        # `awsume --version` run unsourced prints a warning first: ask pip's metadata.
+        "awsume (peer)": "awsume " + version_of([peers["awsume"].parent / "python", "-c",
+                                                 "import importlib.metadata as m; print(m.version('awsume'))"])
+        if peers.get("awsume") else "not timed",
         "bash / zsh / fish": " / ".join(version_of([s, "--version"]) .split(" (")[0] for s in ("bash", "zsh", "fish")),
     }
 
