@@ -83,12 +83,28 @@ __awsprof_prompt_update
 # Completion through the binary (clap's dynamic completion): profile names are read from
 # the files each time, so a profile added a second ago completes.
 _awsprof_complete() {
-    local words=("${COMP_WORDS[@]}")
-    words[COMP_CWORD]="$2"
+    local words=("${COMP_WORDS[@]}") cword=$COMP_CWORD prefix=""
+    words[cword]="$2"
+    # bash splits `team:dev` into `team` `:` `dev` (COMP_WORDBREAKS). Give the binary the
+    # word as typed, then strip what bash will not replace from the answers.
+    local line="${COMP_LINE:0:COMP_POINT}"
+    local cur="${line##*[[:space:]]}" joined="$2" i=$COMP_CWORD
+    while [[ "$joined" != "$cur" && $i -gt 0 && ${#joined} -lt ${#cur} ]]; do
+        i=$((i - 1))
+        joined="${COMP_WORDS[i]}$joined"
+    done
+    if [[ "$joined" == "$cur" && $i -lt $COMP_CWORD ]]; then
+        words=("${COMP_WORDS[@]:0:i}" "$cur")
+        cword=$i
+        prefix="${cur:0:${#cur}-${#2}}"
+    fi
     mapfile -t COMPREPLY < <(
-        _CLAP_IFS=$'\n' _CLAP_COMPLETE_INDEX="$COMP_CWORD" \
+        _CLAP_IFS=$'\n' _CLAP_COMPLETE_INDEX="$cword" \
             _CLAP_COMPLETE_COMP_TYPE="${COMP_TYPE-9}" \
             COMPLETE=bash command awsprof -- "${words[@]}" 2>/dev/null
     )
+    if [[ -n "$prefix" ]]; then
+        COMPREPLY=("${COMPREPLY[@]#"$prefix"}")
+    fi
 }
-complete -o bashdefault -o default -F _awsprof_complete awsprof
+complete -o bashdefault -F _awsprof_complete awsprof

@@ -8,6 +8,7 @@
 #   setopt prompt_subst; RPROMPT='${AWSPROF_PROMPT}'
 
 awsprof() {
+    emulate -L zsh
     case "${1-}" in
         use | unset)
             local __awsprof_arg
@@ -54,6 +55,7 @@ __awsprof_parse_time() {
 # nothing when no AWS identity is set. Keeps $? for the hooks that follow.
 __awsprof_prompt_update() {
     local -i last=$?
+    emulate -L zsh
     AWSPROF_PROMPT=""
     local who="${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
     if [[ -z "$who" && -n "${AWS_ACCESS_KEY_ID-}" ]]; then
@@ -85,6 +87,7 @@ __awsprof_prompt_update
 # Completion through the binary (clap's dynamic completion): profile names are read from
 # the files each time, so a profile added a second ago completes.
 _awsprof_complete() {
+    emulate -L zsh
     local -a candidates
     candidates=("${(@f)$(
         _CLAP_IFS=$'\n' _CLAP_COMPLETE_INDEX=$((CURRENT - 1)) \

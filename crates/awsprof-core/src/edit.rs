@@ -315,6 +315,20 @@ impl Document {
         last
     }
 
+    /// The lines of the property at `i` (ending at `end`): its own, its continuation and
+    /// sub-property lines and the blank lines among them, but not comments, which stay.
+    fn value_lines(infos: &[Info], i: usize, end: usize) -> Vec<usize> {
+        (i..=end)
+            .filter(|&j| {
+                j == i
+                    || matches!(
+                        infos[j],
+                        Info::Continuation | Info::Sub { .. } | Info::Blank
+                    )
+            })
+            .collect()
+    }
+
     /// Every property line for `key` in `sections`, in file order.
     fn occurrences(infos: &[Info], sections: &[(usize, usize)], key: &str) -> Vec<usize> {
         sections
@@ -477,8 +491,14 @@ impl Document {
                         format!("{written} = {value}{}", terminator(raw))
                     }
                 };
-                // A plain value's continuation lines belong to the old value.
-                self.lines.splice(i..=end, [line]);
+                // A plain value's continuation lines belong to the old value; comments
+                // among them stay.
+                self.lines[i] = line;
+                for j in Self::value_lines(&infos, i, end).into_iter().rev() {
+                    if j != i {
+                        self.lines.remove(j);
+                    }
+                }
                 Ok(true)
             }
             Some(sub) => {
@@ -545,13 +565,13 @@ impl Document {
         let infos = self.scan()?;
         let sections = self.sections(&infos, target, false);
         let occ = Self::occurrences(&infos, &sections, &lkey);
-        let mut remove: Vec<(usize, usize)> = Vec::new();
+        let mut remove: Vec<usize> = Vec::new();
         let mut count = 0;
         for &i in &occ {
             let end = Self::property_end(&infos, i);
             match sub {
                 None => {
-                    remove.push((i, end));
+                    remove.extend(Self::value_lines(&infos, i, end));
                     count += 1;
                 }
                 Some(sub) => {
@@ -566,9 +586,9 @@ impl Document {
                         .collect();
                     count += hits.len();
                     if !hits.is_empty() && hits.len() == subs.len() {
-                        remove.push((i, end));
+                        remove.extend(Self::value_lines(&infos, i, end));
                     } else {
-                        remove.extend(hits.into_iter().map(|j| (j, j)));
+                        remove.extend(hits);
                     }
                 }
             }
@@ -581,8 +601,10 @@ impl Document {
                 self.kind.as_str()
             ));
         }
-        for &(s, e) in remove.iter().rev() {
-            self.lines.drain(s..=e);
+        remove.sort_unstable();
+        remove.dedup();
+        for &j in remove.iter().rev() {
+            self.lines.remove(j);
         }
         self.verify_value(target, key, sub, None)?;
         Ok(count)
@@ -861,6 +883,18 @@ mod tests {
     }
 
     #[test]
+    fn replacing_a_continued_value_keeps_comments_among_its_lines() {
+        let mut d = doc(
+            FileKind::Config,
+            "[profile a]\nk = v\n# note\n  more\n\n  most\nz = 1\n",
+        );
+        d.set(Target::Profile("a"), "k", None, "w").unwrap();
+        assert_eq!(d.text(), "[profile a]\nk = w\n# note\nz = 1\n");
+        d.delete(Target::Profile("a"), "k", None).unwrap();
+        assert_eq!(d.text(), "[profile a]\n# note\nz = 1\n");
+    }
+
+    #[test]
     fn default_prefers_the_prefixed_section_in_config() {
         let mut d = doc(
             FileKind::Config,
@@ -868,5 +902,115 @@ mod tests {
         );
         d.set(Target::Profile("default"), "k", None, "3").unwrap();
         assert_eq!(d.text(), "[profile default]\nk = 3\n[default]\nk = 2\n");
+    }
+
+    mod generated {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn line() -> impl Strategy<Value = String> {
+            let name = prop_oneof![Just("a"), Just("b"), Just("default")];
+            let key = prop_oneof![
+                Just("region"),
+                Just("Region"),
+                Just("output"),
+                Just("s3"),
+                Just("x")
+            ];
+            prop_oneof![
+                Just(String::new()),
+                "[#;][ -~]{0,12}",
+                (name.clone(), "( # c)?").prop_map(|(n, c)| format!("[profile {n}]{c}")),
+                name.prop_map(|n| format!("[{n}]")),
+                (key, "[ \t]{0,2}", "[a-z0-9-]{0,8}", "( ; c)?")
+                    .prop_map(|(k, ws, v, c)| format!("{k}{ws}={ws}{v}{c}")),
+                ("[ \t]{1,2}", "[a-z_]{1,8}", "[a-z0-9]{0,6}")
+                    .prop_map(|(ws, k, v)| format!("{ws}{k} = {v}")),
+            ]
+        }
+
+        fn file() -> impl Strategy<Value = String> {
+            (prop::collection::vec(line(), 0..30), any::<bool>()).prop_map(|(lines, crlf)| {
+                let eol = if crlf { "\r\n" } else { "\n" };
+                lines.iter().map(|l| format!("{l}{eol}")).collect()
+            })
+        }
+
+        /// Lines of `a` that are not in the longest common subsequence with `b`, and the
+        /// same for `b`.
+        fn diff<'a>(a: &'a [&'a str], b: &'a [&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
+            let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for i in (0..a.len()).rev() {
+                for j in (0..b.len()).rev() {
+                    lcs[i][j] = if a[i] == b[j] {
+                        lcs[i + 1][j + 1] + 1
+                    } else {
+                        lcs[i + 1][j].max(lcs[i][j + 1])
+                    };
+                }
+            }
+            let (mut i, mut j, mut gone, mut new) = (0, 0, vec![], vec![]);
+            while i < a.len() || j < b.len() {
+                if i < a.len() && j < b.len() && a[i] == b[j] {
+                    i += 1;
+                    j += 1;
+                } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+                    new.push(b[j]);
+                    j += 1;
+                } else {
+                    gone.push(a[i]);
+                    i += 1;
+                }
+            }
+            (gone, new)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+
+            /// Setting a key on any parseable file: the value reads back (checked inside
+            /// `set`), no section or key is duplicated, and the only lines that go are
+            /// the key's own (or its continuation) lines.
+            #[test]
+            fn set_touches_only_the_key(
+                text in file(),
+                name in prop_oneof![Just("a"), Just("b"), Just("default"), Just("new")],
+                key in prop_oneof![Just("region"), Just("output"), Just("fresh")],
+                value in "[a-z0-9-]{1,8}",
+            ) {
+                let Ok(mut doc) = Document::parse(FileKind::Config, &text) else {
+                    return Ok(());
+                };
+                let before_sections = doc.sections(&doc.scan().unwrap(), Target::Profile(name), true).len();
+                match doc.set(Target::Profile(name), key, None, &value) {
+                    Ok(_) => {}
+                    // A block of sub-properties under that key is refused, not replaced.
+                    Err(EditError::IsABlock { .. }) => return Ok(()),
+                    Err(e) => panic!("{e}"),
+                }
+                let after = doc.text();
+                let a: Vec<&str> = text.split_inclusive('\n').collect();
+                let b: Vec<&str> = after.split_inclusive('\n').collect();
+                let (gone, new) = diff(&a, &b);
+                for l in &gone {
+                    let t = l.trim_start_matches([' ', '\t']);
+                    prop_assert!(
+                        // The key's line, its continuation lines, and blank lines between them.
+                        l.starts_with([' ', '\t']) || t.to_ascii_lowercase().starts_with(key)
+                            || l.trim().is_empty() || !l.ends_with('\n'),
+                        "removed {l:?}"
+                    );
+                }
+                for l in &new {
+                    prop_assert!(
+                        l.contains(&value) || l.starts_with('[') || l.trim().is_empty()
+                            || !text.ends_with('\n'),
+                        "added {l:?}"
+                    );
+                }
+                let after_sections = doc.sections(&doc.scan().unwrap(), Target::Profile(name), true).len();
+                prop_assert_eq!(after_sections, before_sections.max(1));
+            }
+        }
     }
 }

@@ -338,6 +338,27 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Deletes temporary files that a killed writer of `path` left behind. Only called under
+/// the file's write lock: temporaries are only made under it, so none is in use.
+fn remove_stale_temporaries(path: &Path) {
+    let Ok(target) = resolve_symlinks(path) else {
+        return;
+    };
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(parent_dir(&target)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file.starts_with(&prefix) && file.ends_with(".awsprof-tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// An advisory write lock on one shared file, released when dropped.
 ///
 /// The lock is taken on a sidecar file (`.config.lock` next to `config`), because the
@@ -491,6 +512,7 @@ impl Editor {
                 None => text.is_empty(),
             };
             if !unchanged {
+                remove_stale_temporaries(self.paths.get(kind));
                 write_atomic(self.paths.get(kind), &text)?;
                 written.push(kind);
             }

@@ -187,11 +187,11 @@ pub enum FormatArg {
     Bash,
     /// export K='v'
     Zsh,
-    /// set -gx K 'v'
+    /// set -gx -- K 'v'
     Fish,
     /// $env:K = 'v'
     Powershell,
-    /// set "K=v" (values with % ! " or line breaks are refused)
+    /// set "K=v" (values with % ! " or control characters are refused)
     Cmd,
     /// K='v' (values with ' \ or line breaks are refused)
     Dotenv,
@@ -323,20 +323,21 @@ pub struct SetArgs {
     #[arg(long, conflicts_with = "value")]
     pub delete: bool,
     /// The profile to change [default: the active profile].
-    #[arg(long, short = 'p')]
+    #[arg(long, short = 'p', add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigureArgs {
     /// The profile to configure [default: the active profile].
-    #[arg(long, short = 'p')]
+    #[arg(long, short = 'p', add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// The profile to remove.
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: String,
     /// Do not ask for confirmation (needed when stdin is not a terminal).
     #[arg(long, short = 'y')]
@@ -346,6 +347,7 @@ pub struct RemoveArgs {
 #[derive(Debug, Args)]
 pub struct RenameArgs {
     /// The profile's current name.
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub old: String,
     /// The new name (must not exist yet).
     pub new: String,

@@ -1,6 +1,8 @@
 //! `awsprof configure` driven through a real pseudo-terminal and through a pipe; the AWS
 //! CLI reads back what it wrote.
 
+#![cfg(unix)]
+
 mod common;
 
 use common::{AwsHome, PtyChild};
@@ -120,12 +122,14 @@ fn ctrl_c_at_the_secret_prompt_writes_nothing_and_restores_echo() {
     assert_eq!(std::fs::read(home.credentials()).unwrap(), before.1);
 
     // Ctrl-C at an echoed prompt (a signal) and Ctrl-D (end of input) write nothing either.
+    // Each answer waits for the next prompt: type-ahead would reach the hidden prompt.
+    let prompts = ["AWS Secret Access Key", "Default region name"];
     for (answers, key) in [(&[][..], "\x03"), (&[ID, SECRET][..], "\x04")] {
         let mut t = configure_on_pty(&home, "default");
         t.expect("AWS Access Key ID");
-        for a in answers {
+        for (a, next) in answers.iter().zip(prompts) {
             t.send(&format!("{a}\r"));
-            t.expect(": ");
+            t.expect(next);
         }
         t.send(key);
         let (status, _) = t.finish();

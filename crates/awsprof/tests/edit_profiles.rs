@@ -1,5 +1,7 @@
 //! `awsprof set`, `set --delete`, `remove` and `rename` on both files.
 
+#![cfg(unix)]
+
 mod common;
 
 use common::{AwsHome, PtyChild};

@@ -1,6 +1,8 @@
 //! Safe writes: concurrent writers lose nothing, a killed writer leaves the old or the new
 //! file, modes, owners and symbolic links are kept, new files are private.
 
+#![cfg(unix)]
+
 mod common;
 
 use awsprof_core::edit::{Document, Target};
@@ -258,5 +260,44 @@ fn env_file_locations_are_honoured_and_created() {
     assert!(
         !home.path().join("elsewhere/cfg").exists(),
         "config untouched"
+    );
+}
+
+#[test]
+fn a_writer_waits_for_the_lock_on_the_sidecar_file() {
+    use rustix::fs::{flock, FlockOperation};
+    let home = AwsHome::with("[profile a]\nregion = x\n", "");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(home.aws_dir().join(".config.lock"))
+        .unwrap();
+    flock(&lock, FlockOperation::LockExclusive).unwrap();
+    let mut child = home
+        .cmd()
+        .args(["set", "region", "y", "-p", "a"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the writer must wait for the lock"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.config()).unwrap(),
+        "[profile a]\nregion = x\n"
+    );
+    flock(&lock, FlockOperation::Unlock).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.config()).unwrap(),
+        "[profile a]\nregion = y\n"
     );
 }

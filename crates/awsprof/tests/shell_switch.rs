@@ -383,3 +383,63 @@ echo "prompt="(awsprof_prompt)"#;
         );
     }
 }
+
+/// What each shell receives from `use` (the snapshot of the contract's variable list).
+#[test]
+fn use_prints_the_contract_in_every_shell_syntax() {
+    let home = home();
+    let run = |shell: &str| {
+        let out = home
+            .cmd()
+            .env("AWS_PROFILE", "p2")
+            .args(["use", "p1", "--shell", shell])
+            .output()
+            .unwrap();
+        common::stdout_ok(&out)
+    };
+    let unsets = [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_CREDENTIAL_EXPIRATION",
+        "AWS_SESSION_EXPIRATION",
+        "AWS_DEFAULT_PROFILE",
+    ];
+    let expect = |unset: &dyn Fn(&str) -> String, set: &dyn Fn(&str, &str) -> String| {
+        let mut out: Vec<String> = unsets.iter().map(|k| unset(k)).collect();
+        out.push(set("AWS_PROFILE", "p1"));
+        out.push(set("AWS_REGION", "eu-west-1"));
+        out.push(set("AWS_DEFAULT_REGION", "eu-west-1"));
+        out.push(set("AWSPROF_PREVIOUS_PROFILE", "p2"));
+        out.join("\n") + "\n"
+    };
+    for shell in ["sh", "bash", "zsh"] {
+        assert_eq!(
+            run(shell),
+            expect(&|k| format!("unset {k}"), &|k, v| format!(
+                "export {k}='{v}'"
+            )),
+            "{shell}"
+        );
+    }
+    assert_eq!(
+        run("fish"),
+        expect(&|k| format!("set -e {k}"), &|k, v| format!(
+            "set -gx -- {k} '{v}'"
+        ))
+    );
+    assert_eq!(
+        run("powershell"),
+        expect(
+            &|k| format!("Remove-Item -Path Env:{k} -ErrorAction SilentlyContinue"),
+            &|k, v| format!("$env:{k} = '{v}'")
+        )
+    );
+    assert_eq!(
+        run("cmd"),
+        expect(&|k| format!("set \"{k}=\""), &|k, v| format!(
+            "set \"{k}={v}\""
+        ))
+    );
+}

@@ -55,11 +55,12 @@ pub fn run(ctx: &super::Ctx, args: &ConfigureArgs) -> Result<()> {
                 Some(v) => v.to_string(),
                 None => "None".to_string(),
             };
-            eprint!("{} [{shown}]: ", p.label);
-            io::stderr().flush()?;
+            let prompt = format!("{} [{shown}]: ", p.label);
             let line = if p.hidden {
-                read_hidden()?
+                read_hidden(&prompt)?
             } else {
+                eprint!("{prompt}");
+                io::stderr().flush()?;
                 read_line()?
             };
             match line {
@@ -115,9 +116,10 @@ fn read_line() -> Result<Option<String>> {
 ///
 /// The terminal is put in non-canonical mode without signals, so that Ctrl-C arrives as a
 /// byte and the terminal is restored before we leave: a signal would kill the process
-/// with echo still off.
+/// with echo still off. The prompt is printed once echo is off, so that nothing typed
+/// after it appears can be echoed.
 #[cfg(unix)]
-fn read_hidden() -> Result<Option<String>> {
+fn read_hidden(prompt: &str) -> Result<Option<String>> {
     use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex};
     use std::io::Read;
     let stdin = io::stdin();
@@ -135,6 +137,8 @@ fn read_hidden() -> Result<Option<String>> {
         }
     }
     let _restore = Restore(&stdin, saved);
+    eprint!("{prompt}");
+    io::stderr().flush()?;
     let mut buf: Vec<u8> = Vec::new();
     let mut byte = [0u8; 1];
     let mut lock = stdin.lock();
@@ -167,6 +171,8 @@ fn read_hidden() -> Result<Option<String>> {
 }
 
 #[cfg(not(unix))]
-fn read_hidden() -> Result<Option<String>> {
+fn read_hidden(prompt: &str) -> Result<Option<String>> {
+    eprint!("{prompt}");
+    io::stderr().flush()?;
     read_line()
 }

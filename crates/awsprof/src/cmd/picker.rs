@@ -36,6 +36,13 @@ pub fn pick(ctx: &super::Ctx) -> Result<Option<String>> {
     let start = current
         .and_then(|c| names.iter().position(|n| *n == c))
         .unwrap_or(0);
+    // The picker hides the cursor; Ctrl-C must not leave it hidden in the user's shell.
+    let _ = ctrlc::set_handler(|| {
+        let term = Term::stderr();
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
+        std::process::exit(130);
+    });
     let chosen = FuzzySelect::new()
         .with_prompt("AWS profile")
         .items(&names)

@@ -10,6 +10,14 @@ pub fn run(ctx: &super::Ctx, args: &RenameArgs) -> Result<()> {
     if old == new {
         bail!("'{old}' and '{new}' are the same name");
     }
+    // Checked before locking too, so that a typo creates no lock file or directory.
+    if ctx
+        .load(awsprof_core::Filter::NamesOnly)?
+        .profile(old)
+        .is_none()
+    {
+        return Err(ctx.unknown(old)?.into());
+    }
     let mut editor = Editor::open(&ctx.paths)?;
     let set = editor.profiles()?;
     if set.profile(old).is_none() {

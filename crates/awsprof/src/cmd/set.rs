@@ -54,6 +54,14 @@ pub fn run(ctx: &super::Ctx, args: &SetArgs) -> Result<()> {
                 Target::Profile(n) => writing::file_for(editor.profile(n)?.as_ref(), &path.key),
                 _ => FileKind::Config,
             };
+            if kind == FileKind::Credentials
+                && !writing::CREDENTIAL_KEYS.contains(&path.key.as_str())
+            {
+                note(&format!(
+                    "{} is set in the credentials file, which wins over the config file; changed it there",
+                    path.key
+                ));
+            }
             editor
                 .doc(kind)
                 .set(target, &path.key, sub, &value)

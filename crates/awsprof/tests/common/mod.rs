@@ -201,8 +201,26 @@ impl PtyChild {
     }
 
     /// Waits for the command to exit and returns its status and the rest of its output.
+    /// Panics (after killing it) when it runs for more than 20 s.
     pub fn finish(&mut self) -> (std::process::ExitStatus, String) {
-        let status = self.child.wait().expect("wait");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            while let Ok(bytes) = self.output.try_recv() {
+                self.seen.push_str(&String::from_utf8_lossy(&bytes));
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "still running after 20 s; the terminal shows {:?}",
+                    self.seen
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
         while let Ok(bytes) = self
             .output
             .recv_timeout(std::time::Duration::from_millis(200))

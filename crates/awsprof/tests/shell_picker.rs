@@ -1,0 +1,121 @@
+//! The `use` picker on a real terminal: tmux gives it a pty, keys are sent as a user would
+//! type them, and the shell function evaluates the choice.
+
+mod common;
+
+use common::AwsHome;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn tmux(sock: &Path, args: &[&str]) -> Output {
+    Command::new("tmux")
+        .arg("-S")
+        .arg(sock)
+        .args(args)
+        .output()
+        .expect("run tmux")
+}
+
+/// Polls until `cond` holds, for up to ten seconds.
+fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Runs `script` in bash inside a detached tmux session, sends `keys` once the picker is
+/// drawn, and returns what the script wrote to `result`, the screen with the picker, and
+/// whether the terminal's cursor is visible afterwards.
+fn pick(keys: &[&str]) -> Option<(String, String, bool)> {
+    if !common::require("tmux", &["-V"]) || !common::require_shell("bash") {
+        return None;
+    }
+    let home = AwsHome::with(
+        "[profile dev]\n[profile staging]\n",
+        "[prod]\naws_access_key_id = a\naws_secret_access_key = b\n",
+    );
+    let script = home.path().join("script.sh");
+    std::fs::write(
+        &script,
+        "eval \"$(awsprof init bash)\"\nawsprof use\necho \"rc=$? profile=${AWS_PROFILE-none}\" > result\n",
+    )
+    .unwrap();
+    let sock = home.path().join("tmux.sock");
+    let mut start = Command::new("tmux");
+    home.isolate(&mut start);
+    let status = start
+        .env("PATH", common::path_with_bin())
+        .env("TERM", "xterm-256color")
+        .current_dir(home.path())
+        .arg("-S")
+        .arg(&sock)
+        .args([
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+        ])
+        .arg(format!(
+            "bash --noprofile --norc {}; sleep 30",
+            script.display()
+        ))
+        .status()
+        .expect("start tmux");
+    assert!(status.success());
+    let screen =
+        || String::from_utf8_lossy(&tmux(&sock, &["capture-pane", "-p"]).stdout).to_string();
+    wait_for("the picker", || screen().contains("AWS profile"));
+    let drawn = screen();
+    for key in keys {
+        tmux(&sock, &["send-keys", key]);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let result = home.path().join("result");
+    wait_for("the result", || {
+        std::fs::read_to_string(&result).is_ok_and(|r| r.ends_with('\n'))
+    });
+    let cursor = tmux(&sock, &["display-message", "-p", "#{cursor_flag}"]);
+    let visible = String::from_utf8_lossy(&cursor.stdout).trim() == "1";
+    tmux(&sock, &["kill-server"]);
+    Some((std::fs::read_to_string(&result).unwrap(), drawn, visible))
+}
+
+#[test]
+fn picker_filters_as_you_type_and_the_function_switches_to_the_choice() {
+    let Some((result, screen, cursor)) = pick(&["pro", "Enter"]) else {
+        return;
+    };
+    for name in ["dev", "prod", "staging"] {
+        assert!(screen.contains(name), "{screen}");
+    }
+    assert_eq!(result.trim(), "rc=0 profile=prod");
+    assert!(cursor, "the cursor is shown again");
+}
+
+#[test]
+fn picker_cancelled_with_escape_changes_nothing() {
+    let Some((result, _, cursor)) = pick(&["Escape"]) else {
+        return;
+    };
+    assert_eq!(result.trim(), "rc=1 profile=none");
+    assert!(cursor, "the cursor is shown again");
+}
+
+#[test]
+fn picker_interrupted_with_ctrl_c_changes_nothing_and_restores_the_cursor() {
+    let Some((result, _, cursor)) = pick(&["C-c"]) else {
+        return;
+    };
+    assert_eq!(result.trim(), "rc=130 profile=none");
+    assert!(cursor, "the cursor is shown again");
+}
