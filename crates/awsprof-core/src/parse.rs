@@ -142,35 +142,64 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-const WS: &[char] = &[' ', '\t'];
-
 fn is_ws(b: u8) -> bool {
     b == b' ' || b == b'\t'
+}
+
+/// Trims spaces and tabs (not other whitespace, as the SDKs do). Byte-wise because the
+/// parser runs over every line of files with hundreds of thousands of lines; both are
+/// ASCII, so the cut points are always character boundaries.
+#[inline]
+fn trim_ws(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut start = 0;
+    let mut end = b.len();
+    while start < end && is_ws(b[start]) {
+        start += 1;
+    }
+    while end > start && is_ws(b[end - 1]) {
+        end -= 1;
+    }
+    &s[start..end]
+}
+
+/// Whether the character before byte `i` of `line` is whitespace. Any Unicode whitespace
+/// counts before a comment, as in the SDKs.
+fn whitespace_before(line: &str, i: usize) -> bool {
+    match line.as_bytes()[..i].last() {
+        Some(&b) if b.is_ascii() => (b as char).is_whitespace(),
+        Some(_) => line[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace),
+        None => false,
+    }
 }
 
 /// Removes a trailing comment. In a header any `#`/`;` starts one; in a property line only
 /// one that follows whitespace does (`a = b#c` keeps `b#c`).
 fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
-    let line = line.trim_matches(WS);
-    let mut prev_ws = false;
-    for (i, c) in line.char_indices() {
-        if (c == '#' || c == ';') && (prev_ws || !needs_whitespace) {
-            return line[..i].trim_matches(WS);
+    let line = trim_ws(line);
+    // Most lines have no `#` or `;` at all: memchr skips them without decoding a char.
+    for i in memchr::memchr2_iter(b'#', b';', line.as_bytes()) {
+        if !needs_whitespace || whitespace_before(line, i) {
+            return trim_ws(&line[..i]);
         }
-        // Any Unicode whitespace counts before a comment, as in the SDKs.
-        prev_ws = c.is_whitespace();
     }
     line
 }
 
+/// Splits `key = value`, dropping a trailing comment. memchr, not `str::split_once`:
+/// every property line of both files comes through here, and the char-by-char search
+/// showed in the profile (docs/benchmarks.md).
 fn split_property(line: &str) -> Result<(&str, &str), PropErr> {
     let line = strip_comment(line, true);
-    let (k, v) = line.split_once('=').ok_or(PropErr::NoEquals)?;
-    let k = k.trim_matches(WS);
+    let eq = memchr::memchr(b'=', line.as_bytes()).ok_or(PropErr::NoEquals)?;
+    let k = trim_ws(&line[..eq]);
     if k.is_empty() {
         return Err(PropErr::NoName);
     }
-    Ok((k, v.trim_matches(WS)))
+    Ok((k, trim_ws(&line[eq + 1..])))
 }
 
 enum PropErr {
@@ -235,7 +264,7 @@ impl<'a> Tokenizer<'a> {
                     property: false, ..
                 } => Err(ParseErrorKind::ContinuationWithoutProperty),
                 State::Section { sub: true, .. } => {
-                    let text = content.trim_matches(WS);
+                    let text = trim_ws(content);
                     match split_property(content) {
                         Ok((key, value)) => Ok(Token::SubProperty { key, value, text }),
                         Err(PropErr::NoEquals) => Err(ParseErrorKind::SubPropertyNoEquals),
@@ -243,7 +272,7 @@ impl<'a> Tokenizer<'a> {
                     }
                 }
                 State::Section { .. } => Ok(Token::Continuation {
-                    text: content.trim_matches(WS),
+                    text: trim_ws(content),
                 }),
             },
             _ => {
@@ -312,12 +341,22 @@ pub fn tokenize(text: &str) -> Result<Vec<Line<'_>>, ParseError> {
 /// Whether `name` is a valid profile, section or property identifier for the SDKs:
 /// ASCII letters, digits and `_ - / . % @ : +`.
 pub fn is_identifier(name: &str) -> bool {
-    !name.is_empty()
-        && name.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(b, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+')
-        })
+    !name.is_empty() && name.bytes().all(|b| IDENTIFIER[b as usize])
 }
+
+/// A table because every header and key of both files is checked: one load a byte
+/// instead of a chain of comparisons.
+static IDENTIFIER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+');
+        b += 1;
+    }
+    table
+};
 
 /// What a `[...]` header names, once classified for the file it is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -380,10 +419,11 @@ impl IgnoredReason {
 
 /// Classifies a header's inner text the way the SDKs do for `kind`.
 pub fn section_key(kind: FileKind, inner: &str) -> SectionKey<'_> {
-    let inner = inner.trim_matches(WS);
+    let inner = trim_ws(inner);
     let split = inner
-        .find(WS)
-        .map(|i| (&inner[..i], inner[i + 1..].trim_matches(WS)));
+        .bytes()
+        .position(is_ws)
+        .map(|i| (&inner[..i], trim_ws(&inner[i + 1..])));
     match (kind, split) {
         (FileKind::Config, Some((prefix, name))) => {
             if !is_identifier(name) {
@@ -432,7 +472,7 @@ pub fn section_key(kind: FileKind, inner: &str) -> SectionKey<'_> {
 pub fn sub_properties(value: &str) -> impl Iterator<Item = (&str, &str)> {
     value.split('\n').filter_map(|line| {
         let (k, v) = line.split_once('=')?;
-        Some((k.trim_matches(WS), v.trim_matches(WS)))
+        Some((trim_ws(k), trim_ws(v)))
     })
 }
 
@@ -464,6 +504,57 @@ mod tests {
                 value: "v;x"
             }
         );
+    }
+
+    /// The byte-wise splitter against the char-by-char definition it replaced, on the
+    /// lines where they could differ.
+    #[test]
+    fn property_split_agrees_with_strip_then_split() {
+        // The original char-by-char definition.
+        fn reference(line: &str) -> Option<(&str, &str)> {
+            const WS: &[char] = &[' ', '\t'];
+            let line = line.trim_matches(WS);
+            let mut prev_ws = false;
+            let mut stripped = line;
+            for (i, c) in line.char_indices() {
+                if (c == '#' || c == ';') && prev_ws {
+                    stripped = line[..i].trim_matches(WS);
+                    break;
+                }
+                prev_ws = c.is_whitespace();
+            }
+            let (k, v) = stripped.split_once('=')?;
+            let k = k.trim_matches(WS);
+            (!k.is_empty()).then(|| (k, v.trim_matches(WS)))
+        }
+        let cases = [
+            "k = v",
+            "k=v",
+            "k = v # c",
+            "k = v#c",
+            "k = v ;c",
+            "k =#v",
+            "k = #v",
+            "k # = v",
+            "k#x = v",
+            "= v",
+            " = v",
+            "k = a=b",
+            "k = v\u{a0}#c",
+            "k = v\u{3000};c",
+            "k = é#c",
+            "k =",
+            "k = ;",
+            "  k = v  # c ",
+            "k\t=\tv\t;c",
+            "#k = v",
+            "k = v # c = d",
+        ];
+        for line in cases {
+            assert_eq!(split_property(line).ok(), reference(line), "{line:?}");
+        }
+        assert!(matches!(split_property("k # = v"), Err(PropErr::NoEquals)));
+        assert!(matches!(split_property(" = v"), Err(PropErr::NoName)));
     }
 
     #[test]

@@ -7,7 +7,13 @@ use awsprof_core::Filter;
 pub fn run(ctx: &super::Ctx, args: &GetArgs) -> Result<bool> {
     let path = KeyPath::parse(&args.key)?;
     let selected = ctx.selected(args.profile.as_deref());
-    let set = ctx.load(Filter::All)?;
+    // A profile key needs one profile: parsing the rest into maps costs ~30x more on
+    // large files (docs/benchmarks.md).
+    let set = match (&path.section, &path.name) {
+        (SectionKind::Profile, Some(name)) => ctx.load(Filter::Profile(name))?,
+        (SectionKind::Profile, None) => ctx.load(Filter::Profile(&selected))?,
+        _ => ctx.load(Filter::All)?,
+    };
     let Some(section) = path.section(&set, &selected) else {
         if path.section == SectionKind::Profile {
             let name = path.name.as_deref().unwrap_or(&selected);

@@ -37,18 +37,27 @@ pub fn pick(ctx: &super::Ctx) -> Result<Option<String>> {
         .and_then(|c| names.iter().position(|n| *n == c))
         .unwrap_or(0);
     // The picker hides the cursor; Ctrl-C must not leave it hidden in the user's shell.
+    // It arrives as SIGINT, or, while the terminal is in raw mode, as an Interrupted read
+    // (after which console raises SIGINT itself): both end the same way.
     let _ = ctrlc::set_handler(|| {
-        let term = Term::stderr();
-        let _ = term.show_cursor();
-        let _ = term.write_line("");
-        std::process::exit(130);
+        interrupted();
     });
-    let chosen = FuzzySelect::new()
+    let chosen = match FuzzySelect::new()
         .with_prompt("AWS profile")
         .items(&names)
         .default(start)
         .max_length(15)
-        .interact_on_opt(&Term::stderr())?;
+        .interact_on_opt(&Term::stderr())
+    {
+        Ok(chosen) => chosen,
+        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            interrupted()
+        }
+        Err(e) => {
+            let _ = Term::stderr().show_cursor();
+            return Err(e.into());
+        }
+    };
     match chosen {
         Some(i) => Ok(names.get(i).map(|n| n.to_string())),
         None => {
@@ -56,4 +65,12 @@ pub fn pick(ctx: &super::Ctx) -> Result<Option<String>> {
             Ok(None)
         }
     }
+}
+
+/// Ctrl-C: show the cursor again, end the line, exit 130 as a shell would.
+fn interrupted() -> ! {
+    let term = Term::stderr();
+    let _ = term.show_cursor();
+    let _ = term.write_line("");
+    std::process::exit(130)
 }
