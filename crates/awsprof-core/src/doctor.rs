@@ -189,7 +189,7 @@ fn permissions(_: FileKind, _: &std::path::Path, _: &str, _: &mut Vec<Finding>) 
 /// `export` uses: loops, missing source profiles or sso-sessions, half-set keys.
 fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
     for (name, profile) in &set.profiles {
-        if !profile.kind().needs_provider() && profile.get("mfa_serial").is_none() {
+        if !profile.kind().needs_provider() {
             continue;
         }
         if let Err(e) = crate::chain::resolve(set, name) {

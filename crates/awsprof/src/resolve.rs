@@ -45,11 +45,6 @@ impl ResolveOptions {
     }
 }
 
-/// Whether `profile` needs more than its own keys.
-fn needs_chain(profile: &Section) -> bool {
-    profile.kind().needs_provider() || profile.get("mfa_serial").is_some()
-}
-
 /// Everything the network half needs for the profile `name`: all profiles (a chain may go
 /// through any of them, and sso-sessions), its chain, and the endpoint settings.
 pub struct Resolved {
@@ -74,7 +69,7 @@ pub fn credentials(
     profile: &Section,
     opts: &ResolveOptions,
 ) -> Result<Credentials> {
-    if !needs_chain(profile) {
+    if !profile.kind().needs_provider() {
         return Ok(Credentials::from_profile(profile)?);
     }
     ctx.backend.chain_credentials(ctx, &profile.name, opts)
