@@ -185,54 +185,19 @@ fn permissions(kind: FileKind, path: &std::path::Path, shown: &str, out: &mut Ve
 #[cfg(not(unix))]
 fn permissions(_: FileKind, _: &std::path::Path, _: &str, _: &mut Vec<Finding>) {}
 
-/// `source_profile` and `sso_session` name things that exist, and chains end.
+/// Every profile that needs a provider resolves to a chain, by the same resolver that
+/// `export` uses: loops, missing source profiles or sso-sessions, half-set keys.
 fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
     for (name, profile) in &set.profiles {
-        if let Some(src) = profile.get("source_profile") {
-            if !set.profiles.contains_key(src) {
-                out.push(Finding::new(
-                    Level::Error,
-                    "chains",
-                    format!("profile '{name}': source_profile '{src}' does not exist"),
-                ));
-            }
+        if !profile.kind().needs_provider() {
+            continue;
         }
-        if let Some(sess) = profile.get("sso_session") {
-            if !set.sso_sessions.contains_key(sess) {
-                out.push(Finding::new(
-                    Level::Error,
-                    "chains",
-                    format!("profile '{name}': sso_session '{sess}' has no [sso-session {sess}] section"),
-                ));
-            }
-        }
-        // Follow source_profile hops; a profile that reaches itself again loops forever.
-        let mut seen = vec![name.as_str()];
-        let mut at = profile;
-        while let Some(next) = at.get("source_profile") {
-            if at.get("aws_access_key_id").is_some() && seen.len() > 1 {
-                break;
-            }
-            if next == at.name {
-                break; // Self-reference: the SDKs use the profile's own keys.
-            }
-            if seen.contains(&next) {
-                seen.push(next);
-                out.push(Finding::new(
-                    Level::Error,
-                    "chains",
-                    format!(
-                        "profile '{name}': source_profile forms a loop: {}",
-                        seen.join(" -> ")
-                    ),
-                ));
-                break;
-            }
-            seen.push(next);
-            match set.profiles.get(next) {
-                Some(p) => at = p,
-                None => break,
-            }
+        if let Err(e) = crate::chain::resolve(set, name) {
+            out.push(Finding::new(
+                Level::Error,
+                "chains",
+                format!("profile '{name}': {e}"),
+            ));
         }
     }
 }
@@ -333,7 +298,8 @@ mod tests {
             "{m:?}"
         );
         assert!(
-            m.iter().any(|s| s.contains("'nope' does not exist")),
+            m.iter()
+                .any(|s| s.contains("could not find source profile nope")),
             "{m:?}"
         );
         assert!(

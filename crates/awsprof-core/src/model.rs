@@ -107,6 +107,8 @@ impl Section {
         } else if has("aws_access_key_id") || has("aws_secret_access_key") {
             if has("aws_session_token") {
                 ProfileKind::StaticSession
+            } else if has("mfa_serial") {
+                ProfileKind::StaticMfa
             } else {
                 ProfileKind::Static
             }
@@ -136,6 +138,8 @@ pub enum ProfileKind {
     Static,
     /// Static keys with `aws_session_token`: temporary keys pasted in.
     StaticSession,
+    /// Long-term keys with `mfa_serial`: used through an MFA session (GetSessionToken).
+    StaticMfa,
     /// `role_arn` + `source_profile`.
     AssumeRole,
     /// `role_arn` + `credential_source` (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`).
@@ -158,6 +162,7 @@ impl ProfileKind {
         match self {
             ProfileKind::Static => "static",
             ProfileKind::StaticSession => "static-session",
+            ProfileKind::StaticMfa => "static-mfa",
             ProfileKind::AssumeRole => "assume-role",
             ProfileKind::AssumeRoleCredentialSource => "assume-role-credential-source",
             ProfileKind::WebIdentity => "web-identity",
@@ -458,7 +463,7 @@ mod tests {
     fn kinds() {
         let s = set(
             "[profile r]\nrole_arn=x\nsource_profile=s\n[profile c]\nrole_arn=x\ncredential_source=Environment\n[profile o]\nregion=x\n[profile sso]\nsso_session=x",
-            "[s]\naws_access_key_id=a\naws_secret_access_key=b\n[t]\naws_access_key_id=a\naws_secret_access_key=b\naws_session_token=c",
+            "[m]\naws_access_key_id=a\naws_secret_access_key=b\nmfa_serial=arn:aws:iam::1:mfa/u\n[s]\naws_access_key_id=a\naws_secret_access_key=b\n[t]\naws_access_key_id=a\naws_secret_access_key=b\naws_session_token=c",
         );
         let kind = |n: &str| s.profile(n).unwrap().kind();
         assert_eq!(kind("r"), ProfileKind::AssumeRole);
@@ -466,6 +471,8 @@ mod tests {
         assert_eq!(kind("o"), ProfileKind::Other);
         assert_eq!(kind("s"), ProfileKind::Static);
         assert_eq!(kind("t"), ProfileKind::StaticSession);
+        assert_eq!(kind("m"), ProfileKind::StaticMfa);
+        assert!(ProfileKind::StaticMfa.needs_provider());
         assert_eq!(kind("sso"), ProfileKind::Sso);
     }
 

@@ -55,7 +55,7 @@ pub fn run(profile: &str, command: &str, timeout: Duration) -> Result<Credential
         out.read_to_end(&mut buf).map(|_| buf)
     });
     let mut err = child.stderr.take().expect("stderr is piped");
-    std::thread::spawn(move || {
+    let passthrough = std::thread::spawn(move || {
         let _ = std::io::copy(&mut err, &mut std::io::stderr());
     });
     let status = match child.wait_timeout(timeout) {
@@ -73,6 +73,9 @@ pub fn run(profile: &str, command: &str, timeout: Duration) -> Result<Credential
         }
         Err(e) => return Err(fail(profile, format!("waiting for `{command}`: {e}"))),
     };
+    // Its messages come before ours; a background child that keeps the pipes open only
+    // delays us a moment.
+    finish(&passthrough, Duration::from_secs(2));
     if !status.success() {
         let how = match status.code() {
             Some(c) => format!("exited with status {c}"),
@@ -83,11 +86,29 @@ pub fn run(profile: &str, command: &str, timeout: Duration) -> Result<Credential
             format!("`{command}` {how} (its messages are above)"),
         ));
     }
+    if !finish(&reader, Duration::from_secs(5)) {
+        return Err(fail(
+            profile,
+            format!("`{command}` exited but its output did not end (a background process keeps it open)"),
+        ));
+    }
     let stdout = reader
         .join()
         .map_err(|_| fail(profile, "reading its output failed".into()))?
         .map_err(|e| fail(profile, format!("reading its output: {e}")))?;
     parse(profile, command, &stdout)
+}
+
+/// Waits up to `limit` for a thread to end; whether it did.
+fn finish<T>(thread: &std::thread::JoinHandle<T>, limit: Duration) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while !thread.is_finished() {
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    true
 }
 
 /// Turns the program's stdout into credentials, checking every field.

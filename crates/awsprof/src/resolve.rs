@@ -5,6 +5,10 @@
 //! MFA session, IAM Identity Center, web identity, credential_process, credential_source)
 //! resolves to a chain in the core and runs in `awsprof-creds`, which starts a network
 //! runtime only when a step is not in the cache.
+//!
+//! That network half is linked only into `awsprof-net`. The [`Backend`] decides who runs
+//! it: [`crate::net::Sdk`] in-process (in `awsprof-net`), [`Delegate`] by running
+//! `awsprof-net` (in `awsprof`), so that `awsprof` carries no SDK code and starts fast.
 
 use anyhow::Result;
 use awsprof_core::chain;
@@ -41,11 +45,6 @@ impl ResolveOptions {
     }
 }
 
-/// Whether `profile` needs more than its own keys.
-fn needs_chain(profile: &Section) -> bool {
-    profile.kind().needs_provider() || profile.get("mfa_serial").is_some()
-}
-
 /// Everything the network half needs for the profile `name`: all profiles (a chain may go
 /// through any of them, and sso-sessions), its chain, and the endpoint settings.
 pub struct Resolved {
@@ -70,15 +69,166 @@ pub fn credentials(
     profile: &Section,
     opts: &ResolveOptions,
 ) -> Result<Credentials> {
-    if !needs_chain(profile) {
+    if !profile.kind().needs_provider() {
         return Ok(Credentials::from_profile(profile)?);
     }
-    let r = chain_of(ctx, &profile.name)?;
+    ctx.backend.chain_credentials(ctx, &profile.name, opts)
+}
+
+/// Runs a profile chain in-process with the AWS SDK (the body of [`crate::net::Sdk`]).
+pub fn chain_credentials_in_process(
+    ctx: &crate::cmd::Ctx,
+    name: &str,
+    opts: &ResolveOptions,
+) -> Result<Credentials> {
+    let r = chain_of(ctx, name)?;
     Ok(awsprof_creds::resolve(
         &r.chain,
         &r.settings,
         &opts.provider_options()?,
     )?)
+}
+
+/// Who runs the steps that need the network.
+pub trait Backend: Sync {
+    /// Temporary credentials for the profile `name`, whose chain needs a provider.
+    fn chain_credentials(
+        &self,
+        ctx: &crate::cmd::Ctx,
+        name: &str,
+        opts: &ResolveOptions,
+    ) -> Result<Credentials>;
+    /// `awsprof whoami`.
+    fn whoami(&self, ctx: &crate::cmd::Ctx, args: &crate::cli::WhoamiArgs) -> Result<()>;
+    /// `awsprof login`.
+    fn login(&self, ctx: &crate::cmd::Ctx, args: &crate::cli::LoginArgs) -> Result<()>;
+}
+
+/// `awsprof-net` failed with this exit status and has already said why on stderr.
+#[derive(Debug)]
+pub struct Reported(pub u8);
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "awsprof-net exited with status {}", self.0)
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// Hands the network work to `awsprof-net`, installed beside this executable.
+pub struct Delegate;
+
+const NET: &str = "awsprof-net";
+
+fn net_program() -> Result<std::path::PathBuf> {
+    let exe = std::env::current_exe()?;
+    let beside = exe.with_file_name(format!("{NET}{}", std::env::consts::EXE_SUFFIX));
+    if beside.is_file() {
+        return Ok(beside);
+    }
+    // Installed elsewhere on PATH (a packager may split the two).
+    let on_path = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(NET))
+            .find(|p| p.is_file())
+    });
+    on_path.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{NET} was not found beside {} or on PATH; it does the network work (roles, SSO, whoami): reinstall with `cargo install --locked --path crates/awsprof`",
+            exe.display()
+        )
+    })
+}
+
+fn status_error(status: std::process::ExitStatus) -> anyhow::Error {
+    let code = status
+        .code()
+        .and_then(|c| u8::try_from(c).ok())
+        .unwrap_or(1);
+    Reported(code.max(1)).into()
+}
+
+/// Runs `awsprof-net` with this process's own arguments and exits with its status.
+fn hand_over() -> Result<()> {
+    let mut cmd = std::process::Command::new(net_program()?);
+    cmd.args(std::env::args_os().skip(1));
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let err = cmd.exec();
+        Err(anyhow::anyhow!("could not run {NET}: {err}"))
+    }
+    #[cfg(not(unix))]
+    {
+        let status = cmd.status()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(status_error(status))
+        }
+    }
+}
+
+impl Backend for Delegate {
+    fn chain_credentials(
+        &self,
+        _ctx: &crate::cmd::Ctx,
+        name: &str,
+        opts: &ResolveOptions,
+    ) -> Result<Credentials> {
+        // `export --format process` is our own credential_process output: the terminal
+        // (MFA prompt, spinner) and stderr stay shared; only stdout is read.
+        let mut cmd = std::process::Command::new(net_program()?);
+        cmd.args(["export", "--format", "process"]);
+        if let Some(code) = &opts.mfa_code {
+            cmd.args(["--mfa-code", code]);
+        }
+        if opts.no_cache {
+            cmd.arg("--no-cache");
+        }
+        if opts.refresh {
+            cmd.arg("--refresh");
+        }
+        // `--`: a profile name may start with `-`.
+        cmd.args(["--", name]);
+        let out = cmd
+            .stdin(std::process::Stdio::inherit())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| anyhow::anyhow!("could not run {NET}: {e}"))?;
+        if !out.status.success() {
+            return Err(status_error(out.status));
+        }
+        let v: ProcessOutput = serde_json::from_slice(&out.stdout)
+            .map_err(|e| anyhow::anyhow!("{NET} printed unexpected output: {e}"))?;
+        Ok(Credentials {
+            access_key_id: v.access_key_id,
+            secret_access_key: v.secret_access_key,
+            session_token: v.session_token,
+            expiration: v.expiration,
+            account_id: v.account_id,
+        })
+    }
+
+    fn whoami(&self, _: &crate::cmd::Ctx, _: &crate::cli::WhoamiArgs) -> Result<()> {
+        hand_over()
+    }
+
+    fn login(&self, _: &crate::cmd::Ctx, _: &crate::cli::LoginArgs) -> Result<()> {
+        hand_over()
+    }
+}
+
+/// credential_process JSON, Version 1.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ProcessOutput {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+    expiration: Option<String>,
+    account_id: Option<String>,
 }
 
 /// Like [`credentials`], keeping the network runtime for more calls (`whoami`).

@@ -46,7 +46,7 @@ fn reports_loops_missing_sources_and_world_readable_keys() {
     assert_eq!(code, 1);
     assert!(has(&f, "error", "a -> b -> a"), "{f:?}");
     assert!(
-        has(&f, "error", "source_profile 'gone' does not exist"),
+        has(&f, "error", "could not find source profile gone"),
         "{f:?}"
     );
     assert!(has(&f, "warning", "chmod 600"), "{f:?}");

@@ -30,12 +30,15 @@ use std::io::{self, Write};
 /// What every command that reads the files needs.
 pub struct Ctx {
     pub paths: Paths,
+    /// Who runs the steps that need the network.
+    pub backend: &'static dyn crate::resolve::Backend,
 }
 
 impl Ctx {
-    pub fn from_env() -> Ctx {
+    pub fn from_env(backend: &'static dyn crate::resolve::Backend) -> Ctx {
         Ctx {
             paths: Paths::from_env(),
+            backend,
         }
     }
 
