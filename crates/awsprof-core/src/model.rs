@@ -411,6 +411,33 @@ impl ProfileSet {
     }
 }
 
+/// The profile names of a config and a credentials text, sorted and without repeats,
+/// borrowed from the texts. Every line is still validated; nothing else is kept, so this
+/// is the cheap path for `list` and completion on files with many profiles.
+pub fn profile_names<'t>(
+    config: Option<&'t str>,
+    credentials: Option<&'t str>,
+) -> Result<Vec<&'t str>, (FileKind, ParseError)> {
+    let mut names = Vec::new();
+    for (kind, text) in [
+        (FileKind::Config, config),
+        (FileKind::Credentials, credentials),
+    ] {
+        let Some(text) = text else { continue };
+        for line in Tokenizer::new(text) {
+            let line = line.map_err(|e| (kind, e))?;
+            if let Token::Header { inner } = line.token {
+                if let SectionKey::Profile { name, .. } = parse::section_key(kind, inner) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    Ok(names)
+}
+
 /// The closest name to `wanted` among `names`, if any is close enough to suggest.
 pub fn suggest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
@@ -474,6 +501,20 @@ mod tests {
         assert_eq!(kind("m"), ProfileKind::StaticMfa);
         assert!(ProfileKind::StaticMfa.needs_provider());
         assert_eq!(kind("sso"), ProfileKind::Sso);
+    }
+
+    #[test]
+    fn names_agree_with_the_full_model() {
+        let config = "[default]\n[profile b]\nk=1\n[profile a]\n[profile b]\n[sso-session s]\n[foo]\n[profile in valid]\n";
+        let creds = "[c]\n[a]\n[profile x]\n";
+        let names = profile_names(Some(config), Some(creds)).unwrap();
+        let full = ProfileSet::from_texts(Some(config), Some(creds), Filter::All).unwrap();
+        assert_eq!(names, full.names());
+        assert_eq!(names, vec!["a", "b", "c", "default"]);
+        assert_eq!(
+            profile_names(Some("[a]\nbroken"), None).unwrap_err().1.line,
+            2
+        );
     }
 
     #[test]

@@ -212,13 +212,22 @@ impl Texts {
 
     /// Parses and merges them.
     pub fn profiles(&self, paths: &Paths, filter: Filter<'_>) -> Result<ProfileSet> {
-        ProfileSet::from_texts(self.config.as_deref(), self.credentials.as_deref(), filter).map_err(
-            |(kind, e)| Error::Parse {
-                path: display_path(paths.get(kind)),
-                line: e.line,
-                kind: e.kind,
-            },
-        )
+        ProfileSet::from_texts(self.config.as_deref(), self.credentials.as_deref(), filter)
+            .map_err(|e| parse_error(paths, e))
+    }
+
+    /// The profile names, sorted, borrowed from the texts (see [`crate::model::profile_names`]).
+    pub fn profile_names(&self, paths: &Paths) -> Result<Vec<&str>> {
+        crate::model::profile_names(self.config.as_deref(), self.credentials.as_deref())
+            .map_err(|e| parse_error(paths, e))
+    }
+}
+
+fn parse_error(paths: &Paths, (kind, e): (FileKind, crate::parse::ParseError)) -> Error {
+    Error::Parse {
+        path: display_path(paths.get(kind)),
+        line: e.line,
+        kind: e.kind,
     }
 }
 

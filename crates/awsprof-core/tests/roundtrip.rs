@@ -83,6 +83,8 @@ proptest! {
                 prop_assert_eq!(one.profile(name), all.profile(name));
                 let names_only = ProfileSet::from_texts(Some(&text), None, Filter::NamesOnly).unwrap();
                 prop_assert_eq!(names_only.names(), all.names());
+                let borrowed = awsprof_core::model::profile_names(Some(&text), None).unwrap();
+                prop_assert_eq!(borrowed, all.names());
             }
         }
     }

@@ -1,7 +1,8 @@
 //! Live completion values: read from the files at completion time, so a profile added a
 //! second ago completes without restarting the shell.
 
-use awsprof_core::{Filter, Paths};
+use awsprof_core::store::Texts;
+use awsprof_core::Paths;
 use clap::builder::StyledStr;
 use clap_complete::CompletionCandidate;
 
@@ -15,10 +16,14 @@ fn tag() -> Option<StyledStr> {
 /// Profile names, sorted; nothing when the files cannot be read (completion must not
 /// print errors into the command line).
 pub fn profile_names() -> Vec<CompletionCandidate> {
-    match awsprof_core::store::load(&Paths::from_env(), Filter::NamesOnly) {
-        Ok(set) => {
+    let paths = Paths::from_env();
+    let Ok(texts) = Texts::read(&paths) else {
+        return Vec::new();
+    };
+    match texts.profile_names(&paths) {
+        Ok(names) => {
             let tag = tag();
-            set.names()
+            names
                 .into_iter()
                 .map(|name| CompletionCandidate::new(name).tag(tag.clone()))
                 .collect()

@@ -14,9 +14,10 @@ struct Entry<'a> {
 /// Prints profile names sorted, or a JSON array with their kind, region and files.
 pub fn run(ctx: &super::Ctx, args: &ListArgs) -> Result<()> {
     if !args.json {
-        let set = ctx.load(Filter::NamesOnly)?;
-        let mut out = String::with_capacity(set.profiles.len() * 16);
-        for name in set.names() {
+        let texts = ctx.texts()?;
+        let names = texts.profile_names(&ctx.paths)?;
+        let mut out = String::with_capacity(names.len() * 16);
+        for name in names {
             out.push_str(name);
             out.push('\n');
         }

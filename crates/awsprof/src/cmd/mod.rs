@@ -64,10 +64,16 @@ impl Ctx {
         }
     }
 
+    /// Both files' texts, read but not parsed.
+    pub fn texts(&self) -> Result<awsprof_core::store::Texts> {
+        Ok(awsprof_core::store::Texts::read(&self.paths)?)
+    }
+
     /// The error for an unknown profile, with the closest existing name.
     pub fn unknown(&self, name: &str) -> Result<Error> {
-        let all = self.load(Filter::NamesOnly)?;
-        let suggestion = suggest(name, all.profiles.keys().map(String::as_str)).map(str::to_string);
+        let texts = self.texts()?;
+        let names = texts.profile_names(&self.paths)?;
+        let suggestion = suggest(name, names).map(str::to_string);
         Ok(Error::UnknownProfile {
             name: name.to_string(),
             suggestion,

@@ -3,7 +3,6 @@
 
 use anyhow::{bail, Result};
 use awsprof_core::store::display_path;
-use awsprof_core::Filter;
 use dialoguer::console::Term;
 use dialoguer::FuzzySelect;
 use std::io::IsTerminal;
@@ -11,8 +10,8 @@ use std::io::IsTerminal;
 /// The chosen profile, or `None` when there is no terminal (the names are listed on stderr
 /// instead) or the user cancelled.
 pub fn pick(ctx: &super::Ctx) -> Result<Option<String>> {
-    let set = ctx.load(Filter::NamesOnly)?;
-    let names = set.names();
+    let texts = ctx.texts()?;
+    let names = texts.profile_names(&ctx.paths)?;
     if names.is_empty() {
         bail!(
             "no profiles in {} or {}",
