@@ -936,30 +936,14 @@ mod tests {
             })
         }
 
-        /// Lines of `a` that are not in the longest common subsequence with `b`, and the
-        /// same for `b`.
+        /// Lines of `a` that are not in a minimal line diff with `b`, and the same for `b`.
         fn diff<'a>(a: &'a [&'a str], b: &'a [&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
-            let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-            for i in (0..a.len()).rev() {
-                for j in (0..b.len()).rev() {
-                    lcs[i][j] = if a[i] == b[j] {
-                        lcs[i + 1][j + 1] + 1
-                    } else {
-                        lcs[i + 1][j].max(lcs[i][j + 1])
-                    };
-                }
-            }
-            let (mut i, mut j, mut gone, mut new) = (0, 0, vec![], vec![]);
-            while i < a.len() || j < b.len() {
-                if i < a.len() && j < b.len() && a[i] == b[j] {
-                    i += 1;
-                    j += 1;
-                } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-                    new.push(b[j]);
-                    j += 1;
-                } else {
-                    gone.push(a[i]);
-                    i += 1;
+            let (mut gone, mut new) = (vec![], vec![]);
+            for op in similar::capture_diff_slices(similar::Algorithm::Myers, a, b) {
+                let (tag, old, added) = op.as_tag_tuple();
+                if tag != similar::DiffTag::Equal {
+                    gone.extend_from_slice(&a[old]);
+                    new.extend_from_slice(&b[added]);
                 }
             }
             (gone, new)

@@ -146,31 +146,16 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Lines only in `a` and lines only in `b`, by a longest-common-subsequence diff.
+/// Lines only in `a` and lines only in `b`, by a minimal line diff.
 fn changed_lines<'a>(a: &'a str, b: &'a str) -> Vec<&'a str> {
     let a: Vec<&str> = a.split_inclusive('\n').collect();
     let b: Vec<&str> = b.split_inclusive('\n').collect();
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            i += 1;
-            j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push(b[j]);
-            j += 1;
-        } else {
-            out.push(a[i]);
-            i += 1;
+    let mut out = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b) {
+        let (tag, old, new) = op.as_tag_tuple();
+        if tag != similar::DiffTag::Equal {
+            out.extend_from_slice(&a[old]);
+            out.extend_from_slice(&b[new]);
         }
     }
     out
