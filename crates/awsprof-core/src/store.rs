@@ -213,19 +213,20 @@ impl Texts {
     /// Parses and merges them.
     pub fn profiles(&self, paths: &Paths, filter: Filter<'_>) -> Result<ProfileSet> {
         ProfileSet::from_texts(self.config.as_deref(), self.credentials.as_deref(), filter)
-            .map_err(|e| parse_error(paths, e))
+            .map_err(|(kind, e)| parse_error(paths.get(kind), e))
     }
 
     /// The profile names, sorted, borrowed from the texts (see [`crate::model::profile_names`]).
     pub fn profile_names(&self, paths: &Paths) -> Result<Vec<&str>> {
         crate::model::profile_names(self.config.as_deref(), self.credentials.as_deref())
-            .map_err(|e| parse_error(paths, e))
+            .map_err(|(kind, e)| parse_error(paths.get(kind), e))
     }
 }
 
-fn parse_error(paths: &Paths, (kind, e): (FileKind, crate::parse::ParseError)) -> Error {
+/// A syntax error at a line of the file at `path`.
+fn parse_error(path: &Path, e: crate::parse::ParseError) -> Error {
     Error::Parse {
-        path: display_path(paths.get(kind)),
+        path: display_path(path),
         line: e.line,
         kind: e.kind,
     }
@@ -446,11 +447,7 @@ impl Editor {
             let path = paths.get(kind);
             let original = read_file(path)?;
             let doc = match &original {
-                Some(text) => Document::parse(kind, text).map_err(|e| Error::Parse {
-                    path: display_path(path),
-                    line: e.line,
-                    kind: e.kind,
-                })?,
+                Some(text) => Document::parse(kind, text).map_err(|e| parse_error(path, e))?,
                 None => Document::empty(kind),
             };
             Ok(Slot { original, doc })

@@ -200,15 +200,12 @@ impl Backend for Delegate {
         if !out.status.success() {
             return Err(status_error(out.status));
         }
-        let v: ProcessOutput = serde_json::from_slice(&out.stdout)
-            .map_err(|e| anyhow::anyhow!("{NET} printed unexpected output: {e}"))?;
-        Ok(Credentials {
-            access_key_id: v.access_key_id,
-            secret_access_key: v.secret_access_key,
-            session_token: v.session_token,
-            expiration: v.expiration,
-            account_id: v.account_id,
-        })
+        // The same checks as for any credential_process (version, fields, expiry).
+        Ok(awsprof_creds::process::parse(
+            name,
+            "awsprof-net export --format process",
+            &out.stdout,
+        )?)
     }
 
     fn whoami(&self, _: &crate::cmd::Ctx, _: &crate::cli::WhoamiArgs) -> Result<()> {
@@ -218,17 +215,6 @@ impl Backend for Delegate {
     fn login(&self, _: &crate::cmd::Ctx, _: &crate::cli::LoginArgs) -> Result<()> {
         hand_over()
     }
-}
-
-/// credential_process JSON, Version 1.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ProcessOutput {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-    expiration: Option<String>,
-    account_id: Option<String>,
 }
 
 /// Like [`credentials`], keeping the network runtime for more calls (`whoami`).
