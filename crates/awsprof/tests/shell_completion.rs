@@ -136,3 +136,51 @@ fn use_completes_dash_when_there_is_a_previous_profile() {
         .unwrap();
     assert!(!lines(&out).iter().any(|l| l.starts_with("-\t")));
 }
+
+/// `fisher remove` deletes the plugin's files from ~/.config/fish, then emits
+/// `awsprof_uninstall` for the conf.d file: the handler there must leave no function and
+/// no completion behind in the running shell.
+#[test]
+fn fisher_removal_leaves_no_function_or_completion_behind() {
+    if !common::require_shell("fish") {
+        return;
+    }
+    let home = home();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shell/fish");
+    let mut installed = Vec::new();
+    for dir in ["functions", "completions", "conf.d"] {
+        let to = home.path().join(".config/fish").join(dir);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(repo.join(dir)).unwrap() {
+            let from = entry.unwrap().path();
+            let dest = to.join(from.file_name().unwrap());
+            std::fs::copy(&from, &dest).unwrap();
+            installed.push(dest.display().to_string());
+        }
+    }
+    // Interactive, as the user's shell is: fish reads conf.d at start-up.
+    let script = format!(
+        "awsprof_prompt; functions -q awsprof; and echo loaded
+echo '== before'; complete -C 'awsprof sh'
+rm {}
+emit awsprof_uninstall
+echo '== removed'; functions -q awsprof awsprof_prompt _awsprof_uninstall; or echo gone
+echo '== after'; complete -C 'awsprof sh'
+",
+        installed.join(" ")
+    );
+    let mut cmd = std::process::Command::new("fish");
+    home.isolate(&mut cmd);
+    let out = cmd
+        .env("PATH", common::path_with_bin())
+        .env_remove("XDG_CONFIG_HOME")
+        .args(["-i", "-c", &script])
+        .output()
+        .unwrap();
+    let got = lines(&out);
+    assert!(got.contains(&"loaded".to_string()), "{got:?}");
+    let s = sections(&got);
+    assert_eq!(s["removed"], ["gone"], "{got:?}");
+    assert_eq!(s["before"], ["show"], "{got:?}");
+    assert!(s["after"].is_empty(), "{got:?}");
+}
