@@ -103,38 +103,26 @@ fn the_binary_answers_the_completion_protocol_with_live_names() {
 #[test]
 fn use_completes_dash_when_there_is_a_previous_profile() {
     let home = home();
-    let out = home
-        .cmd()
-        .env("COMPLETE", "fish")
-        .env("AWSPROF_PREVIOUS_PROFILE", "dev")
-        .args(["--", "awsprof", "use", "-"])
-        .output()
-        .unwrap();
-    let got = lines(&out);
-    assert!(
-        got.iter().any(|l| l.starts_with("-\tback to dev")),
-        "{got:?}"
-    );
+    // What `use -` is offered as, for a value of AWSPROF_PREVIOUS_PROFILE (None: unset).
+    let dash = |previous: Option<&str>| {
+        let mut cmd = home.cmd();
+        if let Some(p) = previous {
+            cmd.env("AWSPROF_PREVIOUS_PROFILE", p);
+        }
+        let out = cmd
+            .env("COMPLETE", "fish")
+            .args(["--", "awsprof", "use", "-"])
+            .output()
+            .unwrap();
+        lines(&out)
+            .into_iter()
+            .filter(|l| l.starts_with("-\t"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(dash(Some("dev")), ["-\tback to dev"]);
     // The shell's first `use` came from no profile: `use -` goes back to none.
-    let out = home
-        .cmd()
-        .env("COMPLETE", "fish")
-        .env("AWSPROF_PREVIOUS_PROFILE", "")
-        .args(["--", "awsprof", "use", "-"])
-        .output()
-        .unwrap();
-    let got = lines(&out);
-    assert!(
-        got.iter().any(|l| l.starts_with("-\tback to no profile")),
-        "{got:?}"
-    );
-    let out = home
-        .cmd()
-        .env("COMPLETE", "fish")
-        .args(["--", "awsprof", "use", "-"])
-        .output()
-        .unwrap();
-    assert!(!lines(&out).iter().any(|l| l.starts_with("-\t")));
+    assert_eq!(dash(Some("")), ["-\tback to no profile"]);
+    assert!(dash(None).is_empty());
 }
 
 /// `fisher remove` deletes the plugin's files from ~/.config/fish, then emits
