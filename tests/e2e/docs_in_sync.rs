@@ -1,6 +1,6 @@
 //! Docs are part of the work: the man page is the help text, and the README and
 //! docs/cli.md name every command. Regenerate the man page with
-//! `cargo run -q -- man > docs/awsprof.1`.
+//! `cargo run -q --bin awsprof -- man > docs/awsprof.1`.
 
 use crate::support;
 
@@ -28,7 +28,7 @@ fn man_page_matches_the_help_text() {
         std::fs::read_to_string(support::repo_root().join("docs/awsprof.1")).unwrap_or_default();
     assert!(
         generated == committed,
-        "docs/awsprof.1 is stale: run `cargo run -q -- man > docs/awsprof.1`"
+        "docs/awsprof.1 is stale: run `cargo run -q --bin awsprof -- man > docs/awsprof.1`"
     );
 }
 

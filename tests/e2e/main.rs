@@ -5,7 +5,10 @@
 //! The binaries are the ones `cargo build --workspace --bins --locked` left in the target
 //! directory; the tests refuse them when they are older than their sources. scripts/test
 //! builds them, installs the shells and tools and makes the Python virtualenv, then runs
-//! this.
+//! this. One area or one test, once scripts/test has run:
+//! `cargo build --workspace --bins --locked && cargo test -p awsprof-tests -- shell_switch::`.
+//!
+//! A new area is a new module here; what two areas need goes into [`support`].
 
 mod support;
 
