@@ -1,9 +1,7 @@
 //! `awsprof` links no network code; `awsprof-net` beside it does the network work.
 
-mod common;
-
-use common::AwsHome;
-use std::path::PathBuf;
+use crate::support;
+use crate::support::AwsHome;
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
@@ -11,8 +9,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[test]
 fn awsprof_carries_no_sdk_code_and_awsprof_net_does() {
-    let light = std::fs::read(common::bin()).unwrap();
-    let net = std::fs::read(PathBuf::from(env!("CARGO_BIN_EXE_awsprof-net"))).unwrap();
+    let light = std::fs::read(support::bin()).unwrap();
+    let net = std::fs::read(support::net_bin()).unwrap();
     // A header of the SigV4 signer: a string only the SDK code holds (debug info may name
     // SDK types in both; the code itself is what must be absent).
     let needle = b"X-Amz-Date";
@@ -33,7 +31,7 @@ fn without_awsprof_net_static_keys_work_and_roles_say_what_is_missing() {
     let alone = home.path().join("bin");
     std::fs::create_dir_all(&alone).unwrap();
     let exe = alone.join("awsprof");
-    std::fs::copy(common::bin(), &exe).unwrap();
+    std::fs::copy(support::bin(), &exe).unwrap();
     let run = |args: &[&str]| {
         let mut cmd = std::process::Command::new(&exe);
         home.isolate(&mut cmd);
@@ -43,7 +41,7 @@ fn without_awsprof_net_static_keys_work_and_roles_say_what_is_missing() {
             .unwrap()
     };
     let out = run(&["export", "keys"]);
-    assert!(common::stdout_ok(&out).contains("AKIAIOSFODNN7EXAMPLE"));
+    assert!(support::stdout_ok(&out).contains("AKIAIOSFODNN7EXAMPLE"));
     let out = run(&["export", "role"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());

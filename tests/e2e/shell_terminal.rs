@@ -9,10 +9,9 @@
 //! prompt line after `use --credentials`, `unset` and `use -`. Waits are for screen content
 //! with a deadline, never fixed sleeps.
 
-mod common;
-
-use common::AwsHome;
-use std::path::{Path, PathBuf};
+use crate::support;
+use crate::support::AwsHome;
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -34,10 +33,6 @@ region = us-east-1
 [profile team/a]
 [profile me@corp]
 ";
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// How the shell is started and what its start-up files hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,16 +145,8 @@ impl Term {
     /// The shell with the function called `name`: through `init --cmd` where the setup
     /// runs `awsprof init`; the plugin managers' layouts always name it awsprof.
     fn start(setup: Setup, name: &'static str) -> Term {
-        assert!(
-            common::have("tmux", &["-V"]),
-            "tmux is required (apt-get install tmux; scripts/test installs it)"
-        );
-        assert!(
-            common::have(setup.shell(), &["--version"]),
-            "{} is required (apt-get install {}; scripts/test installs it)",
-            setup.shell(),
-            setup.shell()
-        );
+        support::require("tmux", &["-V"]);
+        support::require_shell(setup.shell());
         let home = AwsHome::with(CONFIG, "");
         let h = home.path();
         let write = |rel: &str, text: &str| {
@@ -231,7 +218,7 @@ impl Term {
                 // each $plugin.plugin.zsh sourced from inside a function (_omz_source),
                 // with the completion settings oh-my-zsh's lib/completion.zsh makes.
                 copy_dir(
-                    &repo().join("shell/zsh"),
+                    &support::repo_root().join("shell/zsh"),
                     ".oh-my-zsh/custom/plugins/awsprof",
                 );
                 write(
@@ -265,7 +252,7 @@ impl Term {
                 // first use.
                 for dir in ["functions", "completions", "conf.d"] {
                     copy_dir(
-                        &repo().join("shell/fish").join(dir),
+                        &support::repo_root().join("shell/fish").join(dir),
                         &format!(".config/fish/{dir}"),
                     );
                 }
@@ -341,7 +328,7 @@ impl Term {
             .env("HOME", h)
             .env("ZDOTDIR", h)
             .env("TMUX_TMPDIR", h)
-            .env("PATH", common::path_with_bin())
+            .env("PATH", support::test_path())
             .env("TERM", "xterm-256color")
             .env("LANG", "C.UTF-8")
             .env("SHELL", "/bin/sh")
@@ -502,6 +489,32 @@ impl Drop for Term {
     }
 }
 
+/// RFC 3339 UTC `seconds` from now, as the AWS CLI writes AWS_CREDENTIAL_EXPIRATION.
+fn utc_in(seconds: u64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let t = now + seconds;
+    let (days, secs) = ((t / 86400) as i64, t % 86400);
+    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
 /// The cases every setup runs, with the function called `name`.
 fn check(setup: Setup, name: &'static str) {
     let t = Term::start(setup, name);
@@ -531,7 +544,7 @@ fn check(setup: Setup, name: &'static str) {
 
     // The prompt helper in the rendered prompt. Temporary credentials from a
     // credential_process that expire in two hours (and a few seconds of slack).
-    let expires = common::python_utc_in(2 * 3600 + 30);
+    let expires = utc_in(2 * 3600 + 30);
     let script = t.home.path().join("creds.sh");
     std::fs::write(
         &script,

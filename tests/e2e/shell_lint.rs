@@ -2,16 +2,10 @@
 //! shells' own parsers (`zsh -n`, `fish --no-execute`) for zsh and fish. Each run must
 //! print nothing on stderr.
 
-mod common;
-
-use common::AwsHome;
+use crate::support;
+use crate::support::AwsHome;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn home() -> AwsHome {
     AwsHome::with(
@@ -46,14 +40,12 @@ fn check(what: &str, checker: &str, args: &[&str], text: &str) {
 }
 
 fn generated(args: &[&str]) -> String {
-    common::stdout_ok(&home().run(args))
+    support::stdout_ok(&home().run(args))
 }
 
 #[test]
 fn generated_bash_and_sh_pass_shellcheck() {
-    if !common::require("shellcheck", &["--version"]) {
-        return;
-    }
+    support::require("shellcheck", &["--version"]);
     for (dialect, args) in [
         ("bash", &["init", "bash"][..]),
         ("bash", &["init", "bash", "--cmd", "ap"][..]),
@@ -89,20 +81,16 @@ fn generated_bash_and_sh_pass_shellcheck() {
 
 #[test]
 fn shipped_bash_scripts_pass_shellcheck() {
-    if !common::require("shellcheck", &["--version"]) {
-        return;
-    }
+    support::require("shellcheck", &["--version"]);
     for file in ["shell/bash/awsprof.bash", "shell/zsh/awsprof-common.sh"] {
-        let text = std::fs::read_to_string(repo().join(file)).unwrap();
+        let text = std::fs::read_to_string(support::repo_root().join(file)).unwrap();
         check(file, "shellcheck", &["-"], &text);
     }
 }
 
 #[test]
 fn zsh_scripts_parse_in_zsh() {
-    if !common::require_shell("zsh") {
-        return;
-    }
+    support::require_shell("zsh");
     for args in [
         &["init", "zsh"][..],
         &["init", "zsh", "--cmd", "ap"][..],
@@ -111,7 +99,7 @@ fn zsh_scripts_parse_in_zsh() {
     ] {
         check(&args.join(" "), "zsh", &["-n"], &generated(args));
     }
-    let read = |p: &str| std::fs::read_to_string(repo().join(p)).unwrap();
+    let read = |p: &str| std::fs::read_to_string(support::repo_root().join(p)).unwrap();
     let plugin = read("shell/zsh/awsprof.plugin.zsh");
     let common = read("shell/zsh/awsprof-common.sh");
     check("shell/zsh/awsprof.plugin.zsh", "zsh", &["-n"], &plugin);
@@ -132,9 +120,7 @@ fn zsh_scripts_parse_in_zsh() {
 
 #[test]
 fn fish_scripts_parse_in_fish() {
-    if !common::require_shell("fish") {
-        return;
-    }
+    support::require_shell("fish");
     for args in [
         &["init", "fish"][..],
         &["init", "fish", "--cmd", "ap"][..],
@@ -145,7 +131,7 @@ fn fish_scripts_parse_in_fish() {
         check(&args.join(" "), "fish", &["--no-execute"], &generated(args));
     }
     for dir in ["conf.d", "functions", "completions"] {
-        for entry in std::fs::read_dir(repo().join("shell/fish").join(dir)).unwrap() {
+        for entry in std::fs::read_dir(support::repo_root().join("shell/fish").join(dir)).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
             check(

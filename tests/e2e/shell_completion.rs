@@ -1,9 +1,8 @@
 //! Live completion: the real shells' completion asks the binary, which reads profile names
 //! from the files at that moment, so a profile added after the shell started completes.
 
-mod common;
-
-use common::AwsHome;
+use crate::support;
+use crate::support::AwsHome;
 
 fn home() -> AwsHome {
     AwsHome::with(
@@ -13,11 +12,7 @@ fn home() -> AwsHome {
 }
 
 fn lines(out: &std::process::Output) -> Vec<String> {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::assert_ok(out, "the completion script");
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
@@ -42,9 +37,7 @@ fn sections(lines: &[String]) -> std::collections::BTreeMap<String, Vec<String>>
 
 #[test]
 fn fish_completion_offers_live_profile_names_subcommands_and_flags() {
-    if !common::require_shell("fish") {
-        return;
-    }
+    support::require_shell("fish");
     // `complete -C` runs fish's own completion machinery on a command line.
     let script = r#"awsprof init fish | source
 echo '== use'; complete -C 'awsprof use '
@@ -130,11 +123,9 @@ fn use_completes_dash_when_there_is_a_previous_profile() {
 /// no completion behind in the running shell.
 #[test]
 fn fisher_removal_leaves_no_function_or_completion_behind() {
-    if !common::require_shell("fish") {
-        return;
-    }
+    support::require_shell("fish");
     let home = home();
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shell/fish");
+    let repo = support::repo_root().join("shell/fish");
     let mut installed = Vec::new();
     for dir in ["functions", "completions", "conf.d"] {
         let to = home.path().join(".config/fish").join(dir);
@@ -160,7 +151,7 @@ echo '== after'; complete -C 'awsprof sh'
     let mut cmd = std::process::Command::new("fish");
     home.isolate(&mut cmd);
     let out = cmd
-        .env("PATH", common::path_with_bin())
+        .env("PATH", support::test_path())
         .env_remove("XDG_CONFIG_HOME")
         .args(["-i", "-c", &script])
         .output()
