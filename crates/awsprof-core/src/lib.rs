@@ -9,6 +9,7 @@
 pub mod accesskeys;
 pub mod chain;
 pub mod creds;
+pub mod dirprofile;
 pub mod doctor;
 pub mod edit;
 pub mod env;

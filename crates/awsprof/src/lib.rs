@@ -56,6 +56,9 @@ fn run(cli: cli::Cli, backend: &'static dyn resolve::Backend) -> anyhow::Result<
         Command::Export(a) => cmd::export::run(&ctx, a)?,
         Command::Env(a) => return cmd::env::run(&ctx, a),
         Command::Init(a) => cmd::init::run(a)?,
+        Command::Allow(a) => cmd::allow::allow(&ctx, a)?,
+        Command::Deny(a) => cmd::allow::deny(a)?,
+        Command::Hook(a) => return cmd::allow::hook(&ctx, a),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -68,7 +71,10 @@ fn parse() -> cli::Cli {
         Ok(cli) => cli,
         Err(e)
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
-                && matches!(std::env::args().nth(1).as_deref(), Some("use" | "unset")) =>
+                && matches!(
+                    std::env::args().nth(1).as_deref(),
+                    Some("use" | "unset" | "hook")
+                ) =>
         {
             eprint!("{}", e.render());
             std::process::exit(0);
