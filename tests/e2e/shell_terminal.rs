@@ -490,7 +490,7 @@ impl Drop for Term {
 }
 
 /// RFC 3339 UTC `seconds` from now, as the AWS CLI writes AWS_CREDENTIAL_EXPIRATION.
-fn utc_in(seconds: u64) -> String {
+pub(crate) fn utc_in(seconds: u64) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
