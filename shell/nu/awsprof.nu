@@ -34,8 +34,11 @@ def __awsprof_state [] {
     $env.__awsprof_state? | default {file: "" seen: "" applied: "" saved: {} renew: "" tried: ""}
 }
 
-# Sets each variable of `plan` to its value, removing those whose value is null.
-def --env __awsprof_apply [plan: record] {
+# Applies `plan`: each variable to its value, removed where the value is null. Each entry
+# point (the command, the hooks) works out one plan without changing anything and calls
+# this once, last: nushell shows a caller's value of a variable again when an earlier call
+# of the same command has set anything and a later one hides it.
+def --env __awsprof_commit [plan: record] {
     let gone = ($plan | transpose key value | where value == null | get key)
     for key in $gone {
         hide-env -i $key
@@ -43,11 +46,29 @@ def --env __awsprof_apply [plan: record] {
     load-env ($plan | reject ...$gone)
 }
 
-# What `use` may change, as it is now: a plan that puts it back.
-def __awsprof_snapshot [] {
-    $__awsprof_vars | reduce --fold {} {|key, acc|
-        $acc | insert $key (if $key in $env { $env | get $key } else { null })
+# A variable as `plan` leaves it: its value there (null: removed), else what is set now.
+def __awsprof_var [plan: record, key: string] {
+    if $key in $plan {
+        $plan | get $key
+    } else if $key in $env {
+        $env | get $key
+    } else {
+        null
     }
+}
+
+# The profile variables as `plan` leaves them, for a command that records the profile it
+# leaves (empty is none to it).
+def __awsprof_who [plan: record] {
+    {
+        AWS_PROFILE: ((__awsprof_var $plan AWS_PROFILE) | default "")
+        AWS_DEFAULT_PROFILE: ((__awsprof_var $plan AWS_DEFAULT_PROFILE) | default "")
+    }
+}
+
+# What `use` may change, as `plan` leaves it: a plan that puts it back.
+def __awsprof_snapshot [plan: record] {
+    $__awsprof_vars | reduce --fold {} {|key, acc| $acc | insert $key (__awsprof_var $plan $key) }
 }
 
 export def --env --wrapped "awsprof" [...args: string@__awsprof_complete] {
@@ -61,18 +82,22 @@ export def --env --wrapped "awsprof" [...args: string@__awsprof_complete] {
         # A failure (an unknown profile) stops here, as any failing program does, with
         # nothing changed.
         let plan = (^awsprof $sub --shell nu ...$rest | from json)
-        __awsprof_apply $plan
+        # Temporary credentials from `use --credentials` renew themselves (see
+        # __awsprof_renew); any other switch ends that.
         let creds = $sub == "use" and ("--credentials" in ($rest | take while {|a| $a != "--" }))
-        let st = (__awsprof_state)
-        let renew = if $creds and ("AWS_CREDENTIAL_EXPIRATION" in $env) { $env.AWS_PROFILE? | default "" } else { "" }
-        $env.__awsprof_state = ($st | merge {renew: $renew})
+        let renew = if $creds and (__awsprof_var $plan AWS_CREDENTIAL_EXPIRATION) != null {
+            (__awsprof_var $plan AWS_PROFILE) | default ""
+        } else { "" }
+        $env.__awsprof_state = ((__awsprof_state) | merge {renew: $renew})
+        __awsprof_commit $plan
     } else if $sub in [allow deny] {
         ^awsprof ...$args
         # At once, in this shell: put back what the directory's file changed, then look
         # again as if entering.
-        __awsprof_dir_leave
-        $env.__awsprof_state = ((__awsprof_state) | merge {seen: ""})
-        __awsprof_dir_check
+        let left = (__awsprof_leave (__awsprof_state) {})
+        let now = (__awsprof_dir ($left.state | merge {seen: ""}) $left.plan)
+        $env.__awsprof_state = $now.state
+        __awsprof_commit $now.plan
     } else {
         ^awsprof ...$args
     }
@@ -89,9 +114,8 @@ def __awsprof_complete [context: string] {
     }
 }
 
-# Seconds left before AWS_CREDENTIAL_EXPIRATION, or null when it is not a time.
-def __awsprof_left [] {
-    let text = ($env.AWS_CREDENTIAL_EXPIRATION? | default "")
+# Seconds left before `text` (an RFC 3339 time), or null when it is not a time.
+def __awsprof_left [text: string] {
     if $text == "" { return null }
     let at = (try { $text | into datetime } catch { null })
     if $at == null { return null }
@@ -109,7 +133,7 @@ export def awsprof_prompt [--plain] {
     mut out = [$who]
     let region = ($env.AWS_REGION? | default ($env.AWS_DEFAULT_REGION? | default ""))
     if $region != "" { $out = ($out | append $region) }
-    let left = (__awsprof_left)
+    let left = (__awsprof_left ($env.AWS_CREDENTIAL_EXPIRATION? | default ""))
     if $left != null {
         let urgent = $left < $__awsprof_renew_before
         let time = if $left <= 0 {
@@ -142,62 +166,74 @@ def __awsprof_dir_find [] {
 }
 
 # Leaving the directory tree of the file that was applied: what the shell had before is
-# put back, unless the profile was switched by hand since.
-def --env __awsprof_dir_leave [] {
-    let st = (__awsprof_state)
-    if $st.file == "" { return }
-    if ($env.AWS_PROFILE? | default "") == $st.applied {
-        __awsprof_apply $st.saved
-    }
-    $env.__awsprof_state = ($st | merge {file: "" seen: "" applied: "" saved: {}})
+# put back, unless the profile was switched by hand since. Returns {state, plan}.
+def __awsprof_leave [st: record, plan: record] {
+    if $st.file == "" { return {state: $st, plan: $plan} }
+    let plan = if ((__awsprof_var $plan AWS_PROFILE) | default "") == $st.applied {
+        $plan | merge $st.saved
+    } else { $plan }
+    {state: ($st | merge {file: "" seen: "" applied: "" saved: {}}), plan: $plan}
 }
 
-# Runs before every prompt and on every change of directory. Starts no process unless a
-# .aws-profile is found that this shell has not handled as it is now.
-def --env __awsprof_dir_check [] {
+# The directory hook: looks for the nearest .aws-profile with nushell's own commands, so in
+# a directory without one (and none above) no process starts. A file, or content, this
+# shell has not handled yet goes to `awsprof hook`, which prints the plan of `use PROFILE`
+# when the file is allowed as it is, and otherwise says why once. Returns {state, plan}.
+def __awsprof_dir [st: record, plan: record] {
     let found = (__awsprof_dir_find)
-    let st = (__awsprof_state)
-    if $found == "" {
-        if $st.file != "" { __awsprof_dir_leave }
-        return
-    }
+    if $found == "" { return (__awsprof_leave $st $plan) }
     let text = (try { open --raw $found | into string } catch { "" })
     let seen = $"($found)\n($text)"
-    if $seen == $st.seen { return }
-    if $st.file != "" and $st.file != $found { __awsprof_dir_leave }
-    $env.__awsprof_state = ((__awsprof_state) | merge {seen: $seen})
+    if $seen == $st.seen { return {state: $st, plan: $plan} }
+    let r = if $st.file != "" and $st.file != $found { __awsprof_leave $st $plan } else { {state: $st, plan: $plan} }
+    let st = ($r.state | merge {seen: $seen})
     # Not allowed (said once, on stderr), denied or unknown: nothing changes.
-    let plan = (try { ^awsprof hook --shell nu $found | from json } catch { null })
-    if $plan == null { return }
-    let st = (__awsprof_state)
-    let saved = if $st.file == "" { __awsprof_snapshot } else { $st.saved }
-    __awsprof_apply $plan
-    $env.__awsprof_state = ($st | merge {file: $found applied: ($env.AWS_PROFILE? | default "") saved: $saved})
+    let dir_plan = (try {
+        with-env (__awsprof_who $r.plan) { ^awsprof hook --shell nu $found | from json }
+    } catch { null })
+    if $dir_plan == null { return {state: $st, plan: $r.plan} }
+    let saved = if $st.file == "" { __awsprof_snapshot $r.plan } else { $st.saved }
+    let plan = ($r.plan | merge $dir_plan)
+    {state: ($st | merge {file: $found applied: ((__awsprof_var $plan AWS_PROFILE) | default "") saved: $saved}), plan: $plan}
 }
 
 # Credentials exported by `use --credentials` are renewed once, a few minutes before they
-# expire, by the same `use --credentials` (from the cache, or the provider under the
-# cache's lock, so that several shells make one call between them).
-def --env __awsprof_renew_check [] {
-    let st = (__awsprof_state)
-    if $st.renew == "" or ($env.AWS_PROFILE? | default "") != $st.renew { return }
-    let left = (__awsprof_left)
-    let expiry = ($env.AWS_CREDENTIAL_EXPIRATION? | default "")
-    if $left == null or $left > $__awsprof_renew_before or $expiry == $st.tried { return }
-    $env.__awsprof_state = ($st | merge {tried: $expiry})
-    let plan = (try { ^awsprof use --shell nu --credentials -- $st.renew | from json } catch { null })
-    if $plan != null { __awsprof_apply $plan }
+# expire, by the same `use --credentials`: from the cache, or from the provider under the
+# cache's lock, so that several shells make one call between them. Until then this is a
+# comparison of times. Returns {state, plan}.
+def __awsprof_renew [st: record, plan: record] {
+    let same = {state: $st, plan: $plan}
+    if $st.renew == "" or ((__awsprof_var $plan AWS_PROFILE) | default "") != $st.renew { return $same }
+    let expiry = ((__awsprof_var $plan AWS_CREDENTIAL_EXPIRATION) | default "")
+    let left = (__awsprof_left $expiry)
+    if $left == null or $left > $__awsprof_renew_before or $expiry == $st.tried { return $same }
+    # Once for these credentials, whatever comes of it.
+    let st = ($st | merge {tried: $expiry})
+    let renewed = (try {
+        with-env (__awsprof_who $plan) { ^awsprof use --shell nu --credentials -- $st.renew | from json }
+    } catch { {} })
+    {state: $st, plan: ($plan | merge $renewed)}
 }
 
+# Before every prompt: the directory's profile, renewal, then the prompt text.
 def --env __awsprof_precmd [] {
-    __awsprof_dir_check
-    __awsprof_renew_check
+    let r = (__awsprof_dir (__awsprof_state) {})
+    let r = (__awsprof_renew $r.state $r.plan)
+    $env.__awsprof_state = $r.state
+    __awsprof_commit $r.plan
     $env.AWSPROF_PROMPT = (awsprof_prompt --plain)
+}
+
+# On cd at once, not at the next prompt: `cd project; terraform plan` uses its profile.
+def --env __awsprof_on_cd [] {
+    let r = (__awsprof_dir (__awsprof_state) {})
+    $env.__awsprof_state = $r.state
+    __awsprof_commit $r.plan
 }
 
 $env.config = ($env.config | upsert hooks.pre_prompt (
     ($env.config.hooks.pre_prompt? | default []) | append {|| __awsprof_precmd }
 ))
 $env.config = ($env.config | upsert hooks.env_change.PWD (
-    ($env.config.hooks.env_change.PWD? | default []) | append {|before, after| __awsprof_dir_check }
+    ($env.config.hooks.env_change.PWD? | default []) | append {|before, after| __awsprof_on_cd }
 ))

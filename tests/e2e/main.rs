@@ -29,6 +29,7 @@ mod edit_profiles;
 mod edit_safety;
 mod shell_completion;
 mod shell_consumers;
+mod shell_dir;
 mod shell_injection;
 mod shell_lint;
 mod shell_picker;

@@ -121,7 +121,7 @@ fn script(shell: &str, kind: Kind, codes: &[String]) -> String {
                 s.push_str(&format!("$env.{k} = 'stale'\n"));
             }
             s.push_str(&format!(
-                "__awsprof_apply (open --raw plan-{i}.json | from json)\n"
+                "__awsprof_commit (open --raw plan-{i}.json | from json)\n"
             ));
             for k in keys() {
                 s.push_str(&format!(
@@ -382,7 +382,7 @@ const E2E_SCRIPTS: [(&str, &str); 5] = [
 def --wrapped main [...names: string] {
     for p in $names {
         hide-env -i AWS_REGION AWS_DEFAULT_REGION
-        __awsprof_apply (^awsprof export --format nu -- $p | from json)
+        __awsprof_commit (^awsprof export --format nu -- $p | from json)
         print -n ([$p $env.AWS_ACCESS_KEY_ID $env.AWS_SECRET_ACCESS_KEY ($env.AWS_REGION? | default '<unset>')] | each {|v| $v + (char nul) } | str join)
         awsprof use --credentials -- $p
         print -n ([$env.AWS_PROFILE $env.AWS_ACCESS_KEY_ID $env.AWS_SECRET_ACCESS_KEY ($env.AWS_REGION? | default '<unset>')] | each {|v| $v + (char nul) } | str join)

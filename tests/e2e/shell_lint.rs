@@ -164,6 +164,11 @@ fn nu_scripts_parse_in_nushell() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let shipped = std::fs::read_to_string(support::repo_root().join("shell/nu/awsprof.nu")).unwrap();
-    assert_eq!(shipped, generated(&["init", "nu"]), "init nu is the file as it is");
+    let shipped =
+        std::fs::read_to_string(support::repo_root().join("shell/nu/awsprof.nu")).unwrap();
+    assert_eq!(
+        shipped,
+        generated(&["init", "nu"]),
+        "init nu is the file as it is"
+    );
 }

@@ -538,9 +538,16 @@ fn prompt_marks_near_expiry_in_red_only_where_colour_is_on() {
              __awsprof_prompt_update; echo \"own=$AWSPROF_PROMPT\"\n{export}\n__awsprof_prompt_update; echo \"exported=$AWSPROF_PROMPT\""
         );
         let lines = prompt_lines(shell, &script, &[("TERM", "xterm-256color")]);
-        let own_name = if shell == "zsh" { "own=a%%n" } else { "own=a%n" };
+        let own_name = if shell == "zsh" {
+            "own=a%%n"
+        } else {
+            "own=a%n"
+        };
         assert!(lines[0].starts_with(own_name), "{shell}: {lines:?}");
-        assert!(lines[1] == "exported=a%n !3m" || lines[1] == "exported=a%n !4m", "{shell}: {lines:?}");
+        assert!(
+            lines[1] == "exported=a%n !3m" || lines[1] == "exported=a%n !4m",
+            "{shell}: {lines:?}"
+        );
     }
     // fish and nushell: the helper prints colour, `--plain` never; the variable the prompt
     // hook keeps is plain.

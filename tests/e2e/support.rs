@@ -713,7 +713,10 @@ impl AwsHome {
         if !args.is_empty() {
             // sh -c SCRIPT NAME ARGS: the first word is $0. fish takes options until `--`;
             // nushell takes a script file and its arguments (see nu_script).
-            assert!(shell != "nu", "nushell: run a script file with AwsHome::nu_script");
+            assert!(
+                shell != "nu",
+                "nushell: run a script file with AwsHome::nu_script"
+            );
             cmd.arg(if shell == "fish" { "--" } else { shell });
         }
         cmd.args(args);
