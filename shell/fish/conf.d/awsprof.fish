@@ -37,6 +37,43 @@ function __awsprof_epoch --argument-names t
     math "$days * 86400 + $p[4] * 3600 + $p[5] * 60 + $p[6]"
 end
 
+# The text of awsprof_prompt (functions/awsprof_prompt.fish).
+function __awsprof_prompt_text
+    argparse plain -- $argv; or return
+    set -l who "$AWS_PROFILE"
+    test -n "$who"; or set who "$AWS_DEFAULT_PROFILE"
+    if test -z "$who"; and test -n "$AWS_ACCESS_KEY_ID"
+        set who '(keys)'
+    end
+    test -n "$who"; or return 0
+    set -l out "$who"
+    set -l region "$AWS_REGION"
+    test -n "$region"; or set region "$AWS_DEFAULT_REGION"
+    test -n "$region"; and set -a out "$region"
+    set -l at (__awsprof_epoch "$AWS_CREDENTIAL_EXPIRATION")
+    if test -n "$at"
+        set -l left (math $at - (__awsprof_now))
+        set -l time
+        set -l urgent
+        if test $left -le 0
+            set time expired
+            set urgent 1
+        else if test $left -lt $__awsprof_renew_before
+            set time '!'(math -s0 "floor($left / 60)")m
+            set urgent 1
+        else if test $left -lt 3600
+            set time (math -s0 "floor($left / 60)")m
+        else
+            set time (math -s0 "floor($left / 3600)")h(math -s0 "floor($left % 3600 / 60)")m
+        end
+        if test -n "$urgent"; and not set -q _flag_plain; and test -z "$NO_COLOR"; and test "$TERM" != dumb
+            set time (set_color red)$time(set_color normal)
+        end
+        set -a out $time
+    end
+    builtin printf '%s' (string join ' ' -- $out)
+end
+
 # Saves what `use` may change (set or not) before a directory's profile is applied.
 function __awsprof_dir_save
     for v in $__awsprof_vars
@@ -126,13 +163,13 @@ end
 function __awsprof_precmd --on-event fish_prompt
     __awsprof_dir_check
     __awsprof_renew
-    set -g AWSPROF_PROMPT (awsprof_prompt --plain)
+    set -g AWSPROF_PROMPT (__awsprof_prompt_text --plain)
 end
 
 # fisher's uninstall event: nothing of awsprof is left behind.
 function _awsprof_uninstall --on-event awsprof_uninstall
     builtin functions --erase awsprof awsprof_prompt _awsprof_uninstall __awsprof_now \
-        __awsprof_epoch __awsprof_dir_save __awsprof_dir_leave __awsprof_dir_check \
+        __awsprof_epoch __awsprof_prompt_text __awsprof_dir_save __awsprof_dir_leave __awsprof_dir_check \
         __awsprof_renew __awsprof_precmd
     builtin complete -c awsprof -e
 end
