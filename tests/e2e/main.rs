@@ -19,6 +19,7 @@ mod credentials_sso;
 mod credentials_sts;
 mod differential_botocore;
 mod docs_in_sync;
+mod dir_trust;
 mod doctor;
 #[cfg(unix)]
 mod edit_configure;
