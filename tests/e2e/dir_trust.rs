@@ -85,9 +85,15 @@ fn hook_applies_only_a_file_allowed_as_it_is_and_says_so_once_otherwise() {
     assert!(out.stdout.is_empty());
     let err = support::stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("is not allowed yet") && err.contains("'dev'"), "{err}");
+    assert!(
+        err.contains("is not allowed yet") && err.contains("'dev'"),
+        "{err}"
+    );
 
-    support::assert_ok(&run_in(&home, home.path(), &["allow", "proj"], None), "allow");
+    support::assert_ok(
+        &run_in(&home, home.path(), &["allow", "proj"], None),
+        "allow",
+    );
     let out = hook(&home, &file);
     assert_eq!(
         support::stdout_ok(&out),
@@ -108,15 +114,24 @@ fn hook_applies_only_a_file_allowed_as_it_is_and_says_so_once_otherwise() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let err = support::stderr(&out);
-    assert!(err.contains("changed since it was allowed") && err.contains("'prod'"), "{err}");
+    assert!(
+        err.contains("changed since it was allowed") && err.contains("'prod'"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
 
     support::assert_ok(&run_in(&home, home.path(), &["deny", "proj"], None), "deny");
     let out = hook(&home, &file);
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "a denied file is silent");
+    assert!(
+        out.stdout.is_empty() && out.stderr.is_empty(),
+        "a denied file is silent"
+    );
     // Allowed again after a denial, with the content of now.
-    support::assert_ok(&run_in(&home, home.path(), &["allow", "proj"], None), "allow");
+    support::assert_ok(
+        &run_in(&home, home.path(), &["allow", "proj"], None),
+        "allow",
+    );
     assert!(support::stdout_ok(&hook(&home, &file)).contains("export AWS_PROFILE='prod'"));
 
     // A file naming a profile that does not exist: allowed (with a warning), and the hook
@@ -124,11 +139,19 @@ fn hook_applies_only_a_file_allowed_as_it_is_and_says_so_once_otherwise() {
     std::fs::write(&file, "nope\n").unwrap();
     let out = run_in(&home, home.path(), &["allow", "proj"], None);
     support::assert_ok(&out, "allow");
-    assert!(support::stderr(&out).contains("warning"), "{}", support::stderr(&out));
+    assert!(
+        support::stderr(&out).contains("warning"),
+        "{}",
+        support::stderr(&out)
+    );
     let out = hook(&home, &file);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    assert!(support::stderr(&out).contains("'nope' not found"), "{}", support::stderr(&out));
+    assert!(
+        support::stderr(&out).contains("'nope' not found"),
+        "{}",
+        support::stderr(&out)
+    );
 }
 
 #[test]
@@ -139,28 +162,47 @@ fn bad_input_is_refused_with_nothing_written() {
     let empty = tempfile::tempdir().unwrap();
     let out = run_in(&home, empty.path(), &["allow"], None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(support::stderr(&out).contains("no .aws-profile in"), "{}", support::stderr(&out));
+    assert!(
+        support::stderr(&out).contains("no .aws-profile in"),
+        "{}",
+        support::stderr(&out)
+    );
     assert!(!list.exists());
     // A file that names nothing.
     std::fs::write(home.path().join("proj/.aws-profile"), "# nothing\n\n").unwrap();
     let out = run_in(&home, &home.path().join("proj"), &["allow"], None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(support::stderr(&out).contains("names no profile"), "{}", support::stderr(&out));
+    assert!(
+        support::stderr(&out).contains("names no profile"),
+        "{}",
+        support::stderr(&out)
+    );
     assert!(!list.exists());
     // Not UTF-8.
     std::fs::write(home.path().join("proj/.aws-profile"), b"\xff\xfe\n").unwrap();
     let out = run_in(&home, &home.path().join("proj"), &["allow"], None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(support::stderr(&out).contains("not UTF-8"), "{}", support::stderr(&out));
+    assert!(
+        support::stderr(&out).contains("not UTF-8"),
+        "{}",
+        support::stderr(&out)
+    );
     // A FIFO: never opened (it would block), not taken for a file.
     #[cfg(unix)]
     {
         let fifo = home.path().join("proj/sub/.aws-profile");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
         assert!(made.success());
         let out = hook(&home, &fifo);
         assert_eq!(out.status.code(), Some(1));
-        assert!(support::stderr(&out).contains("not a regular file"), "{}", support::stderr(&out));
+        assert!(
+            support::stderr(&out).contains("not a regular file"),
+            "{}",
+            support::stderr(&out)
+        );
         std::fs::remove_file(&fifo).unwrap();
     }
     // A trust list awsprof did not write is left as it is.
@@ -171,7 +213,10 @@ fn bad_input_is_refused_with_nothing_written() {
         let out = run_in(&home, &home.path().join("proj"), &[cmd], None);
         assert_eq!(out.status.code(), Some(1), "{cmd}");
         let err = support::stderr(&out);
-        assert!(err.contains("allowed.json") && err.contains("not a trust list"), "{err}");
+        assert!(
+            err.contains("allowed.json") && err.contains("not a trust list"),
+            "{err}"
+        );
         assert_eq!(support::read(&list), "{ not json", "{cmd} wrote the list");
     }
 }
@@ -200,5 +245,9 @@ fn concurrent_allows_lose_no_entry() {
     }
     let list: serde_json::Value =
         serde_json::from_str(&support::read(default_list(&home))).unwrap();
-    assert_eq!(list["allowed"].as_object().unwrap().len(), dirs.len(), "{list}");
+    assert_eq!(
+        list["allowed"].as_object().unwrap().len(),
+        dirs.len(),
+        "{list}"
+    );
 }

@@ -18,8 +18,8 @@ mod credentials_process;
 mod credentials_sso;
 mod credentials_sts;
 mod differential_botocore;
-mod docs_in_sync;
 mod dir_trust;
+mod docs_in_sync;
 mod doctor;
 #[cfg(unix)]
 mod edit_configure;
@@ -34,6 +34,7 @@ mod shell_dir;
 mod shell_injection;
 mod shell_lint;
 mod shell_picker;
+mod shell_renew;
 mod shell_switch;
 mod shell_terminal;
 mod split;
