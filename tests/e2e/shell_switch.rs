@@ -631,3 +631,41 @@ fn use_prints_the_contract_in_every_shell_syntax() {
     want.push_str("  \"AWS_PROFILE\": \"p1\",\n  \"AWS_REGION\": \"eu-west-1\",\n  \"AWS_DEFAULT_REGION\": \"eu-west-1\",\n  \"AWSPROF_PREVIOUS_PROFILE\": \"p2\"\n}\n");
     assert_eq!(run("nu"), want);
 }
+
+/// The theme segments of the zsh plugin. powerlevel10k is in no registry the test machines
+/// reach, so a stand-in `p10k` function (defined in the test, as p10k defines its own)
+/// records how the segment calls it; oh-my-zsh's convention is a function themes call.
+#[test]
+fn zsh_theme_segments_read_only_variables() {
+    support::require_shell("zsh");
+    let near = crate::shell_terminal::utc_in(4 * 60);
+    let script = format!(
+        r#"eval "$(awsprof init zsh)"
+p10k() {{ print -r -- "p10k $*"; }}
+path=()
+prompt_awsprof; echo "none"
+export AWS_PROFILE='a%n' AWS_REGION=r
+prompt_awsprof
+export AWS_CREDENTIAL_EXPIRATION='{near}'
+prompt_awsprof
+instant_prompt_awsprof
+__awsprof_prompt_update
+echo "omz=$(awsprof_prompt_info)"
+ZSH_THEME_AWSPROF_PREFIX='(' ZSH_THEME_AWSPROF_SUFFIX=')'
+echo "omz=$(awsprof_prompt_info)""#
+    );
+    let out = home().shell("zsh", &script, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(lines[0], "none", "no segment without an AWS identity: {lines:?}");
+    assert_eq!(lines[1], "p10k segment -s NORMAL -f 208 -t a%%n r");
+    assert!(
+        lines[2] == "p10k segment -s URGENT -f red -t a%%n r !3m"
+            || lines[2] == "p10k segment -s URGENT -f red -t a%%n r !4m",
+        "{lines:?}"
+    );
+    assert_eq!(lines[3], lines[2], "the instant prompt shows the same");
+    assert!(lines[4].starts_with("omz=<aws:a%%n r "), "{lines:?}");
+    assert!(lines[5].starts_with("omz=(a%%n r ") && lines[5].ends_with(')'), "{lines:?}");
+}
