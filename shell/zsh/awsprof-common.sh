@@ -111,6 +111,17 @@ __awsprof_clock() {
     [[ -n "$__awsprof_now" ]]
 }
 
+# The expiry of exported credentials in seconds since the epoch, in __awsprof_exp_at (empty
+# when AWS_CREDENTIAL_EXPIRATION is not a time): parsed once, when the variable changes.
+__awsprof_expiry() {
+    [[ "${AWS_CREDENTIAL_EXPIRATION-}" != "${__awsprof_exp_text-}" ]] || \builtin return 0
+    \builtin local __awsprof_epoch
+    __awsprof_exp_text="${AWS_CREDENTIAL_EXPIRATION-}" __awsprof_exp_at=""
+    if __awsprof_parse_time "$__awsprof_exp_text"; then
+        __awsprof_exp_at="$__awsprof_epoch"
+    fi
+}
+
 # The prompt's parts, each empty when unknown: __awsprof_who (the profile, or `(keys)`
 # when only keys are set), __awsprof_where (the region) and __awsprof_left (the time left
 # of temporary credentials: 42m, 1h5m, !4m under five minutes, expired), and
@@ -122,9 +133,10 @@ __awsprof_prompt_parts() {
     fi
     [[ -n "$__awsprof_who" ]] || \builtin return 0
     __awsprof_where="${AWS_REGION:-${AWS_DEFAULT_REGION-}}"
-    \builtin local __awsprof_epoch __awsprof_now left
-    if __awsprof_clock && __awsprof_parse_time "${AWS_CREDENTIAL_EXPIRATION-}"; then
-        left=$((__awsprof_epoch - __awsprof_now))
+    \builtin local __awsprof_now left
+    __awsprof_expiry
+    if [[ -n "${__awsprof_exp_at-}" ]] && __awsprof_clock; then
+        left=$((__awsprof_exp_at - __awsprof_now))
         if ((left <= 0)); then
             __awsprof_left="expired" __awsprof_urgent=1
         elif ((left < __awsprof_renew_before)); then
@@ -228,25 +240,20 @@ __awsprof_dir_check() {
     __awsprof_dir_file="$f" __awsprof_dir_applied="${AWS_PROFILE-}"
 }
 
-# Credentials exported by `use --credentials` keep their expiry (__awsprof_renew_at, in
-# seconds since the epoch); once the shell's clock passes it, a few minutes before they
-# expire, they are renewed once by the same `use --credentials`: from the cache, or from
-# the provider under the cache's lock, so that several shells make one call between them.
-# Until then this is arithmetic on variables.
+# Credentials exported by `use --credentials` keep their expiry (__awsprof_exp_at, in
+# seconds since the epoch); once the shell's clock is within five minutes of it, they are
+# renewed once by the same `use --credentials`: from the cache, or from the provider under
+# the cache's lock, so that several shells make one call between them. Until then this is
+# arithmetic on variables.
 __awsprof_renew() {
     [[ -n "${__awsprof_renew_profile-}" && "${AWS_PROFILE-}" == "$__awsprof_renew_profile" ]] || \builtin return 0
     [[ -z "${ZSH_VERSION-}" ]] || \builtin emulate -L zsh
-    \builtin local __awsprof_epoch __awsprof_now code sh=bash
-    if [[ "${AWS_CREDENTIAL_EXPIRATION-}" != "${__awsprof_renew_expiry-}" ]]; then
-        __awsprof_renew_expiry="${AWS_CREDENTIAL_EXPIRATION-}" __awsprof_renew_at=""
-        if __awsprof_parse_time "$__awsprof_renew_expiry"; then
-            __awsprof_renew_at=$((__awsprof_epoch - __awsprof_renew_before))
-        fi
-    fi
-    [[ -n "${__awsprof_renew_at-}" && "$__awsprof_renew_expiry" != "${__awsprof_renew_tried-}" ]] || \builtin return 0
-    __awsprof_clock && ((__awsprof_now >= __awsprof_renew_at)) || \builtin return 0
+    \builtin local __awsprof_now code sh=bash
+    __awsprof_expiry
+    [[ -n "${__awsprof_exp_at-}" && "$__awsprof_exp_text" != "${__awsprof_renew_tried-}" ]] || \builtin return 0
+    __awsprof_clock && ((__awsprof_now >= __awsprof_exp_at - __awsprof_renew_before)) || \builtin return 0
     # Once for these credentials, whatever comes of it.
-    __awsprof_renew_tried="$__awsprof_renew_expiry"
+    __awsprof_renew_tried="$__awsprof_exp_text"
     [[ -z "${ZSH_VERSION-}" ]] || sh=zsh
     code="$(\builtin command awsprof use --shell "$sh" --credentials -- "$__awsprof_renew_profile")" || \builtin return 0
     __awsprof_eval "$code"

@@ -32,6 +32,15 @@ fn hook(home: &AwsHome, file: &Path) -> Output {
     cmd.output().expect("run awsprof hook")
 }
 
+/// Fails unless `out` is exit 1 with `needle` in its message and nothing on stdout.
+#[track_caller]
+fn fails_with(out: &Output, needle: &str) {
+    let err = support::stderr(out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(err.contains(needle), "{err}");
+}
+
 fn default_list(home: &AwsHome) -> PathBuf {
     home.path().join(".local/state/awsprof/allowed.json")
 }
@@ -161,32 +170,17 @@ fn bad_input_is_refused_with_nothing_written() {
     // No file here or above.
     let empty = tempfile::tempdir().unwrap();
     let out = run_in(&home, empty.path(), &["allow"], None);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        support::stderr(&out).contains("no .aws-profile in"),
-        "{}",
-        support::stderr(&out)
-    );
+    fails_with(&out, "no .aws-profile in");
     assert!(!list.exists());
     // A file that names nothing.
     std::fs::write(home.path().join("proj/.aws-profile"), "# nothing\n\n").unwrap();
     let out = run_in(&home, &home.path().join("proj"), &["allow"], None);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        support::stderr(&out).contains("names no profile"),
-        "{}",
-        support::stderr(&out)
-    );
+    fails_with(&out, "names no profile");
     assert!(!list.exists());
     // Not UTF-8.
     std::fs::write(home.path().join("proj/.aws-profile"), b"\xff\xfe\n").unwrap();
     let out = run_in(&home, &home.path().join("proj"), &["allow"], None);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        support::stderr(&out).contains("not UTF-8"),
-        "{}",
-        support::stderr(&out)
-    );
+    fails_with(&out, "not UTF-8");
     // A FIFO: never opened (it would block), not taken for a file.
     #[cfg(unix)]
     {
@@ -197,12 +191,7 @@ fn bad_input_is_refused_with_nothing_written() {
             .unwrap();
         assert!(made.success());
         let out = hook(&home, &fifo);
-        assert_eq!(out.status.code(), Some(1));
-        assert!(
-            support::stderr(&out).contains("not a regular file"),
-            "{}",
-            support::stderr(&out)
-        );
+        fails_with(&out, "not a regular file");
         std::fs::remove_file(&fifo).unwrap();
     }
     // A trust list awsprof did not write is left as it is.

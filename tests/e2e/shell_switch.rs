@@ -657,8 +657,15 @@ echo "omz=$(awsprof_prompt_info)""#
     let out = home().shell("zsh", &script, &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(lines[0], "none", "no segment without an AWS identity: {lines:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        lines[0], "none",
+        "no segment without an AWS identity: {lines:?}"
+    );
     assert_eq!(lines[1], "p10k segment -s NORMAL -f 208 -t a%%n r");
     assert!(
         lines[2] == "p10k segment -s URGENT -f red -t a%%n r !3m"
@@ -667,5 +674,8 @@ echo "omz=$(awsprof_prompt_info)""#
     );
     assert_eq!(lines[3], lines[2], "the instant prompt shows the same");
     assert!(lines[4].starts_with("omz=<aws:a%%n r "), "{lines:?}");
-    assert!(lines[5].starts_with("omz=(a%%n r ") && lines[5].ends_with(')'), "{lines:?}");
+    assert!(
+        lines[5].starts_with("omz=(a%%n r ") && lines[5].ends_with(')'),
+        "{lines:?}"
+    );
 }

@@ -39,7 +39,6 @@ end
 
 # The text of awsprof_prompt (functions/awsprof_prompt.fish).
 function __awsprof_prompt_text
-    argparse plain -- $argv; or return
     set -l who "$AWS_PROFILE"
     test -n "$who"; or set who "$AWS_DEFAULT_PROFILE"
     if test -z "$who"; and test -n "$AWS_ACCESS_KEY_ID"
@@ -50,28 +49,33 @@ function __awsprof_prompt_text
     set -l region "$AWS_REGION"
     test -n "$region"; or set region "$AWS_DEFAULT_REGION"
     test -n "$region"; and set -a out "$region"
-    set -l at (__awsprof_epoch "$AWS_CREDENTIAL_EXPIRATION")
-    if test -n "$at"
-        set -l left (math $at - (__awsprof_now))
+    # The expiry is parsed once, when it changes.
+    if test "$AWS_CREDENTIAL_EXPIRATION" != "$__awsprof_exp_text"
+        set -g __awsprof_exp_text "$AWS_CREDENTIAL_EXPIRATION"
+        set -g __awsprof_exp_at (__awsprof_epoch "$AWS_CREDENTIAL_EXPIRATION")
+    end
+    if test -n "$__awsprof_exp_at"
+        set -l left (math $__awsprof_exp_at - (path mtime /) - (path mtime --relative /))
         set -l time
         set -l urgent
         if test $left -le 0
             set time expired
             set urgent 1
         else if test $left -lt $__awsprof_renew_before
-            set time '!'(math -s0 "floor($left / 60)")m
+            set time '!'(math -s0 $left / 60)m
             set urgent 1
         else if test $left -lt 3600
-            set time (math -s0 "floor($left / 60)")m
+            set time (math -s0 $left / 60)m
         else
-            set time (math -s0 "floor($left / 3600)")h(math -s0 "floor($left % 3600 / 60)")m
+            set time (math -s0 $left / 3600)h(math -s0 $left % 3600 / 60)m
         end
-        if test -n "$urgent"; and not set -q _flag_plain; and test -z "$NO_COLOR"; and test "$TERM" != dumb
+        if test -n "$urgent"; and not contains -- --plain $argv; and test -z "$NO_COLOR"; and test "$TERM" != dumb
             set time (set_color red)$time(set_color normal)
         end
         set -a out $time
     end
-    builtin printf '%s' (string join ' ' -- $out)
+    # A quoted list is its elements joined by spaces.
+    builtin printf '%s' "$out"
 end
 
 # Saves what `use` may change (set or not) before a directory's profile is applied.
@@ -109,16 +113,14 @@ end
 # this shell has not handled yet goes to `awsprof hook`, which prints the code of `use
 # PROFILE` when the file is allowed as it is, and otherwise says why once.
 function __awsprof_dir_check --on-variable PWD
-    set -l d $PWD
-    set -l f
-    while true
-        if test -f "$d/.aws-profile"
-            set f "$d/.aws-profile"
-            break
-        end
-        test -n "$d"; or break
-        set d (string replace -r '/[^/]*$' '' -- "$d")
+    # Every candidate, nearest first, then one `path filter` for the regular files.
+    set -l d ''
+    set -l candidates /.aws-profile
+    for part in (string split -n / -- $PWD)
+        set d "$d/$part"
+        set -p candidates "$d/.aws-profile"
     end
+    set -l f (path filter -f -- $candidates)[1]
     if test -z "$f"
         __awsprof_dir_leave
         return 0
@@ -154,7 +156,7 @@ function __awsprof_renew
     end
     test -n "$__awsprof_renew_at"; and test "$__awsprof_renew_expiry" != "$__awsprof_renew_tried"
     or return 0
-    test (__awsprof_now) -ge $__awsprof_renew_at; or return 0
+    test (math (path mtime /) + (path mtime --relative /)) -ge $__awsprof_renew_at; or return 0
     # Once for these credentials, whatever comes of it.
     set -g __awsprof_renew_tried "$__awsprof_renew_expiry"
     command awsprof use --shell fish --credentials -- "$__awsprof_renew_profile" | builtin source
