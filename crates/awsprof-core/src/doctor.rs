@@ -185,20 +185,47 @@ fn permissions(kind: FileKind, path: &std::path::Path, shown: &str, out: &mut Ve
 #[cfg(not(unix))]
 fn permissions(_: FileKind, _: &std::path::Path, _: &str, _: &mut Vec<Finding>) {}
 
-/// Every profile that needs a provider resolves to a chain, by the same resolver that
-/// `export` uses: loops, missing source profiles or sso-sessions, half-set keys.
+/// Every profile with credentials resolves to a chain, by the same resolver that `export`
+/// and `whoami` use: loops, missing source profiles or sso-sessions, half-set keys. A
+/// profile that the SDKs themselves read differently is named with both readings.
 fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
     for (name, profile) in &set.profiles {
-        if !profile.kind().needs_provider() {
+        if let Some(d) = crate::chain::divergence(profile) {
+            out.push(Finding::new(
+                Level::Warning,
+                "compat",
+                divergence_message(name, &d),
+            ));
+        }
+        if profile.kind() == crate::ProfileKind::Other {
             continue;
         }
         if let Err(e) = crate::chain::resolve(set, name) {
-            out.push(Finding::new(
-                Level::Error,
-                "chains",
-                format!("profile '{name}': {e}"),
-            ));
+            let message = match e.subject() {
+                Some(s) if s == name => e.to_string(),
+                _ => format!("profile `{name}`: {e}"),
+            };
+            out.push(Finding::new(Level::Error, "chains", message));
         }
+    }
+}
+
+fn divergence_message(name: &str, d: &crate::chain::Divergence) -> String {
+    use crate::chain::Divergence as D;
+    match d {
+        D::KeysBesideCredentialSource { source } => format!(
+            "profile `{name}` has static keys and credential_source = {source} without role_arn: awsprof and the AWS CLI use the keys; the AWS SDK for Rust (and tools built on it) takes credentials from {source} instead. Remove credential_source, or add the role_arn it was meant for"
+        ),
+        D::CredentialSourceWithoutRole { source } => format!(
+            "profile `{name}` has credential_source = {source} but no role_arn: awsprof and the AWS CLI ignore it and find no credentials; the AWS SDK for Rust takes them from {source}. Add the role_arn it was meant for, or remove it"
+        ),
+        D::KeysBesideStraySso { keys } => format!(
+            "profile `{name}` has static keys and {} without sso_account_id and sso_role_name: awsprof and the AWS CLI use the keys; the AWS SDK for Rust reads an IAM Identity Center profile, which yields no credentials. Remove the sso_* keys, or the keys",
+            keys.join(", ")
+        ),
+        D::ProcessBesideCredentialsFileKeys => format!(
+            "profile `{name}` has credential_process and static keys in the credentials file: awsprof and the AWS SDKs run credential_process; the AWS CLI and boto3 use the keys. Remove one of them"
+        ),
     }
 }
 
@@ -284,7 +311,7 @@ mod tests {
     #[test]
     fn loops_and_missing_references() {
         let set = ProfileSet::from_texts(
-            Some("[profile a]\nsource_profile = b\nrole_arn = x\n[profile b]\nsource_profile = a\nrole_arn = y\n[profile c]\nsource_profile = nope\nrole_arn = z\n[profile s]\nsource_profile = s\naws_access_key_id = k\n"),
+            Some("[profile a]\nsource_profile = b\nrole_arn = x\n[profile b]\nsource_profile = a\nrole_arn = y\n[profile c]\nsource_profile = nope\nrole_arn = z\n[profile s]\nsource_profile = s\naws_access_key_id = k\naws_secret_access_key = v\n[profile h]\naws_access_key_id = k\n"),
             None,
             Filter::All,
         )
@@ -294,7 +321,7 @@ mod tests {
         let m: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
         assert!(
             m.iter()
-                .any(|s| s.contains("'a'") && s.contains("a -> b -> a")),
+                .any(|s| s.contains("`a`") && s.contains("a -> b -> a")),
             "{m:?}"
         );
         assert!(
@@ -303,8 +330,12 @@ mod tests {
             "{m:?}"
         );
         assert!(
-            !m.iter().any(|s| s.contains("'s'")),
+            !m.iter().any(|s| s.contains("`s`")),
             "self reference is fine: {m:?}"
+        );
+        assert!(
+            m.contains(&"profile `h`: profile missing aws_secret_access_key"),
+            "half a key pair is an error: {m:?}"
         );
     }
 }

@@ -85,35 +85,21 @@ impl Section {
         out
     }
 
-    /// What kind of credentials this profile yields, by the SDKs' precedence.
+    /// What kind of credentials this profile yields: the name of what
+    /// [`crate::chain::source`] decides for it as the selected profile.
     pub fn kind(&self) -> ProfileKind {
-        let has = |k: &str| self.get(k).is_some();
-        if has("role_arn") {
-            if has("web_identity_token_file") {
-                ProfileKind::WebIdentity
-            } else if has("credential_source") && !has("source_profile") {
-                ProfileKind::AssumeRoleCredentialSource
-            } else {
-                ProfileKind::AssumeRole
-            }
-        } else if has("web_identity_token_file") {
-            ProfileKind::WebIdentity
-        } else if has("sso_session") {
-            ProfileKind::Sso
-        } else if has("sso_start_url") || has("sso_account_id") {
-            ProfileKind::SsoLegacy
-        } else if has("credential_process") {
-            ProfileKind::CredentialProcess
-        } else if has("aws_access_key_id") || has("aws_secret_access_key") {
-            if has("aws_session_token") {
-                ProfileKind::StaticSession
-            } else if has("mfa_serial") {
-                ProfileKind::StaticMfa
-            } else {
-                ProfileKind::Static
-            }
-        } else {
-            ProfileKind::Other
+        use crate::chain::{source, Position, RoleVia, Source};
+        match source(self, Position::Selected) {
+            Source::Role(RoleVia::Named(_)) => ProfileKind::AssumeRoleCredentialSource,
+            Source::Role(_) => ProfileKind::AssumeRole,
+            Source::WebIdentity => ProfileKind::WebIdentity,
+            Source::Sso { session: true } => ProfileKind::Sso,
+            Source::Sso { session: false } => ProfileKind::SsoLegacy,
+            Source::Process => ProfileKind::CredentialProcess,
+            Source::Keys if self.get("aws_session_token").is_some() => ProfileKind::StaticSession,
+            Source::Keys if self.get("mfa_serial").is_some() => ProfileKind::StaticMfa,
+            Source::Keys => ProfileKind::Static,
+            Source::Nothing => ProfileKind::Other,
         }
     }
 
@@ -130,7 +116,7 @@ impl Section {
     }
 }
 
-/// The kinds of profile, derived from which properties it has.
+/// The kinds of profile: where its credentials come from, as [`Section::kind`] names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProfileKind {
