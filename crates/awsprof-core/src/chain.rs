@@ -31,7 +31,7 @@ use crate::model::{ProfileSet, Section};
 use std::borrow::Cow;
 
 /// A named `credential_source`: where the base credentials of a role come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CredentialSource {
     /// `Environment`: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
     Environment,
@@ -64,7 +64,7 @@ impl CredentialSource {
 }
 
 /// IAM Identity Center settings of a profile, merged with its `[sso-session]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SsoConfig {
     /// `sso_session`, when the profile uses one (the token cache is keyed by it).
     pub session_name: Option<String>,
@@ -81,7 +81,7 @@ pub struct SsoConfig {
 }
 
 /// The first step of a chain: credentials that need no other credentials.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Base {
     /// Keys written in a profile.
     StaticKeys {
@@ -140,7 +140,7 @@ impl Base {
 }
 
 /// One `AssumeRole` hop.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RoleHop {
     /// The profile that asks for the role.
     pub profile: String,
@@ -157,7 +157,7 @@ pub struct RoleHop {
 }
 
 /// An MFA session (`GetSessionToken`) for a profile with long-term keys and `mfa_serial`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MfaSession {
     /// `mfa_serial`.
     pub serial: String,
@@ -166,7 +166,7 @@ pub struct MfaSession {
 }
 
 /// A resolved chain: the base step, then the role hops in the order they run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Chain {
     /// The step that needs no credentials.
     pub base: Base,
@@ -177,7 +177,28 @@ pub struct Chain {
     pub mfa_session: Option<MfaSession>,
 }
 
+/// One step of a chain as it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step<'c> {
+    /// The base.
+    Base(&'c Base),
+    /// The MFA session of a user profile.
+    Session(&'c MfaSession),
+    /// A role hop.
+    Role(&'c RoleHop),
+}
+
 impl Chain {
+    /// The steps in the order they run: the base, the MFA session, the roles.
+    pub fn steps(&self) -> Vec<Step<'_>> {
+        let mut steps = vec![Step::Base(&self.base)];
+        if let Some(s) = &self.mfa_session {
+            steps.push(Step::Session(s));
+        }
+        steps.extend(self.roles.iter().map(Step::Role));
+        steps
+    }
+
     /// Whether any step needs the network or another program.
     pub fn needs_provider(&self) -> bool {
         !self.roles.is_empty()
@@ -463,6 +484,8 @@ pub trait Profiles {
     fn profile(&self, name: &str) -> Option<Cow<'_, Section>>;
     /// The `[sso-session name]` section.
     fn sso_session(&self, name: &str) -> Option<Cow<'_, Section>>;
+    /// The `[services name]` section.
+    fn services(&self, name: &str) -> Option<Cow<'_, Section>>;
 }
 
 impl Profiles for ProfileSet {
@@ -474,6 +497,9 @@ impl Profiles for ProfileSet {
     }
     fn sso_session(&self, name: &str) -> Option<Cow<'_, Section>> {
         self.sso_sessions.get(name).map(Cow::Borrowed)
+    }
+    fn services(&self, name: &str) -> Option<Cow<'_, Section>> {
+        self.services.get(name).map(Cow::Borrowed)
     }
 }
 

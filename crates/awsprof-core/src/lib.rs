@@ -7,7 +7,9 @@
 #![warn(missing_docs)]
 
 pub mod accesskeys;
+pub mod cache;
 pub mod chain;
+pub mod clock;
 pub mod creds;
 pub mod doctor;
 pub mod edit;
@@ -16,6 +18,7 @@ pub mod error;
 pub mod keypath;
 pub mod model;
 pub mod parse;
+pub mod settings;
 pub mod shell;
 pub mod store;
 pub mod validate;

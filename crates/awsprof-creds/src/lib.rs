@@ -8,8 +8,6 @@
 
 #![warn(missing_docs)]
 
-pub mod cache;
-pub mod clock;
 mod net;
 pub mod process;
 mod prompt;
@@ -19,9 +17,11 @@ pub mod sts;
 pub use net::Net;
 pub use sts::Identity;
 
-use awsprof_core::chain::{Base, Chain, CredentialSource, MfaSession, RoleHop};
+use awsprof_core::cache;
+use awsprof_core::chain::{Base, Chain, CredentialSource, Step};
+use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
-use awsprof_core::model::{ProfileSet, Section};
+pub use awsprof_core::settings::Settings;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -31,6 +31,9 @@ pub enum Error {
     /// The profile's chain is broken (from the core).
     #[error(transparent)]
     Chain(#[from] awsprof_core::chain::ChainError),
+    /// A file of the core (the cache) failed.
+    #[error(transparent)]
+    Core(#[from] awsprof_core::Error),
     /// A file or the runtime failed.
     #[error("{path}: {source}")]
     Io {
@@ -128,123 +131,6 @@ impl Default for Options {
     }
 }
 
-/// Where calls go and where caches live, as the SDKs decide it from the environment and
-/// the selected profile.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// The region for STS: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`,
-    /// else `us-east-1`.
-    pub region: String,
-    /// `sts_regional_endpoints = legacy`: the legacy global regions use the global
-    /// endpoint.
-    pub sts_legacy: bool,
-    /// Endpoint URLs by service id (`STS`, `SSO`, `SSO_OIDC`).
-    pub endpoints: Vec<(&'static str, String)>,
-    /// The credential cache (`~/.aws/cli/cache`).
-    pub cache_dir: PathBuf,
-    /// The IAM Identity Center token cache (`~/.aws/sso/cache`).
-    pub sso_cache_dir: PathBuf,
-    /// Whether the home directory is known; without it there is no cache to use.
-    pub home_known: bool,
-}
-
-/// Regions that `sts_regional_endpoints = legacy` sends to `sts.amazonaws.com`.
-const LEGACY_GLOBAL_REGIONS: &[&str] = &[
-    "ap-northeast-1",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "aws-global",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-north-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
-
-/// The service ids with the `[services]` key and env-var suffix the SDKs use.
-const SERVICES: &[(&str, &str)] = &[("STS", "sts"), ("SSO", "sso"), ("SSO_OIDC", "sso_oidc")];
-
-impl Settings {
-    /// Settings for the profile `selected` of `set`, reading the environment with `env`.
-    pub fn new(set: &ProfileSet, selected: &str, env: &dyn Fn(&str) -> Option<String>) -> Settings {
-        let env = |k: &str| env(k).filter(|v| !v.is_empty());
-        let profile = set.profile(selected);
-        let get = |k: &str| profile.and_then(|p| p.get(k)).map(str::to_string);
-        let region = env("AWS_REGION")
-            .or_else(|| env("AWS_DEFAULT_REGION"))
-            .or_else(|| get("region"))
-            .unwrap_or_else(|| "us-east-1".to_string());
-        let sts_legacy = env("AWS_STS_REGIONAL_ENDPOINTS")
-            .or_else(|| get("sts_regional_endpoints"))
-            .is_some_and(|v| v.eq_ignore_ascii_case("legacy"));
-        let ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-            .or_else(|| get("ignore_configured_endpoint_urls"))
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        let mut endpoints = Vec::new();
-        if !ignore {
-            let services: Option<&Section> =
-                get("services").and_then(|name| set.services.get(&name));
-            for (id, key) in SERVICES {
-                let from_services = services.and_then(|s| s.property(key)).and_then(|p| {
-                    p.sub_properties()
-                        .into_iter()
-                        .find(|(k, _)| k.eq_ignore_ascii_case("endpoint_url"))
-                        .map(|(_, v)| v.to_string())
-                });
-                let url = env(&format!("AWS_ENDPOINT_URL_{id}"))
-                    .or_else(|| env("AWS_ENDPOINT_URL"))
-                    .or(from_services)
-                    .or_else(|| get("endpoint_url"));
-                if let Some(url) = url {
-                    endpoints.push((*id, url));
-                }
-            }
-        }
-        let home = awsprof_core::store::home_dir(&env, awsprof_core::store::Platform::current())
-            .map(PathBuf::from);
-        let home_known = home.is_some();
-        let home = home.unwrap_or_default();
-        Settings {
-            region,
-            sts_legacy,
-            endpoints,
-            cache_dir: home.join(".aws").join("cli").join("cache"),
-            sso_cache_dir: home.join(".aws").join("sso").join("cache"),
-            home_known,
-        }
-    }
-
-    /// The endpoint URL configured for service `id`, if any.
-    pub fn endpoint(&self, id: &str) -> Option<String> {
-        self.endpoints
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, u)| u.clone())
-    }
-
-    /// The region STS is called in, and the endpoint to force, if any.
-    pub fn sts_region_and_endpoint(&self) -> (String, Option<String>) {
-        if let Some(url) = self.endpoint("STS") {
-            return (self.region.clone(), Some(url));
-        }
-        if self.sts_legacy && LEGACY_GLOBAL_REGIONS.contains(&self.region.as_str()) {
-            // The global endpoint signs as us-east-1.
-            return (
-                "us-east-1".to_string(),
-                Some("https://sts.amazonaws.com".to_string()),
-            );
-        }
-        (self.region.clone(), None)
-    }
-}
-
 /// An SDK error as one line: each cause's message, without the SDK's debug dump.
 pub(crate) fn explain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
@@ -266,49 +152,10 @@ pub(crate) fn timeouts() -> aws_sdk_sts::config::timeout::TimeoutConfig {
         .build()
 }
 
-/// One step of a chain as it runs.
-enum Step<'a> {
-    Base(&'a Base),
-    Session(&'a MfaSession),
-    Role(&'a RoleHop),
-}
-
 fn session_name(configured: Option<&str>) -> String {
     configured
         .map(str::to_string)
         .unwrap_or_else(|| format!("awsprof-{}", clock::now().unix_timestamp()))
-}
-
-fn cache_key(step: &Step, chain: &Chain) -> Option<String> {
-    match step {
-        Step::Base(Base::WebIdentity { role_arn, .. }) => {
-            Some(cache::role_key(role_arn, None, None, None))
-        }
-        Step::Base(Base::Sso { config, .. }) => match (&config.account_id, &config.role_name) {
-            (Some(a), Some(r)) => Some(cache::sso_key(
-                config.start_url.as_deref().unwrap_or_default(),
-                r,
-                a,
-                config.session_name.as_deref(),
-            )),
-            _ => None,
-        },
-        Step::Base(_) => None,
-        Step::Session(s) => match &chain.base {
-            Base::StaticKeys { credentials, .. } => Some(cache::session_key(
-                &credentials.access_key_id,
-                &s.serial,
-                s.duration_seconds,
-            )),
-            _ => None,
-        },
-        Step::Role(hop) => Some(cache::role_key(
-            &hop.role_arn,
-            hop.external_id.as_deref(),
-            hop.mfa_serial.as_deref(),
-            hop.duration_seconds,
-        )),
-    }
 }
 
 /// Runs `chain` and returns the final credentials, using and filling the cache.
@@ -324,12 +171,8 @@ pub fn resolve_with(
     settings: &Settings,
     opts: &Options,
 ) -> Result<Credentials, Error> {
-    let mut steps = vec![Step::Base(&chain.base)];
-    if let Some(s) = &chain.mfa_session {
-        steps.push(Step::Session(s));
-    }
-    steps.extend(chain.roles.iter().map(Step::Role));
-    let keys: Vec<Option<String>> = steps.iter().map(|s| cache_key(s, chain)).collect();
+    let steps = chain.steps();
+    let keys: Vec<Option<String>> = steps.iter().map(|s| cache::key(s, chain)).collect();
     let cache = cache::Cache::new(settings.cache_dir.clone());
     let (mut start, mut creds) = (0, None);
     // Without a home directory there is no cache (and no relative path is written to).
@@ -555,71 +398,4 @@ pub fn login(chain: &Chain, settings: &Settings, open_browser: bool) -> Result<P
     };
     let mut net = Net::default();
     sso::login(&mut net, settings, profile, config, open_browser)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use awsprof_core::model::Filter;
-
-    fn settings(config: &str, env: &[(&str, &str)]) -> Settings {
-        let set = ProfileSet::from_texts(Some(config), None, Filter::All).unwrap();
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Settings::new(&set, "p", &move |k| {
-            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
-        })
-    }
-
-    const CONFIG: &str = "[profile p]\nregion = eu-west-1\nendpoint_url = http://profile\nservices = s\n[services s]\nsts =\n  endpoint_url = http://services\n";
-
-    #[test]
-    fn endpoint_precedence_is_the_sdks() {
-        let s = |env: &[(&str, &str)]| settings(CONFIG, env).endpoint("STS");
-        assert_eq!(
-            s(&[
-                ("AWS_ENDPOINT_URL_STS", "http://sts"),
-                ("AWS_ENDPOINT_URL", "http://all")
-            ])
-            .as_deref(),
-            Some("http://sts")
-        );
-        assert_eq!(
-            s(&[("AWS_ENDPOINT_URL", "http://all")]).as_deref(),
-            Some("http://all")
-        );
-        assert_eq!(s(&[]).as_deref(), Some("http://services"));
-        assert_eq!(
-            settings(CONFIG, &[]).endpoint("SSO").as_deref(),
-            Some("http://profile")
-        );
-        assert_eq!(s(&[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")]), None);
-    }
-
-    #[test]
-    fn region_and_legacy_global_endpoint() {
-        let plain = "[profile p]\nregion = eu-west-1\n";
-        assert_eq!(
-            settings(plain, &[]).sts_region_and_endpoint(),
-            ("eu-west-1".into(), None)
-        );
-        assert_eq!(
-            settings(plain, &[("AWS_REGION", "ap-south-1")])
-                .sts_region_and_endpoint()
-                .0,
-            "ap-south-1"
-        );
-        let legacy = "[profile p]\nregion = eu-west-1\nsts_regional_endpoints = legacy\n";
-        assert_eq!(
-            settings(legacy, &[]).sts_region_and_endpoint(),
-            ("us-east-1".into(), Some("https://sts.amazonaws.com".into()))
-        );
-        // Regions that were never served by the global endpoint stay regional.
-        assert_eq!(
-            settings(legacy, &[("AWS_REGION", "af-south-1")]).sts_region_and_endpoint(),
-            ("af-south-1".into(), None)
-        );
-    }
 }

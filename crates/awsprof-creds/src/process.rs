@@ -4,24 +4,12 @@
 //! Its stderr is passed through to ours (it may prompt there); its stdin is ours; its
 //! stdout is read as JSON and never echoed (it holds secrets).
 
-use crate::{clock, Error};
+use crate::Error;
 use awsprof_core::creds::Credentials;
-use serde::Deserialize;
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use wait_timeout::ChildExt;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Output {
-    version: Option<u32>,
-    access_key_id: Option<String>,
-    secret_access_key: Option<String>,
-    session_token: Option<String>,
-    expiration: Option<String>,
-    account_id: Option<String>,
-}
 
 fn fail(profile: &str, message: String) -> Error {
     Error::Process {
@@ -113,79 +101,5 @@ fn finish<T>(thread: &std::thread::JoinHandle<T>, limit: Duration) -> bool {
 
 /// Turns the program's stdout into credentials, checking every field.
 pub fn parse(profile: &str, command: &str, stdout: &[u8]) -> Result<Credentials, Error> {
-    let out: Output = serde_json::from_slice(stdout).map_err(|e| {
-        fail(
-            profile,
-            format!(
-                "`{command}` printed no valid JSON ({e}); it must print {{\"Version\": 1, \"AccessKeyId\": ..., \"SecretAccessKey\": ...}}"
-            ),
-        )
-    })?;
-    match out.version {
-        Some(1) => {}
-        Some(v) => {
-            return Err(fail(
-                profile,
-                format!("`{command}` printed Version {v}; only Version 1 is supported"),
-            ))
-        }
-        None => {
-            return Err(fail(
-                profile,
-                format!("`{command}` printed no \"Version\": 1"),
-            ))
-        }
-    }
-    let need = |v: Option<String>, k: &str| {
-        v.filter(|s| !s.is_empty())
-            .ok_or_else(|| fail(profile, format!("`{command}` printed no \"{k}\"")))
-    };
-    let expiration = match out.expiration {
-        None => None,
-        Some(s) => {
-            let t = clock::parse(&s).ok_or_else(|| {
-                fail(
-                    profile,
-                    format!(
-                        "`{command}` printed an Expiration that is not an RFC 3339 time: {s:?}"
-                    ),
-                )
-            })?;
-            if t <= clock::now() {
-                return Err(fail(
-                    profile,
-                    format!(
-                        "`{command}` returned credentials that expired at {}",
-                        clock::format(t)
-                    ),
-                ));
-            }
-            Some(clock::format(t))
-        }
-    };
-    Ok(Credentials {
-        access_key_id: need(out.access_key_id, "AccessKeyId")?,
-        secret_access_key: need(out.secret_access_key, "SecretAccessKey")?,
-        session_token: out.session_token.filter(|s| !s.is_empty()),
-        expiration,
-        account_id: out.account_id,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn version_and_keys_are_checked() {
-        let p = |s: &str| parse("p", "cmd", s.as_bytes());
-        assert!(p(r#"{"Version":1,"AccessKeyId":"a","SecretAccessKey":"b"}"#).is_ok());
-        let e = p(r#"{"Version":2,"AccessKeyId":"a","SecretAccessKey":"b"}"#).unwrap_err();
-        assert!(e.to_string().contains("Version 2"), "{e}");
-        let e = p(r#"{"Version":1,"AccessKeyId":"a"}"#).unwrap_err();
-        assert!(e.to_string().contains("SecretAccessKey"), "{e}");
-        let e = p(r#"{"Version":1,"AccessKeyId":"a","SecretAccessKey":"b","Expiration":"2000-01-01T00:00:00Z"}"#)
-            .unwrap_err();
-        assert!(e.to_string().contains("expired"), "{e}");
-    }
+    Credentials::from_process_output(stdout).map_err(|e| fail(profile, format!("`{command}` {e}")))
 }

@@ -1,10 +1,11 @@
 //! IAM Identity Center: the access-token cache shared with the AWS CLI v2
 //! (`~/.aws/sso/cache/<sha1>.json`), GetRoleCredentials, and the OIDC device login.
 
-use crate::cache::{sha1_hex, write_private};
-use crate::{clock, Error, Net, Settings};
+use crate::{Error, Net, Settings};
 use aws_sdk_sso::config::{BehaviorVersion, Region};
+use awsprof_core::cache::{sha1_hex, write_private};
 use awsprof_core::chain::SsoConfig;
+use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;

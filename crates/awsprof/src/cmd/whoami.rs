@@ -3,7 +3,7 @@
 use crate::cli::WhoamiArgs;
 use crate::resolve;
 use anyhow::Result;
-use awsprof_creds::clock;
+use awsprof_core::clock;
 
 /// Prints account, ARN, user id and expiry; warns on stderr when the caller is root.
 pub fn run(ctx: &super::Ctx, args: &WhoamiArgs) -> Result<()> {
