@@ -277,6 +277,16 @@ impl ProfileSet {
         text: &str,
         filter: Filter<'_>,
     ) -> Result<(), ParseError> {
+        self.merge_lines(kind, Tokenizer::new(text), filter)
+    }
+
+    /// Merges lines of one file, in file order, into the set.
+    fn merge_lines<'t>(
+        &mut self,
+        kind: FileKind,
+        lines: impl Iterator<Item = Result<Line<'t>, ParseError>>,
+        filter: Filter<'_>,
+    ) -> Result<(), ParseError> {
         let mut target = Target::Skip;
         // The property that continuation lines extend; None after an ignored key.
         let mut last_key: Option<String> = None;
@@ -287,7 +297,7 @@ impl ProfileSet {
             Filter::Profile(p) => p == name,
             _ => true,
         };
-        for line in Tokenizer::new(text) {
+        for line in lines {
             let Line { number, token, .. } = line?;
             match token {
                 Token::Blank | Token::Comment => {}
@@ -397,6 +407,165 @@ impl ProfileSet {
     }
 }
 
+/// Where a section starts in one of the two texts.
+#[derive(Clone, Copy, Debug)]
+struct Header<'t> {
+    file: FileKind,
+    /// Byte offset of the header line.
+    offset: usize,
+    /// Its 1-based line number.
+    line: usize,
+    key: SectionKey<'t>,
+}
+
+/// The two files after one validating pass: where each section is. A command reads only
+/// the sections it needs from those lines ([`Index::profile`]), so a chain through a few
+/// profiles of a file with thousands costs one pass over the text, not a map of every
+/// profile.
+#[derive(Clone, Debug)]
+pub struct Index<'t> {
+    config: Option<&'t str>,
+    credentials: Option<&'t str>,
+    /// Every header of both files, config first, in file order.
+    headers: Vec<Header<'t>>,
+}
+
+impl<'t> Index<'t> {
+    /// Validates every line of both texts and records where their sections are.
+    pub fn build(
+        config: Option<&'t str>,
+        credentials: Option<&'t str>,
+    ) -> Result<Index<'t>, (FileKind, ParseError)> {
+        let mut headers = Vec::new();
+        for (file, text) in [
+            (FileKind::Config, config),
+            (FileKind::Credentials, credentials),
+        ] {
+            let Some(text) = text else { continue };
+            for line in Tokenizer::new(text) {
+                let line = line.map_err(|e| (file, e))?;
+                if let Token::Header { inner } = line.token {
+                    headers.push(Header {
+                        file,
+                        offset: line.offset,
+                        line: line.number,
+                        key: parse::section_key(file, inner),
+                    });
+                }
+            }
+        }
+        Ok(Index {
+            config,
+            credentials,
+            headers,
+        })
+    }
+
+    /// Profile names, sorted and without repeats, borrowed from the texts.
+    pub fn names(&self) -> Vec<&'t str> {
+        let mut names: Vec<&'t str> = self
+            .headers
+            .iter()
+            .filter_map(|h| match h.key {
+                SectionKey::Profile { name, .. } => Some(name),
+                _ => None,
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// Whether a profile called `name` exists.
+    pub fn has_profile(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|h| matches!(h.key, SectionKey::Profile { name: n, .. } if n == name))
+    }
+
+    /// The profile `name` with all its properties, merged as [`ProfileSet`] merges it.
+    pub fn profile(&self, name: &str) -> Option<Section> {
+        let mut set = self.materialise(
+            |k| matches!(k, SectionKey::Profile { name: n, .. } if *n == name),
+            Filter::Profile(name),
+        );
+        set.profiles.swap_remove(name)
+    }
+
+    /// The `[sso-session name]` section.
+    pub fn sso_session(&self, name: &str) -> Option<Section> {
+        let mut set = self.materialise(
+            |k| matches!(k, SectionKey::SsoSession(n) if *n == name),
+            Filter::All,
+        );
+        set.sso_sessions.swap_remove(name)
+    }
+
+    /// The `[services name]` section.
+    pub fn services(&self, name: &str) -> Option<Section> {
+        let mut set = self.materialise(
+            |k| matches!(k, SectionKey::Services(n) if *n == name),
+            Filter::All,
+        );
+        set.services.swap_remove(name)
+    }
+
+    /// Merges the sections whose header `wanted` picks, reading only their lines.
+    fn materialise(
+        &self,
+        wanted: impl Fn(&SectionKey<'t>) -> bool,
+        filter: Filter<'_>,
+    ) -> ProfileSet {
+        let mut set = ProfileSet::default();
+        for (file, text) in [
+            (FileKind::Config, self.config),
+            (FileKind::Credentials, self.credentials),
+        ] {
+            let Some(text) = text else { continue };
+            let in_file: Vec<&Header<'t>> =
+                self.headers.iter().filter(|h| h.file == file).collect();
+            let mut lines = Vec::new();
+            for (i, h) in in_file.iter().enumerate() {
+                if !wanted(&h.key) {
+                    continue;
+                }
+                let end = in_file.get(i + 1).map_or(text.len(), |next| next.offset);
+                let (offset, first) = (h.offset, h.line - 1);
+                // A header resets the tokenizer's state, so reading from one gives the
+                // same lines as reading the whole file up to it did.
+                lines.extend(Tokenizer::new(&text[offset..end]).map(move |l| {
+                    l.map(|mut l| {
+                        l.number += first;
+                        l.offset += offset;
+                        l
+                    })
+                }));
+            }
+            // Every line was validated when the index was built.
+            let _ = set.merge_lines(file, lines.into_iter(), filter);
+        }
+        set
+    }
+}
+
+impl crate::chain::Profiles for Index<'_> {
+    fn is_empty(&self) -> bool {
+        !self
+            .headers
+            .iter()
+            .any(|h| matches!(h.key, SectionKey::Profile { .. }))
+    }
+    fn profile(&self, name: &str) -> Option<std::borrow::Cow<'_, Section>> {
+        Index::profile(self, name).map(std::borrow::Cow::Owned)
+    }
+    fn sso_session(&self, name: &str) -> Option<std::borrow::Cow<'_, Section>> {
+        Index::sso_session(self, name).map(std::borrow::Cow::Owned)
+    }
+    fn services(&self, name: &str) -> Option<std::borrow::Cow<'_, Section>> {
+        Index::services(self, name).map(std::borrow::Cow::Owned)
+    }
+}
+
 /// The profile names of a config and a credentials text, sorted and without repeats,
 /// borrowed from the texts. Every line is still validated; nothing else is kept, so this
 /// is the cheap path for `list` and completion on files with many profiles.
@@ -404,24 +573,7 @@ pub fn profile_names<'t>(
     config: Option<&'t str>,
     credentials: Option<&'t str>,
 ) -> Result<Vec<&'t str>, (FileKind, ParseError)> {
-    let mut names = Vec::new();
-    for (kind, text) in [
-        (FileKind::Config, config),
-        (FileKind::Credentials, credentials),
-    ] {
-        let Some(text) = text else { continue };
-        for line in Tokenizer::new(text) {
-            let line = line.map_err(|e| (kind, e))?;
-            if let Token::Header { inner } = line.token {
-                if let SectionKey::Profile { name, .. } = parse::section_key(kind, inner) {
-                    names.push(name);
-                }
-            }
-        }
-    }
-    names.sort_unstable();
-    names.dedup();
-    Ok(names)
+    Ok(Index::build(config, credentials)?.names())
 }
 
 /// The closest name to `wanted` among `names`, if any is close enough to suggest.

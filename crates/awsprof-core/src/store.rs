@@ -216,6 +216,12 @@ impl Texts {
             .map_err(|(kind, e)| parse_error(paths.get(kind), e))
     }
 
+    /// Validates both texts in one pass and records where their sections are.
+    pub fn index(&self, paths: &Paths) -> Result<crate::model::Index<'_>> {
+        crate::model::Index::build(self.config.as_deref(), self.credentials.as_deref())
+            .map_err(|(kind, e)| parse_error(paths.get(kind), e))
+    }
+
     /// The profile names, sorted, borrowed from the texts (see [`crate::model::profile_names`]).
     pub fn profile_names(&self, paths: &Paths) -> Result<Vec<&str>> {
         crate::model::profile_names(self.config.as_deref(), self.credentials.as_deref())
