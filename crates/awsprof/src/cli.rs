@@ -1,7 +1,7 @@
 //! The command line: every subcommand, flag and help text. The contract these names
 //! follow is in docs/cli.md; tests and users rely on them.
 
-use crate::cmd::complete::{profile_names, profile_names_or_previous};
+use crate::complete::{profile_names, profile_names_or_previous};
 use awsprof_core::shell::Kind;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::ArgValueCandidates;
@@ -120,16 +120,14 @@ pub struct CredentialArgs {
     /// Fetch new credentials even when cached ones are still valid, and cache them.
     #[arg(long, conflicts_with = "no_cache")]
     pub refresh: bool,
-}
-
-impl CredentialArgs {
-    pub fn options(&self) -> crate::resolve::ResolveOptions {
-        crate::resolve::ResolveOptions {
-            mfa_code: self.mfa_code.clone(),
-            no_cache: self.no_cache,
-            refresh: self.refresh,
-        }
-    }
+    /// How long a credential_process may run before it is stopped [default: 60].
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "AWSPROF_PROCESS_TIMEOUT",
+        hide_env_values = true
+    )]
+    pub process_timeout: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -1,19 +1,23 @@
 //! awsprof: switch AWS profiles per shell session. The program is thin: it parses the
 //! command line, calls the core, and turns errors into messages and exit codes.
 //!
-//! It is built as two executables from this one library. `awsprof` does everything that
-//! needs only the files and links no network code, so `use`, `list`, `export` of static
-//! keys and completion start as fast as a small program can. `awsprof-net` is the same
-//! program with the AWS SDK linked in: `awsprof` hands it the work that needs the network
-//! (temporary credentials, `whoami`, `login`), see [`resolve::Backend`].
+//! This package is the file-only program: no `aws-*` crate is in its dependency tree, so
+//! `use`, `list`, `export` (of static keys, or of a role from a warm cache) and completion
+//! start as fast as a small program can. What needs the AWS SDK is handed to the
+//! `awsprof-net` package through [`backend::Backend`]; `awsprof-net` reuses this library
+//! (the command line, the commands, the terminal) and adds the SDK.
 
-// Not a public API: the modules are public only for the two entry points.
+// Not a public API: the modules are public for the two executables.
 #![allow(missing_docs)]
 
+pub mod backend;
 pub mod cli;
 pub mod cmd;
-pub mod net;
+pub mod complete;
+pub mod ctx;
+pub mod process;
 pub mod resolve;
+pub mod term;
 
 use clap::Parser;
 use std::io;
@@ -26,35 +30,33 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn run(cli: cli::Cli, backend: &'static dyn resolve::Backend) -> anyhow::Result<ExitCode> {
+fn run(cli: &cli::Cli, ctx: &ctx::Ctx) -> anyhow::Result<ExitCode> {
     use cli::Command;
-    let ctx = cmd::Ctx::from_env(backend);
     match &cli.command {
-        Command::List(a) => cmd::list::run(&ctx, a)?,
-        Command::Show(a) => cmd::show::run(&ctx, a)?,
-        Command::Current => cmd::current::run(&ctx)?,
-        Command::Set(a) => cmd::set::run(&ctx, a)?,
-        Command::Configure(a) => cmd::configure::run(&ctx, a)?,
-        Command::Remove(a) => cmd::remove::run(&ctx, a)?,
-        Command::Rename(a) => cmd::rename::run(&ctx, a)?,
-        Command::Import(a) => cmd::import::run(&ctx, a)?,
-        Command::Whoami(a) => backend.whoami(&ctx, a)?,
-        Command::Login(a) => backend.login(&ctx, a)?,
+        Command::List(a) => cmd::list::run(ctx, a)?,
+        Command::Show(a) => cmd::show::run(ctx, a)?,
+        Command::Current => cmd::current::run(ctx)?,
+        Command::Set(a) => cmd::set::run(ctx, a)?,
+        Command::Configure(a) => cmd::configure::run(ctx, a)?,
+        Command::Remove(a) => cmd::remove::run(ctx, a)?,
+        Command::Rename(a) => cmd::rename::run(ctx, a)?,
+        Command::Import(a) => cmd::import::run(ctx, a)?,
+        Command::Whoami(_) | Command::Login(_) => return ctx.backend.network_command(cli),
         Command::Man => cmd::man::run()?,
         Command::Doctor(a) => {
-            if !cmd::doctor::run(&ctx, a)? {
+            if !cmd::doctor::run(ctx, a)? {
                 return Ok(ExitCode::FAILURE);
             }
         }
         Command::Get(a) => {
-            if !cmd::get::run(&ctx, a)? {
+            if !cmd::get::run(ctx, a)? {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Use(a) => return cmd::r#use::run(&ctx, a),
+        Command::Use(a) => return cmd::r#use::run(ctx, a),
         Command::Unset(a) => cmd::unset::run(a)?,
-        Command::Export(a) => cmd::export::run(&ctx, a)?,
-        Command::Env(a) => return cmd::env::run(&ctx, a),
+        Command::Export(a) => cmd::export::run(ctx, a)?,
+        Command::Env(a) => return cmd::env::run(ctx, a),
         Command::Init(a) => cmd::init::run(a)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -77,18 +79,36 @@ fn parse() -> cli::Cli {
     }
 }
 
-/// Runs the program with `backend` doing the network work.
-pub fn entry(backend: &'static dyn resolve::Backend) -> ExitCode {
+/// Runs the program: `ui` talks to the person, `backend` does the network work.
+pub fn entry(
+    ui: &'static dyn awsprof_core::ui::Ui,
+    backend: &'static dyn backend::Backend,
+) -> ExitCode {
     // Before anything else: with COMPLETE=SHELL set, this answers a completion request
     // (profile names read live) and exits.
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
         .complete();
     let cli = parse();
-    match run(cli, backend) {
+    let ctx = ctx::Ctx::from_env(ui, backend);
+    report(run(&cli, &ctx))
+}
+
+/// The exit status of a command's result; an error is said once, on stderr.
+pub fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
+    match result {
         Ok(code) => code,
         // `awsprof-net` failed and has said why on stderr.
-        Err(e) if e.downcast_ref::<resolve::Reported>().is_some() => {
-            ExitCode::from(e.downcast_ref::<resolve::Reported>().map_or(1, |r| r.0))
+        Err(e) if e.downcast_ref::<backend::Reported>().is_some() => {
+            ExitCode::from(e.downcast_ref::<backend::Reported>().map_or(1, |r| r.0))
+        }
+        // Ctrl-C at a prompt: the terminal is restored; exit as a shell does on SIGINT.
+        Err(e)
+            if matches!(
+                e.downcast_ref::<awsprof_core::ui::UiError>(),
+                Some(awsprof_core::ui::UiError::Interrupted)
+            ) =>
+        {
+            ExitCode::from(130)
         }
         // A reader that went away (`awsprof list | head -1`) is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,

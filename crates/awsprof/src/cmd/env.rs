@@ -11,7 +11,7 @@ use std::process::{Command, ExitCode};
 /// in the dotenv format, which is also safe to `eval` in any POSIX shell.
 pub fn run(ctx: &super::Ctx, args: &EnvArgs) -> Result<ExitCode> {
     let name = ctx.selected(args.profile.as_deref());
-    let (profile, creds) = super::export::resolve(ctx, &name, &args.creds.options())?;
+    let (profile, creds) = super::export::resolve(ctx, &name, &args.creds)?;
     let plan = use_credentials_plan(&name, profile.get("region"), &creds, None);
     let Some((program, rest)) = args.command.split_first() else {
         super::emit(&Kind::Dotenv.render(&plan)?)?;

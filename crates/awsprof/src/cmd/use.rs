@@ -26,7 +26,7 @@ pub fn run(ctx: &super::Ctx, args: &UseArgs) -> Result<ExitCode> {
     };
     let previous = explicit_profile(&|k| std::env::var(k).ok());
     let plan = if args.credentials {
-        let (profile, creds) = super::export::resolve(ctx, &target, &args.creds.options())?;
+        let (profile, creds) = super::export::resolve(ctx, &target, &args.creds)?;
         vars::use_credentials_plan(&target, profile.get("region"), &creds, previous.as_deref())
     } else {
         // Only this profile's properties are kept: `use` stays one parse of the files.

@@ -1,11 +1,12 @@
 //! AWS STS calls through the official SDK: AssumeRole, AssumeRoleWithWebIdentity,
 //! GetSessionToken, GetCallerIdentity.
 
-use crate::{Error, Settings};
+use crate::Error;
 use aws_sdk_sts::config::{BehaviorVersion, Region};
 use aws_sdk_sts::Client;
 use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
+use awsprof_core::settings::Settings;
 
 /// Who a set of credentials belongs to.
 #[derive(Clone, Debug, serde::Serialize)]
