@@ -1,4 +1,4 @@
-use super::writing::{self, note, warn};
+use super::writing;
 use crate::cli::ImportArgs;
 use anyhow::{bail, Context, Result};
 use awsprof_core::edit::Target;
@@ -40,13 +40,13 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
     }
     for (key, name) in keys.iter().zip(&names) {
         if let Some(w) = validate::access_key_id(&key.access_key_id) {
-            warn(&w);
+            ctx.ui.warn(&w);
         }
         if let Some(w) = validate::secret_access_key(&key.secret_access_key) {
-            warn(&w);
+            ctx.ui.warn(&w);
         }
         if key.root {
-            warn(validate::ROOT_KEYS);
+            ctx.ui.warn(validate::ROOT_KEYS);
         }
         let target = Target::Profile(name);
         let creds = FileKind::Credentials;
@@ -69,16 +69,16 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
                 .delete(target, "aws_session_token", None)
                 .map_err(|e| editor.error(kind, e))?;
             if n > 0 {
-                note(&format!(
+                ctx.ui.note(&format!(
                     "removed the old aws_session_token of profile '{name}'"
                 ));
             }
         }
     }
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    writing::commit(editor, &refs)?;
+    writing::commit(ctx, editor, &refs)?;
     for (key, name) in keys.iter().zip(&names) {
-        note(&format!(
+        ctx.ui.note(&format!(
             "imported access key {} into profile '{name}' ({})",
             key.access_key_id,
             display_path(&ctx.paths.credentials)

@@ -1,4 +1,4 @@
-use super::writing::{self, note, warn};
+use super::writing;
 use crate::cli::RenameArgs;
 use anyhow::{bail, Result};
 use awsprof_core::store::Editor;
@@ -39,21 +39,21 @@ pub fn run(ctx: &super::Ctx, args: &RenameArgs) -> Result<()> {
         }
         fixed.extend(refs);
     }
-    writing::commit(editor, &[new])?;
-    note(&format!(
+    writing::commit(ctx, editor, &[new])?;
+    ctx.ui.note(&format!(
         "renamed profile '{old}' to '{new}' in {}",
         writing::files(ctx, &renamed)
     ));
     if !fixed.is_empty() {
         fixed.sort();
         fixed.dedup();
-        note(&format!(
+        ctx.ui.note(&format!(
             "source_profile changed from '{old}' to '{new}' in: {}",
             fixed.join(", ")
         ));
     }
     if std::env::var("AWS_PROFILE").as_deref() == Ok(old) {
-        warn(&format!(
+        ctx.ui.warn(&format!(
             "this shell still has AWS_PROFILE={old}; switch with `awsprof use {new}`"
         ));
     }
