@@ -191,7 +191,7 @@ fn suite_and_hand_written_files_print_back_identically() {
             }
         }
     }
-    let differential = root.join("../awsprof/tests/data/differential");
+    let differential = root.join("../../tests/data/differential");
     for case in std::fs::read_dir(differential).unwrap() {
         for file in ["config", "credentials"] {
             if let Ok(t) = std::fs::read_to_string(case.as_ref().unwrap().path().join(file)) {

@@ -1,8 +1,6 @@
 //! `awsprof doctor` finds what breaks tools and says where; exit 1 only on errors.
 
-mod common;
-
-use common::AwsHome;
+use crate::support::AwsHome;
 use serde_json::Value;
 
 fn findings(home: &AwsHome, env: &[(&str, &str)]) -> (i32, Vec<Value>) {

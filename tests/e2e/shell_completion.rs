@@ -1,9 +1,8 @@
 //! Live completion: the real shells' completion asks the binary, which reads profile names
 //! from the files at that moment, so a profile added after the shell started completes.
 
-mod common;
-
-use common::AwsHome;
+use crate::support;
+use crate::support::AwsHome;
 
 fn home() -> AwsHome {
     AwsHome::with(
@@ -13,11 +12,7 @@ fn home() -> AwsHome {
 }
 
 fn lines(out: &std::process::Output) -> Vec<String> {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::assert_ok(out, "the completion script");
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
@@ -42,9 +37,7 @@ fn sections(lines: &[String]) -> std::collections::BTreeMap<String, Vec<String>>
 
 #[test]
 fn bash_completion_offers_live_profile_names_subcommands_and_flags() {
-    if !common::require_shell("bash") {
-        return;
-    }
+    support::require_shell("bash");
     // Calls the function bash would call on TAB, with the words bash would give it.
     let script = r#"eval "$(awsprof init bash)"
 c() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMPREPLY=()
@@ -80,9 +73,7 @@ echo '== fresh'; c awsprof env f
 
 #[test]
 fn fish_completion_offers_live_profile_names_subcommands_and_flags() {
-    if !common::require_shell("fish") {
-        return;
-    }
+    support::require_shell("fish");
     // `complete -C` runs fish's own completion machinery on a command line.
     let script = r#"awsprof init fish | source
 echo '== use'; complete -C 'awsprof use '
@@ -107,9 +98,7 @@ echo '== fresh'; complete -C 'awsprof export fr'
 
 #[test]
 fn zsh_registers_the_completer_and_the_binary_answers_its_protocol() {
-    if !common::require_shell("zsh") {
-        return;
-    }
+    support::require_shell("zsh");
     let home = home();
     let script = r#"autoload -Uz compinit && compinit -u -d "$HOME/.zcompdump"
 eval "$(awsprof init zsh)"

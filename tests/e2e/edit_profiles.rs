@@ -1,21 +1,10 @@
 //! `awsprof set`, `set --delete`, `remove` and `rename` on both files.
 
-#![cfg(unix)]
-
-mod common;
-
-use common::{AwsHome, PtyChild};
+use crate::support;
+use crate::support::{read, stderr, AwsHome, PtyChild};
 
 const ID: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-
-fn read(path: std::path::PathBuf) -> String {
-    std::fs::read_to_string(path).unwrap_or_default()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 #[test]
 fn secrets_go_to_credentials_and_settings_to_config() {
@@ -28,7 +17,7 @@ fn secrets_go_to_credentials_and_settings_to_config() {
         &["set", "profile.dev.output", "json"],
     ] {
         let out = home.run(args);
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        support::assert_ok(&out, format!("awsprof {args:?}"));
     }
     assert_eq!(
         read(home.credentials()),
@@ -63,7 +52,7 @@ fn delete_removes_the_key_from_both_files() {
         "[a]\nregion = y\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n",
     );
     let out = home.run(&["set", "region", "--delete", "-p", "a"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    support::assert_ok(&out, "awsprof");
     assert_eq!(read(home.config()), "[profile a]\noutput = json\n");
     assert_eq!(
         read(home.credentials()),
@@ -175,7 +164,7 @@ fn rename_moves_both_files_and_fixes_source_profile_references() {
         "[base]\naws_access_key_id = A\n[other]\nsource_profile = base\n",
     );
     let out = home.run(&["rename", "base", "root-keys"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    support::assert_ok(&out, "awsprof");
     assert_eq!(
         read(home.config()),
         "[profile root-keys]   # keys live in credentials\nregion = x\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = root-keys\n"
@@ -191,13 +180,5 @@ fn rename_moves_both_files_and_fixes_source_profile_references() {
         Some(1)
     );
     assert_eq!(home.run(&["rename", "base", "x"]).status.code(), Some(1));
-    if common::require("aws", &["--version"]) {
-        let mut cmd = std::process::Command::new("aws");
-        home.isolate(&mut cmd);
-        let got = cmd
-            .args(["configure", "get", "source_profile", "--profile", "admin"])
-            .output()
-            .unwrap();
-        assert_eq!(String::from_utf8_lossy(&got.stdout).trim_end(), "root-keys");
-    }
+    assert_eq!(home.aws_get("source_profile", "admin"), "root-keys");
 }

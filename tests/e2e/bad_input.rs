@@ -1,8 +1,7 @@
 //! Bad input gets a clear error that names the file (and line), exit status 1, no panic.
 
-mod common;
-
-use common::AwsHome;
+use crate::support;
+use crate::support::AwsHome;
 use std::io::Write;
 use std::process::Output;
 
@@ -81,9 +80,7 @@ fn unreadable_file() {
     std::fs::set_permissions(home.config(), std::fs::Permissions::from_mode(0o000)).unwrap();
     // root reads anything: run as nobody, which can still reach the files (0755 dirs).
     if nix_is_root() {
-        if !common::require("setpriv", &["--version"]) {
-            return;
-        }
+        support::require("setpriv", &["--version"]);
         for dir in [home.path().to_path_buf(), home.aws_dir()] {
             std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
@@ -91,7 +88,7 @@ fn unreadable_file() {
         home.isolate(&mut wrapped);
         wrapped
             .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(common::bin())
+            .arg(support::bin())
             .arg("list");
         cmd = wrapped;
     } else {
@@ -146,9 +143,9 @@ fn twenty_megabytes_of_valid_profiles_are_read() {
     }
     let home = AwsHome::with(&text, "");
     let out = home.run(&["list"]);
-    assert_eq!(common::stdout_ok(&out).lines().count(), n);
+    assert_eq!(support::stdout_ok(&out).lines().count(), n);
     let out = home.run(&["get", "region", "--profile", &format!("p{}", n - 1)]);
-    assert_eq!(common::stdout_ok(&out), "us-east-1\n");
+    assert_eq!(support::stdout_ok(&out), "us-east-1\n");
 }
 
 #[test]
@@ -168,9 +165,9 @@ fn awsprof_core_limit() -> u64 {
 fn missing_files_are_an_empty_set() {
     let home = AwsHome::new();
     let out = home.run(&["list"]);
-    assert_eq!(common::stdout_ok(&out), "");
+    assert_eq!(support::stdout_ok(&out), "");
     let out = home.run(&["list", "--json"]);
-    assert_eq!(common::stdout_ok(&out).trim(), "[]");
+    assert_eq!(support::stdout_ok(&out).trim(), "[]");
 }
 
 #[test]

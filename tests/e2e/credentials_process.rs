@@ -2,9 +2,7 @@
 //! the script's stderr through, and turns every failure into a clear error with nothing on
 //! stdout.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::process::Output;
 use std::time::{Duration, Instant};
 

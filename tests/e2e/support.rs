@@ -1,13 +1,181 @@
-//! Helpers shared by the end-to-end tests: a throwaway AWS home, the awsprof binary, and
-//! the rule that a missing tool fails loudly under CI=true.
+//! What the end-to-end tests share: the binaries under test, a throwaway AWS home, the tools
+//! the tests drive, terminals and servers.
+//!
+//! Nothing here skips: a missing tool, a missing virtualenv or a stale binary fails the test
+//! with the command that fixes it.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Mutex;
 
-/// Whether we run in CI, where a missing tool is a failure, never a skip.
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+/// The command that builds what these tests run.
+pub const BUILD: &str = "cargo build --workspace --bins --locked";
+
+/// The command that makes the Python tools' virtualenv.
+pub const VENV_SETUP: &str =
+    "scripts/test (it runs: python3 -m venv target/venv && target/venv/bin/pip install -r tests/requirements.txt)";
+
+/// The workspace root (this package is its `tests/` member).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The tests' data files (`tests/data`).
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// The directory of cargo's build profile this test binary belongs to (`target/debug` for
+/// `target/debug/deps/e2e-HASH`): `cargo build --bins` puts the programs there.
+pub fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let deps = exe.parent().expect("the test binary's directory");
+    deps.parent().unwrap_or(deps).to_path_buf()
+}
+
+/// The target directory: where `CACHEDIR.TAG` is (`target/`, or two levels up under
+/// `--target TRIPLE`).
+pub fn target_dir() -> PathBuf {
+    let profile = profile_dir();
+    profile
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .find(|d| d.join("CACHEDIR.TAG").is_file())
+        .or_else(|| profile.parent())
+        .unwrap_or(&profile)
+        .to_path_buf()
+}
+
+/// The program `name` built in [`profile_dir`], checked once per run to be newer than every
+/// source file cargo's dep-info says it was built from. A package cannot name another's
+/// binaries (`CARGO_BIN_EXE_*` is for its own), so the tests take what the last `cargo build`
+/// left and refuse it when it is missing or older than its sources.
+pub fn binary(name: &str) -> PathBuf {
+    static CHECKED: Mutex<Vec<(String, Result<PathBuf, String>)>> = Mutex::new(Vec::new());
+    let found = {
+        let mut checked = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
+        match checked.iter().find(|(n, _)| n == name) {
+            Some((_, r)) => r.clone(),
+            None => {
+                let r = fresh_binary(name);
+                checked.push((name.to_string(), r.clone()));
+                r
+            }
+        }
+    };
+    found.unwrap_or_else(|why| panic!("{why}"))
+}
+
+fn fresh_binary(name: &str) -> Result<PathBuf, String> {
+    let exe = profile_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let built = std::fs::metadata(&exe)
+        .and_then(|m| m.modified())
+        .map_err(|e| {
+            format!(
+                "{} is missing ({e}): run `{BUILD}` before the tests (scripts/test does)",
+                exe.display()
+            )
+        })?;
+    let dep_info = profile_dir().join(format!("{name}.d"));
+    let text = std::fs::read_to_string(&dep_info).map_err(|e| {
+        format!(
+            "{} ({e}): cannot tell whether {} is up to date; run `{BUILD}`",
+            dep_info.display(),
+            exe.display()
+        )
+    })?;
+    for source in dep_info_sources(&text) {
+        let newer = match std::fs::metadata(&source).and_then(|m| m.modified()) {
+            Ok(changed) => changed > built,
+            Err(_) => true,
+        };
+        if newer {
+            return Err(format!(
+                "{} is older than {} (changed or gone since the last build): run `{BUILD}` \
+                 before the tests (scripts/test does)",
+                exe.display(),
+                source.display()
+            ));
+        }
+    }
+    Ok(exe)
+}
+
+/// The prerequisites of a Makefile rule as cargo writes dep-info (`target: a b\ c`).
+fn dep_info_sources(text: &str) -> Vec<PathBuf> {
+    let Some((_, deps)) = text.lines().find_map(|l| l.split_once(": ")) else {
+        return Vec::new();
+    };
+    let mut sources = Vec::new();
+    let mut word = String::new();
+    let mut chars = deps.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => word.extend(chars.next()),
+            ' ' => {
+                if !word.is_empty() {
+                    sources.push(PathBuf::from(std::mem::take(&mut word)));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        sources.push(PathBuf::from(word));
+    }
+    sources
+}
+
+/// The `awsprof` binary under test.
+pub fn bin() -> PathBuf {
+    binary("awsprof")
+}
+
+/// The `awsprof-net` binary under test (beside [`bin`], where `awsprof` looks for it).
+pub fn net_bin() -> PathBuf {
+    binary("awsprof-net")
+}
+
+/// The virtualenv that holds the Python tools (moto, boto3, the AWS CLI) at the versions
+/// `tests/requirements.txt` pins; scripts/test makes it.
+pub fn venv() -> PathBuf {
+    target_dir().join("venv")
+}
+
+/// A program of the virtualenv (`python3`, `aws`); fails, saying how to make the virtualenv,
+/// when it is not there.
+pub fn venv_tool(name: &str) -> PathBuf {
+    let path = venv().join("bin").join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: make the test virtualenv with {VENV_SETUP}",
+        path.display()
+    );
+    path
+}
+
+/// The virtualenv's Python, which has boto3, botocore and moto.
+pub fn python() -> PathBuf {
+    venv_tool("python3")
+}
+
+/// The virtualenv's AWS CLI.
+pub fn aws() -> PathBuf {
+    venv_tool("aws")
+}
+
+/// The command that installs `tool` from Debian's packages, as scripts/test does.
+fn install_hint(tool: &str) -> String {
+    let package = match tool {
+        "setpriv" => "util-linux",
+        other => other,
+    };
+    format!("scripts/test installs it, or: apt-get install -y {package}")
 }
 
 /// Whether `tool` can run (`tool --version` or the given probe args succeed).
@@ -18,27 +186,38 @@ pub fn have(tool: &str, probe: &[&str]) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// Returns true when the test can go on. Without the tool: panics under CI=true,
-/// otherwise prints why the test is skipped and returns false.
-pub fn require(tool: &str, probe: &[&str]) -> bool {
-    if have(tool, probe) {
-        return true;
-    }
-    if in_ci() {
-        panic!("{tool} is required by this test and is missing (CI=true: not skipping)");
-    }
-    eprintln!("SKIP: {tool} is not installed; scripts/test installs it");
-    false
+/// Fails the test, with the command that installs it, unless `tool` runs.
+pub fn require(tool: &str, probe: &[&str]) {
+    assert!(
+        have(tool, probe),
+        "{tool} is required by this test and is missing: {}",
+        install_hint(tool)
+    );
 }
 
-/// Like [`require`] for a Python module.
-pub fn require_python_module(module: &str) -> bool {
-    require("python3", &["-c", &format!("import {module}")])
+/// Fails the test, with the command that installs it, unless the virtualenv's Python can
+/// import `module`.
+pub fn require_python_module(module: &str) {
+    let python = python();
+    let ok = Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "{} cannot import {module}: run {VENV_SETUP}",
+        python.display()
+    );
 }
 
-/// The awsprof binary built for this test run.
-pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_awsprof"))
+/// PATH for everything the tests start: the binaries under test first (the shell integration
+/// calls `command awsprof`), then the virtualenv's tools, then the caller's PATH.
+pub fn test_path() -> std::ffi::OsString {
+    let mut dirs = vec![profile_dir(), venv().join("bin")];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).expect("PATH")
 }
 
 /// A throwaway home with `~/.aws/config` and `~/.aws/credentials`.
@@ -86,14 +265,36 @@ impl AwsHome {
         cmd
     }
 
-    /// Makes any command see this home and none of the caller's AWS_* variables.
+    /// Makes any command see this home, [`test_path`] and none of the caller's AWS_* or
+    /// AWSPROF_* variables.
     pub fn isolate(&self, cmd: &mut Command) {
         for (k, _) in std::env::vars() {
             if k.starts_with("AWS_") || k.starts_with("AWSPROF_") {
                 cmd.env_remove(k);
             }
         }
-        cmd.env("HOME", self.path());
+        cmd.env("HOME", self.path()).env("PATH", test_path());
+    }
+
+    /// The virtualenv's AWS CLI, isolated like [`AwsHome::cmd`].
+    pub fn aws(&self) -> Command {
+        let mut cmd = Command::new(aws());
+        self.isolate(&mut cmd);
+        cmd
+    }
+
+    /// What the real AWS CLI reads from these files: `aws configure get KEY --profile P`
+    /// ("" when it has no value).
+    pub fn aws_get(&self, key: &str, profile: &str) -> String {
+        let out = self
+            .aws()
+            .args(["configure", "get", key, "--profile", profile])
+            .output()
+            .expect("run aws");
+        String::from_utf8(out.stdout)
+            .expect("aws prints UTF-8")
+            .trim_end()
+            .to_string()
     }
 
     /// Runs `awsprof ARGS` and returns its output.
@@ -102,15 +303,32 @@ impl AwsHome {
     }
 }
 
-/// stdout of a successful run, as text; panics with stderr otherwise.
-pub fn stdout_ok(out: &Output) -> String {
+/// Fails the test, showing `what`, the exit status and stderr, unless `out` is a success.
+#[track_caller]
+pub fn assert_ok(out: &Output, what: impl std::fmt::Display) {
     assert!(
         out.status.success(),
-        "command failed ({}): {}",
+        "{what} failed ({}): {}",
         out.status,
-        String::from_utf8_lossy(&out.stderr)
+        stderr(out)
     );
+}
+
+/// stdout of a successful run, as text; fails with stderr otherwise.
+#[track_caller]
+pub fn stdout_ok(out: &Output) -> String {
+    assert_ok(out, "command");
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+/// stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A file's text, or "" when it does not exist.
+pub fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
 }
 
 /// A command running on a pseudo-terminal, as if a user typed at it.
@@ -259,46 +477,46 @@ pub fn wait_for_port(port: u16, secs: u64, what: &str) {
     }
 }
 
-/// A real moto server (`python3 -m moto.server`) on a free port, stopped on drop.
+/// The real moto server (`python3 -m moto.server` of the virtualenv) on a free port, one
+/// for the whole run: the tests keep no state in it that another could disturb (each counts
+/// its own calls through a [`CountingProxy`]), and a start costs over a second of CPU. It
+/// stops when this test process ends, however it ends: a shell runs it and kills it once
+/// its stdin, a pipe from this process, closes.
 pub struct Moto {
     pub port: u16,
-    child: std::process::Child,
+    /// The shell around moto, with the write end of its stdin: never waited for, as it
+    /// lives as long as this process.
+    _guard: std::process::Child,
 }
 
 impl Moto {
-    /// Starts moto, or returns None (having printed why) when it is not installed and CI is
-    /// not set. Under CI=true a missing moto fails the test.
-    pub fn start() -> Option<Moto> {
-        if !require_python_module("moto.server") {
-            return None;
-        }
-        let port = free_port();
-        let child = Command::new("python3")
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start moto");
-        wait_for_port(port, 30, "moto");
-        Some(Moto { port, child })
+    /// The run's moto, started on first use; fails the test when moto is not installed.
+    pub fn shared() -> &'static Moto {
+        static MOTO: std::sync::OnceLock<Moto> = std::sync::OnceLock::new();
+        MOTO.get_or_init(|| {
+            require_python_module("moto.server");
+            let port = free_port();
+            let guard = Command::new("sh")
+                .args([
+                    "-c",
+                    r#""$0" -m moto.server -H 127.0.0.1 -p "$1" >/dev/null 2>&1 </dev/null &
+read -r _; kill "$!""#,
+                ])
+                .arg(python())
+                .arg(port.to_string())
+                .stdin(std::process::Stdio::piped())
+                .spawn()
+                .expect("start moto");
+            wait_for_port(port, 30, "moto");
+            Moto {
+                port,
+                _guard: guard,
+            }
+        })
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -372,12 +590,7 @@ impl CountingProxy {
 pub fn bash(home: &AwsHome, script: &str, vars: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new("bash");
     home.isolate(&mut cmd);
-    let path = format!(
-        "{}:{}",
-        bin().parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    cmd.env("PATH", path).arg("-c").arg(script);
+    cmd.arg("-c").arg(script);
     for (k, v) in vars {
         cmd.env(k, v);
     }
@@ -414,7 +627,7 @@ pub fn shell_command(shell: &str) -> Command {
 }
 
 /// Like [`require`] for one of [`SHELLS`].
-pub fn require_shell(shell: &str) -> bool {
+pub fn require_shell(shell: &str) {
     let probe: &[&str] = match shell {
         "dash" => &["-c", "true"],
         _ => &["--version"],
@@ -422,25 +635,13 @@ pub fn require_shell(shell: &str) -> bool {
     require(shell, probe)
 }
 
-/// PATH with the directory of the awsprof under test first: the shell integration calls
-/// the binary as `command awsprof`.
-pub fn path_with_bin() -> std::ffi::OsString {
-    let dir = bin().parent().expect("bin dir").to_path_buf();
-    let mut dirs = vec![dir];
-    if let Some(path) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&path));
-    }
-    std::env::join_paths(dirs).expect("PATH")
-}
-
 impl AwsHome {
     /// `shell -c SCRIPT ARGS...` with this home as HOME and working directory, awsprof
-    /// first on PATH, and none of the caller's AWS_* variables.
+    /// first on PATH ([`test_path`]), and none of the caller's AWS_* variables.
     pub fn shell(&self, shell: &str, script: &str, args: &[&str]) -> Output {
         let mut cmd = shell_command(shell);
         self.isolate(&mut cmd);
-        cmd.env("PATH", path_with_bin())
-            .env_remove("COMPLETE")
+        cmd.env_remove("COMPLETE")
             .current_dir(self.path())
             .arg("-c")
             .arg(script);
@@ -558,26 +759,26 @@ impl FakeHttp {
 /// SHA-1 hex of `text`, computed by Python's hashlib (an implementation independent of
 /// awsprof's, as the AWS CLI computes its cache names).
 pub fn python_sha1(text: &str) -> String {
-    let out = Command::new("python3")
+    let out = Command::new(python())
         .args([
             "-c",
             "import hashlib,sys; print(hashlib.sha1(sys.argv[1].encode()).hexdigest())",
             text,
         ])
         .output()
-        .expect("python3");
+        .expect("run python3");
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 /// A UTC timestamp `seconds` from now as the AWS CLI v2 writes it (`...Z`), by Python.
 pub fn python_utc_in(seconds: i64) -> String {
-    let out = Command::new("python3")
+    let out = Command::new(python())
         .args([
             "-c",
             "import sys,datetime as d; print((d.datetime.now(d.timezone.utc)+d.timedelta(seconds=int(sys.argv[1]))).strftime('%Y-%m-%dT%H:%M:%SZ'))",
             &seconds.to_string(),
         ])
         .output()
-        .expect("python3");
+        .expect("run python3");
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }

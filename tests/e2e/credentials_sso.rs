@@ -5,9 +5,7 @@
 //! them, and their names and the role-credential cache names are computed with Python's
 //! hashlib, as the AWS CLI computes them.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -111,11 +109,9 @@ fn fake(tokens: &'static [&'static str], pending: usize) -> FakeHttp {
     })
 }
 
-fn home() -> Option<AwsHome> {
-    if !require_python_module("hashlib") {
-        return None;
-    }
-    Some(AwsHome::with(CONFIG, ""))
+fn home() -> AwsHome {
+    require_python_module("hashlib");
+    AwsHome::with(CONFIG, "")
 }
 
 fn token_file(home: &AwsHome, key: &str) -> std::path::PathBuf {
@@ -143,7 +139,7 @@ fn export(home: &AwsHome, sso: &FakeHttp, profile: &str) -> std::process::Output
 
 #[test]
 fn cached_cli_v2_token_gets_role_credentials_then_the_cache_serves_them() {
-    let Some(home) = home() else { return };
+    let home = home();
     let sso = fake(&["cli-v2-token"], 0);
     write_cli_token(
         &home,
@@ -188,7 +184,7 @@ fn cached_cli_v2_token_gets_role_credentials_then_the_cache_serves_them() {
 
 #[test]
 fn legacy_profile_token_is_keyed_by_the_start_url() {
-    let Some(home) = home() else { return };
+    let home = home();
     let sso = fake(&["legacy-token"], 0);
     write_cli_token(
         &home,
@@ -206,7 +202,7 @@ fn legacy_profile_token_is_keyed_by_the_start_url() {
 
 #[test]
 fn expired_token_without_refresh_says_to_log_in() {
-    let Some(home) = home() else { return };
+    let home = home();
     let sso = fake(&["old"], 0);
     write_cli_token(
         &home,
@@ -232,7 +228,7 @@ fn expired_token_without_refresh_says_to_log_in() {
 
 #[test]
 fn expired_token_is_refreshed_with_its_refresh_token() {
-    let Some(home) = home() else { return };
+    let home = home();
     let sso = fake(&["refreshed-token"], 0);
     write_cli_token(
         &home,
@@ -255,7 +251,7 @@ fn expired_token_is_refreshed_with_its_refresh_token() {
 
 #[test]
 fn login_runs_the_device_flow_and_writes_the_cli_v2_token_file() {
-    let Some(home) = home() else { return };
+    let home = home();
     let sso = fake(&["fresh-login-token"], 2);
     // A "browser" that records the page it was asked to open.
     let opened = home.path().join("opened-url");
@@ -277,11 +273,7 @@ fn login_runs_the_device_flow_and_writes_the_cli_v2_token_file() {
         .env("BROWSER", &browser)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out, "awsprof");
     assert!(out.stdout.is_empty(), "login prints nothing on stdout");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("WXYZ-1234"), "the code is shown: {err}");

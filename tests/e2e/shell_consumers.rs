@@ -2,9 +2,8 @@
 //! a `credential_process` running `awsprof export --format process` feeds boto3, and
 //! `env` hands the command its variables, exit status and signals.
 
-mod common;
-
-use common::AwsHome;
+use crate::support;
+use crate::support::AwsHome;
 
 const CREDENTIALS: &str = "\
 [static]
@@ -17,7 +16,7 @@ aws_session_token = session-token-'$(touch X)'
 ";
 
 fn home() -> AwsHome {
-    let bin = common::bin();
+    let bin = support::bin();
     AwsHome::with(
         &format!(
             "[profile static]\nregion = eu-central-1\n\
@@ -34,9 +33,7 @@ const BOTO3_PRINT: &str = "import boto3; s = boto3.Session(); c = s.get_credenti
 
 #[test]
 fn boto3_sees_the_exported_keys() {
-    if !common::require_python_module("boto3") {
-        return;
-    }
+    support::require_python_module("boto3");
     let script = format!(
         r#"eval "$(awsprof export session)"
 python3 -c '{BOTO3_PRINT}'
@@ -46,7 +43,7 @@ python3 -c '{BOTO3_PRINT}'"#
     );
     let home = home();
     let out = home.shell("bash", &script, &[]);
-    let stdout = common::stdout_ok(&out);
+    let stdout = support::stdout_ok(&out);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
         lines[0],
@@ -61,9 +58,8 @@ python3 -c '{BOTO3_PRINT}'"#
 
 #[test]
 fn boto3_follows_use_even_from_a_shell_with_other_keys() {
-    if !common::require_python_module("boto3") || !common::require_shell("bash") {
-        return;
-    }
+    support::require_python_module("boto3");
+    support::require_shell("bash");
     let script = format!(
         r#"eval "$(awsprof init bash)"
 export AWS_ACCESS_KEY_ID=AKIAOLD AWS_SECRET_ACCESS_KEY=old AWS_DEFAULT_PROFILE=session
@@ -72,22 +68,20 @@ python3 -c '{BOTO3_PRINT}'"#
     );
     let out = home().shell("bash", &script, &[]);
     assert_eq!(
-        common::stdout_ok(&out).trim(),
+        support::stdout_ok(&out).trim(),
         "AKIASTATICEXAMPLE static/secret+key= None eu-central-1 static"
     );
 }
 
 #[test]
 fn aws_cli_reports_the_exported_key_from_the_environment() {
-    if !common::require("aws", &["--version"]) {
-        return;
-    }
+    support::aws();
     let out = home().shell(
         "bash",
         r#"eval "$(awsprof export static)"; aws configure list"#,
         &[],
     );
-    let stdout = common::stdout_ok(&out);
+    let stdout = support::stdout_ok(&out);
     let key_line = stdout
         .lines()
         .find(|l| l.trim_start().starts_with("access_key"))
@@ -101,16 +95,14 @@ fn aws_cli_reports_the_exported_key_from_the_environment() {
 
 #[test]
 fn credential_process_running_export_feeds_boto3() {
-    if !common::require_python_module("boto3") {
-        return;
-    }
+    support::require_python_module("boto3");
     let out = home().shell(
         "bash",
         "python3 -c 'import boto3; c = boto3.Session(profile_name=\"viaprocess\").get_credentials(); print(c.method, c.access_key, c.secret_key, c.token)'",
         &[],
     );
     assert_eq!(
-        common::stdout_ok(&out).trim(),
+        support::stdout_ok(&out).trim(),
         "custom-process ASIASESSIONEXAMPLE session-secret session-token-'$(touch X)'"
     );
 }
@@ -118,7 +110,7 @@ fn credential_process_running_export_feeds_boto3() {
 #[test]
 fn export_process_is_credential_process_version_1() {
     let out = home().run(&["export", "session", "--format", "process"]);
-    let v: serde_json::Value = serde_json::from_str(&common::stdout_ok(&out)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&support::stdout_ok(&out)).unwrap();
     assert_eq!(
         v,
         serde_json::json!({
@@ -133,7 +125,7 @@ fn export_process_is_credential_process_version_1() {
 #[test]
 fn export_uses_the_aws_cli_order() {
     let out = home().run(&["export", "static"]);
-    let names: Vec<String> = common::stdout_ok(&out)
+    let names: Vec<String> = support::stdout_ok(&out)
         .lines()
         .map(|l| l.split('=').next().unwrap().to_string())
         .collect();
@@ -217,22 +209,19 @@ fn env_without_a_command_prints_dotenv_lines_safe_to_eval() {
         "[p]\naws_access_key_id = AKIA\naws_secret_access_key = a$(touch X) `touch X` \"#;\n",
     );
     let out = home.run(&["env", "p"]);
-    let text = common::stdout_ok(&out);
+    let text = support::stdout_ok(&out);
     assert_eq!(
         text,
         "AWS_PROFILE='p'\nAWS_ACCESS_KEY_ID='AKIA'\nAWS_SECRET_ACCESS_KEY='a$(touch X) `touch X` \"#;'\nAWS_REGION='eu-west-1'\nAWS_DEFAULT_REGION='eu-west-1'\n"
     );
-    if common::require_shell("dash") {
-        let out = home.shell(
-            "dash",
-            &format!(
-                "eval \"$(cat <<'EOF'\n{text}EOF\n)\"; printf '%s' \"$AWS_SECRET_ACCESS_KEY\""
-            ),
-            &[],
-        );
-        assert_eq!(common::stdout_ok(&out), "a$(touch X) `touch X` \"#;");
-        assert!(!home.path().join("X").exists());
-    }
+    support::require_shell("dash");
+    let out = home.shell(
+        "dash",
+        &format!("eval \"$(cat <<'EOF'\n{text}EOF\n)\"; printf '%s' \"$AWS_SECRET_ACCESS_KEY\""),
+        &[],
+    );
+    assert_eq!(support::stdout_ok(&out), "a$(touch X) `touch X` \"#;");
+    assert!(!home.path().join("X").exists());
     // A value a dotenv reader would take differently is refused, not printed.
     let out = self::home().run(&["env", "session"]);
     assert_eq!(out.status.code(), Some(1));

@@ -1,33 +1,13 @@
 //! `awsprof configure` driven through a real pseudo-terminal and through a pipe; the AWS
 //! CLI reads back what it wrote.
 
-#![cfg(unix)]
-
-mod common;
-
-use common::{AwsHome, PtyChild};
+use crate::support;
+use crate::support::{AwsHome, PtyChild};
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 const ID: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-
-/// `aws configure get KEY --profile P` from the real AWS CLI; None when the CLI is
-/// missing outside CI.
-fn aws_get(home: &AwsHome, key: &str, profile: &str) -> Option<String> {
-    let mut cmd = Command::new("aws");
-    home.isolate(&mut cmd);
-    let out = cmd
-        .args(["configure", "get", key, "--profile", profile])
-        .output()
-        .expect("run aws");
-    Some(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .trim_end()
-            .to_string(),
-    )
-}
 
 fn configure_on_pty(home: &AwsHome, profile: &str) -> PtyChild {
     let mut cmd = home.cmd();
@@ -61,15 +41,10 @@ fn configure_on_a_terminal_hides_the_secret_and_the_aws_cli_reads_it_back() {
         std::fs::read_to_string(home.config()).unwrap(),
         "# mine\n[default]\nregion = us-east-1\n\n[profile dev]\nregion = eu-central-1\n"
     );
-    if common::require("aws", &["--version"]) {
-        assert_eq!(aws_get(&home, "aws_access_key_id", "dev").unwrap(), ID);
-        assert_eq!(
-            aws_get(&home, "aws_secret_access_key", "dev").unwrap(),
-            SECRET
-        );
-        assert_eq!(aws_get(&home, "region", "dev").unwrap(), "eu-central-1");
-        assert_eq!(aws_get(&home, "output", "dev").unwrap(), "");
-    }
+    assert_eq!(home.aws_get("aws_access_key_id", "dev"), ID);
+    assert_eq!(home.aws_get("aws_secret_access_key", "dev"), SECRET);
+    assert_eq!(home.aws_get("region", "dev"), "eu-central-1");
+    assert_eq!(home.aws_get("output", "dev"), "");
 
     // Second run: the current values are offered masked, and Enter keeps every one.
     let (config, creds) = (
@@ -165,11 +140,7 @@ fn configure_from_a_pipe_reads_one_answer_a_line() {
         "ci",
         &format!("{ID}\r\n  {SECRET}  \nus-west-2\ntext\n"),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::assert_ok(&out, "awsprof");
     assert!(out.stdout.is_empty(), "stdout is for data only");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -177,15 +148,10 @@ fn configure_from_a_pipe_reads_one_answer_a_line() {
         "pasted spaces warned: {err}"
     );
     assert!(!err.contains(SECRET), "secret never printed: {err}");
-    if common::require("aws", &["--version"]) {
-        assert_eq!(aws_get(&home, "aws_access_key_id", "ci").unwrap(), ID);
-        assert_eq!(
-            aws_get(&home, "aws_secret_access_key", "ci").unwrap(),
-            SECRET
-        );
-        assert_eq!(aws_get(&home, "region", "ci").unwrap(), "us-west-2");
-        assert_eq!(aws_get(&home, "output", "ci").unwrap(), "text");
-    }
+    assert_eq!(home.aws_get("aws_access_key_id", "ci"), ID);
+    assert_eq!(home.aws_get("aws_secret_access_key", "ci"), SECRET);
+    assert_eq!(home.aws_get("region", "ci"), "us-west-2");
+    assert_eq!(home.aws_get("output", "ci"), "text");
     // Empty lines keep; a wrong-looking region warns but is written.
     let out = configure_piped(&home, "ci", "\n\nus-wset-2\n\n");
     assert!(out.status.success());

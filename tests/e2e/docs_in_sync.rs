@@ -1,18 +1,12 @@
 //! Docs are part of the work: the man page is the help text, and the README and
 //! docs/cli.md name every command. Regenerate the man page with
-//! `cargo run -q -- man > docs/awsprof.1`.
+//! `cargo run -q --bin awsprof -- man > docs/awsprof.1`.
 
-mod common;
-
-use std::path::Path;
-
-fn repo() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+use crate::support;
 
 fn visible_commands() -> Vec<String> {
-    let out = common::AwsHome::new().run(&["--help"]);
-    let help = common::stdout_ok(&out);
+    let out = support::AwsHome::new().run(&["--help"]);
+    let help = support::stdout_ok(&out);
     help.split("Commands:")
         .nth(1)
         .unwrap()
@@ -28,19 +22,20 @@ fn visible_commands() -> Vec<String> {
 
 #[test]
 fn man_page_matches_the_help_text() {
-    let out = common::AwsHome::new().run(&["man"]);
-    let generated = common::stdout_ok(&out);
-    let committed = std::fs::read_to_string(repo().join("docs/awsprof.1")).unwrap_or_default();
+    let out = support::AwsHome::new().run(&["man"]);
+    let generated = support::stdout_ok(&out);
+    let committed =
+        std::fs::read_to_string(support::repo_root().join("docs/awsprof.1")).unwrap_or_default();
     assert!(
         generated == committed,
-        "docs/awsprof.1 is stale: run `cargo run -q -- man > docs/awsprof.1`"
+        "docs/awsprof.1 is stale: run `cargo run -q --bin awsprof -- man > docs/awsprof.1`"
     );
 }
 
 #[test]
 fn readme_and_cli_doc_name_every_command() {
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let cli = std::fs::read_to_string(repo().join("docs/cli.md")).unwrap();
+    let readme = std::fs::read_to_string(support::repo_root().join("README.md")).unwrap();
+    let cli = std::fs::read_to_string(support::repo_root().join("docs/cli.md")).unwrap();
     let commands = visible_commands();
     assert!(commands.len() >= 5, "{commands:?}");
     for c in commands {

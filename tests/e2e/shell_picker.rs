@@ -1,9 +1,8 @@
 //! The `use` picker on a real terminal: tmux gives it a pty, keys are sent as a user would
 //! type them, and the shell function evaluates the choice.
 
-mod common;
-
-use common::AwsHome;
+use crate::support;
+use crate::support::AwsHome;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -32,10 +31,9 @@ fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
 /// Runs `script` in bash inside a detached tmux session, sends `keys` once the picker is
 /// drawn, and returns what the script wrote to `result`, the screen with the picker, and
 /// whether the terminal's cursor is visible afterwards.
-fn pick(keys: &[&str]) -> Option<(String, String, bool)> {
-    if !common::require("tmux", &["-V"]) || !common::require_shell("bash") {
-        return None;
-    }
+fn pick(keys: &[&str]) -> (String, String, bool) {
+    support::require("tmux", &["-V"]);
+    support::require_shell("bash");
     let home = AwsHome::with(
         "[profile dev]\n[profile staging]\n",
         "[prod]\naws_access_key_id = a\naws_secret_access_key = b\n",
@@ -50,7 +48,6 @@ fn pick(keys: &[&str]) -> Option<(String, String, bool)> {
     let mut start = Command::new("tmux");
     home.isolate(&mut start);
     let status = start
-        .env("PATH", common::path_with_bin())
         .env("TERM", "xterm-256color")
         .current_dir(home.path())
         .arg("-S")
@@ -87,14 +84,12 @@ fn pick(keys: &[&str]) -> Option<(String, String, bool)> {
     let cursor = tmux(&sock, &["display-message", "-p", "#{cursor_flag}"]);
     let visible = String::from_utf8_lossy(&cursor.stdout).trim() == "1";
     tmux(&sock, &["kill-server"]);
-    Some((std::fs::read_to_string(&result).unwrap(), drawn, visible))
+    (std::fs::read_to_string(&result).unwrap(), drawn, visible)
 }
 
 #[test]
 fn picker_filters_as_you_type_and_the_function_switches_to_the_choice() {
-    let Some((result, screen, cursor)) = pick(&["pro", "Enter"]) else {
-        return;
-    };
+    let (result, screen, cursor) = pick(&["pro", "Enter"]);
     for name in ["dev", "prod", "staging"] {
         assert!(screen.contains(name), "{screen}");
     }
@@ -104,18 +99,14 @@ fn picker_filters_as_you_type_and_the_function_switches_to_the_choice() {
 
 #[test]
 fn picker_cancelled_with_escape_changes_nothing() {
-    let Some((result, _, cursor)) = pick(&["Escape"]) else {
-        return;
-    };
+    let (result, _, cursor) = pick(&["Escape"]);
     assert_eq!(result.trim(), "rc=1 profile=none");
     assert!(cursor, "the cursor is shown again");
 }
 
 #[test]
 fn picker_interrupted_with_ctrl_c_changes_nothing_and_restores_the_cursor() {
-    let Some((result, _, cursor)) = pick(&["C-c"]) else {
-        return;
-    };
+    let (result, _, cursor) = pick(&["C-c"]);
     assert_eq!(result.trim(), "rc=130 profile=none");
     assert!(cursor, "the cursor is shown again");
 }

@@ -3,9 +3,7 @@
 //! and (2) independently of the golden files, that every line that differs from the
 //! input is one the command meant to touch. `AWSPROF_BLESS=1` rewrites the golden files.
 
-mod common;
-
-use common::AwsHome;
+use crate::support::{self, AwsHome};
 use std::path::PathBuf;
 
 struct Case {
@@ -141,9 +139,7 @@ const CASES: &[Case] = &[
 ];
 
 fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/edit")
-        .join(name)
+    support::data_dir().join("edit").join(name)
 }
 
 /// Lines only in `a` and lines only in `b`, by a minimal line diff.
@@ -171,12 +167,7 @@ fn edits_of_messy_files_change_only_the_intended_lines() {
         let home = AwsHome::with(&config, &creds);
         for args in case.commands {
             let out = home.run(args);
-            assert!(
-                out.status.success(),
-                "{}: awsprof {args:?} failed: {}",
-                case.name,
-                String::from_utf8_lossy(&out.stderr)
-            );
+            support::assert_ok(&out, format!("{}: awsprof {args:?}", case.name));
             assert!(
                 out.stdout.is_empty(),
                 "{}: stdout is for data only",

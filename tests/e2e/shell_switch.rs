@@ -1,9 +1,8 @@
 //! `use`, `use -`, `unset` and the prompt helper, driven through the real shells with the
 //! integration from `awsprof init` (dash: the plain `eval "$(awsprof use ...)"`).
 
-mod common;
-
-use common::AwsHome;
+use crate::support;
+use crate::support::AwsHome;
 use std::collections::BTreeMap;
 
 const CONFIG: &str = "\
@@ -143,10 +142,8 @@ fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 
 #[test]
 fn use_switches_back_and_unsets_leaving_no_old_identity_in_every_shell() {
-    for shell in common::SHELLS {
-        if !common::require_shell(shell) {
-            continue;
-        }
+    for shell in support::SHELLS {
+        support::require_shell(shell);
         let (dumps, other) = scenario(
             shell,
             &[
@@ -218,10 +215,8 @@ fn use_switches_back_and_unsets_leaving_no_old_identity_in_every_shell() {
 
 #[test]
 fn use_credentials_exports_the_keys_and_clears_the_rest() {
-    for shell in common::SHELLS {
-        if !common::require_shell(shell) {
-            continue;
-        }
+    for shell in support::SHELLS {
+        support::require_shell(shell);
         let (dumps, _) = scenario(shell, &[("creds", "use --credentials p1")]);
         assert_eq!(
             dumps["creds"],
@@ -257,9 +252,7 @@ fn cmd_option_names_the_function_and_defines_no_other() {
             "functions -q awsprof; and echo has-awsprof",
         ),
     ] {
-        if !common::require_shell(shell) {
-            continue;
-        }
+        support::require_shell(shell);
         let script =
             format!("{init}\nap use p1\necho \"profile=$AWS_PROFILE\"\n{check}\necho done");
         let out = home().shell(shell, &script, &[]);
@@ -282,17 +275,16 @@ fn help_for_use_is_never_evaluated() {
     assert!(out.status.success());
     assert!(out.stdout.is_empty(), "help went to stdout");
     assert!(String::from_utf8_lossy(&out.stderr).contains("AWS_PROFILE"));
-    if common::require_shell("bash") {
-        let out = home.shell(
-            "bash",
-            "eval \"$(awsprof init bash)\"\nawsprof use --help >/dev/null 2>&1\necho \"rc=$? profile=${AWS_PROFILE-none}\"",
-            &[],
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout).trim(),
-            "rc=0 profile=none"
-        );
-    }
+    support::require_shell("bash");
+    let out = home.shell(
+        "bash",
+        "eval \"$(awsprof init bash)\"\nawsprof use --help >/dev/null 2>&1\necho \"rc=$? profile=${AWS_PROFILE-none}\"",
+        &[],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "rc=0 profile=none"
+    );
 }
 
 #[test]
@@ -349,9 +341,7 @@ AWS_CREDENTIAL_EXPIRATION=garbage; __awsprof_prompt_update; echo "garbage=$AWSPR
 unset AWS_PROFILE AWS_REGION; AWS_ACCESS_KEY_ID=x; __awsprof_prompt_update; echo "keys=$AWSPROF_PROMPT""#,
         ),
     ] {
-        if !common::require_shell(shell) {
-            continue;
-        }
+        support::require_shell(shell);
         let out = home().shell(shell, script, &[]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         let lines: Vec<&str> = stdout.lines().collect();
@@ -369,19 +359,18 @@ unset AWS_PROFILE AWS_REGION; AWS_ACCESS_KEY_ID=x; __awsprof_prompt_update; echo
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    if common::require_shell("fish") {
-        let script = r#"awsprof init fish | source
+    support::require_shell("fish");
+    let script = r#"awsprof init fish | source
 set -gx AWS_PROFILE p; set -gx AWS_DEFAULT_REGION r; set -gx AWS_CREDENTIAL_EXPIRATION 2030-01-02T03:04:05Z
 set PATH
 echo "prompt="(awsprof_prompt)"#;
-        let out = home().shell("fish", script, &[]);
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout).trim(),
-            "prompt=p r until 03:04Z",
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    let out = home().shell("fish", script, &[]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "prompt=p r until 03:04Z",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// What each shell receives from `use` (the snapshot of the contract's variable list).
@@ -395,7 +384,7 @@ fn use_prints_the_contract_in_every_shell_syntax() {
             .args(["use", "p1", "--shell", shell])
             .output()
             .unwrap();
-        common::stdout_ok(&out)
+        support::stdout_ok(&out)
     };
     let unsets = [
         "AWS_ACCESS_KEY_ID",

@@ -1,9 +1,8 @@
 //! `awsprof import --csv`: the IAM console's access-key files, both layouts, the root
 //! key file, and broken files that must leave everything as it was.
 
-mod common;
-
-use common::AwsHome;
+use crate::support;
+use crate::support::{stderr, AwsHome};
 use std::path::PathBuf;
 
 const ID: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -23,10 +22,6 @@ fn import(home: &AwsHome, file: &std::path::Path, extra: &[&str]) -> std::proces
     home.run(&args)
 }
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 #[test]
 fn current_layout_with_bom_and_crlf_needs_a_profile_name() {
     let home = AwsHome::with("[default]\nregion = us-east-1\n", "");
@@ -41,28 +36,14 @@ fn current_layout_with_bom_and_crlf_needs_a_profile_name() {
     assert_eq!(std::fs::read_to_string(home.credentials()).unwrap(), "");
 
     let out = import(&home, &file, &["--profile", "dev"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    support::assert_ok(&out, "awsprof");
     assert!(out.stdout.is_empty());
     assert!(!stderr(&out).contains(SECRET), "secret never printed");
     assert_eq!(
         std::fs::read_to_string(home.credentials()).unwrap(),
         format!("[dev]\naws_access_key_id = {ID}\naws_secret_access_key = {SECRET}\n")
     );
-    if common::require("aws", &["--version"]) {
-        let mut cmd = std::process::Command::new("aws");
-        home.isolate(&mut cmd);
-        let got = cmd
-            .args([
-                "configure",
-                "get",
-                "aws_secret_access_key",
-                "--profile",
-                "dev",
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(String::from_utf8_lossy(&got.stdout).trim_end(), SECRET);
-    }
+    assert_eq!(home.aws_get("aws_secret_access_key", "dev"), SECRET);
 }
 
 #[test]
@@ -77,7 +58,7 @@ fn old_layout_names_profiles_by_user() {
         .as_bytes(),
     );
     let out = import(&home, &file, &[]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    support::assert_ok(&out, "awsprof");
     assert_eq!(
         std::fs::read_to_string(home.credentials()).unwrap(),
         format!("[alice]\naws_access_key_id = {ID}\naws_secret_access_key = {SECRET}\n\n[bob]\naws_access_key_id = {ID2}\naws_secret_access_key = {SECRET2}\n")
@@ -102,7 +83,7 @@ fn an_existing_profile_is_kept_unless_forced() {
     assert_eq!(std::fs::read_to_string(home.credentials()).unwrap(), creds);
 
     let out = import(&home, &file, &["--profile", "dev", "--force"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    support::assert_ok(&out, "awsprof");
     assert_eq!(
         std::fs::read_to_string(home.credentials()).unwrap(),
         format!("# mine\n[dev]\naws_access_key_id = {ID}\naws_secret_access_key = {SECRET}\n")
@@ -122,7 +103,7 @@ fn root_key_file_imports_with_a_warning() {
         format!("AWSAccessKeyId={ID}\r\nAWSSecretKey={SECRET}\r\n").as_bytes(),
     );
     let out = import(&home, &file, &["--profile", "root"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    support::assert_ok(&out, "awsprof");
     assert!(
         stderr(&out).contains("root access keys: AWS recommends deleting them"),
         "{}",
@@ -142,7 +123,7 @@ fn odd_looking_keys_warn_but_are_written() {
         b"Access key ID,Secret access key\nASIASHORT,tooshort\n",
     );
     let out = import(&home, &file, &["--profile", "odd"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    support::assert_ok(&out, "awsprof");
     let err = stderr(&out);
     assert!(err.contains("does not look like an access key id"), "{err}");
     assert!(

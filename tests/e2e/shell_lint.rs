@@ -2,16 +2,10 @@
 //! shells' own parsers (`zsh -n`, `fish --no-execute`) for zsh and fish. Each run must
 //! print nothing on stderr.
 
-mod common;
-
-use common::AwsHome;
+use crate::support;
+use crate::support::AwsHome;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn home() -> AwsHome {
     AwsHome::with(
@@ -46,14 +40,12 @@ fn check(what: &str, checker: &str, args: &[&str], text: &str) {
 }
 
 fn generated(args: &[&str]) -> String {
-    common::stdout_ok(&home().run(args))
+    support::stdout_ok(&home().run(args))
 }
 
 #[test]
 fn generated_bash_and_sh_pass_shellcheck() {
-    if !common::require("shellcheck", &["--version"]) {
-        return;
-    }
+    support::require("shellcheck", &["--version"]);
     for (dialect, args) in [
         ("bash", &["init", "bash"][..]),
         ("bash", &["init", "bash", "--cmd", "ap"][..]),
@@ -89,19 +81,15 @@ fn generated_bash_and_sh_pass_shellcheck() {
 
 #[test]
 fn shipped_bash_script_passes_shellcheck() {
-    if !common::require("shellcheck", &["--version"]) {
-        return;
-    }
-    let path = repo().join("shell/bash/awsprof.bash");
+    support::require("shellcheck", &["--version"]);
+    let path = support::repo_root().join("shell/bash/awsprof.bash");
     let text = std::fs::read_to_string(&path).unwrap();
     check("shell/bash/awsprof.bash", "shellcheck", &["-"], &text);
 }
 
 #[test]
 fn zsh_scripts_parse_in_zsh() {
-    if !common::require_shell("zsh") {
-        return;
-    }
+    support::require_shell("zsh");
     for args in [
         &["init", "zsh"][..],
         &["init", "zsh", "--cmd", "ap"][..],
@@ -110,7 +98,8 @@ fn zsh_scripts_parse_in_zsh() {
     ] {
         check(&args.join(" "), "zsh", &["-n"], &generated(args));
     }
-    let plugin = std::fs::read_to_string(repo().join("shell/zsh/awsprof.plugin.zsh")).unwrap();
+    let plugin =
+        std::fs::read_to_string(support::repo_root().join("shell/zsh/awsprof.plugin.zsh")).unwrap();
     check("shell/zsh/awsprof.plugin.zsh", "zsh", &["-n"], &plugin);
     assert_eq!(
         plugin,
@@ -121,9 +110,7 @@ fn zsh_scripts_parse_in_zsh() {
 
 #[test]
 fn fish_scripts_parse_in_fish() {
-    if !common::require_shell("fish") {
-        return;
-    }
+    support::require_shell("fish");
     for args in [
         &["init", "fish"][..],
         &["init", "fish", "--cmd", "ap"][..],
@@ -134,7 +121,7 @@ fn fish_scripts_parse_in_fish() {
         check(&args.join(" "), "fish", &["--no-execute"], &generated(args));
     }
     for dir in ["conf.d", "functions", "completions"] {
-        for entry in std::fs::read_dir(repo().join("shell/fish").join(dir)).unwrap() {
+        for entry in std::fs::read_dir(support::repo_root().join("shell/fish").join(dir)).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
             check(

@@ -3,19 +3,14 @@
 //! with its region, and the promised mix of kinds present. The benchmark itself is not run
 //! here (speed is measured by bench/run, not by tests).
 
-mod common;
-
+use crate::support;
 use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as Proc;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn generate(profiles: u32, seed: u32, out: &Path) {
-    let status = Proc::new("python3")
-        .arg(repo_root().join("bench/gen.py"))
+    let status = Proc::new(support::python())
+        .arg(support::repo_root().join("bench/gen.py"))
         .args([
             "--profiles",
             &profiles.to_string(),
@@ -34,7 +29,7 @@ fn read(dir: &Path, name: &str) -> Vec<u8> {
 }
 
 fn awsprof(dir: &Path) -> Command {
-    let mut cmd = Command::new(common::bin());
+    let mut cmd = Command::new(support::bin());
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") {
             cmd.env_remove(k);
@@ -48,9 +43,6 @@ fn awsprof(dir: &Path) -> Command {
 
 #[test]
 fn generator_output_depends_only_on_seed_and_size() {
-    if !common::require("python3", &["--version"]) {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let (a, b, c) = (
         tmp.path().join("a"),
@@ -76,9 +68,6 @@ fn generator_output_depends_only_on_seed_and_size() {
 
 #[test]
 fn generated_files_parse_with_every_profile_and_the_promised_mix() {
-    if !common::require("python3", &["--version"]) {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     generate(400, 20261126, dir);

@@ -3,9 +3,7 @@
 //! who the credentials are. awsprof reaches moto through a proxy that records every byte
 //! sent, so the tests count the calls: the second export must make none.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::path::PathBuf;
 
 const ACCOUNT: &str = "123456789012";
@@ -56,15 +54,13 @@ aws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY
 
 struct Lab {
     home: AwsHome,
-    moto: Moto,
+    moto: &'static Moto,
     proxy: CountingProxy,
 }
 
-fn lab() -> Option<Lab> {
-    if !require("aws", &["--version"]) {
-        return None;
-    }
-    let moto = Moto::start()?;
+fn lab() -> Lab {
+    aws();
+    let moto = Moto::shared();
     let proxy = CountingProxy::to(moto.port);
     let home = AwsHome::with(CONFIG, CREDENTIALS);
     std::fs::write(
@@ -72,7 +68,7 @@ fn lab() -> Option<Lab> {
         "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.\n",
     )
     .unwrap();
-    Some(Lab { home, moto, proxy })
+    Lab { home, moto, proxy }
 }
 
 impl Lab {
@@ -110,20 +106,20 @@ printf 'KEY=%s\n' "$AWS_ACCESS_KEY_ID"
 
 /// botocore's cache key, computed by botocore's own recipe in Python.
 fn botocore_key(role_arn: &str) -> String {
-    let out = std::process::Command::new("python3")
+    let out = std::process::Command::new(python())
         .args([
             "-c",
             "import json,hashlib,sys; print(hashlib.sha1(json.dumps({'RoleArn': sys.argv[1]}, sort_keys=True).encode()).hexdigest())",
             role_arn,
         ])
         .output()
-        .expect("python3");
+        .expect("run python3");
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 #[test]
 fn role_with_static_source_is_assumed_once_then_served_from_the_cache() {
-    let Some(lab) = lab() else { return };
+    let lab = lab();
     let (arn, key) = lab.export_and_ask_aws("role", &[]);
     assert_eq!(
         arn,
@@ -166,7 +162,7 @@ fn role_with_static_source_is_assumed_once_then_served_from_the_cache() {
 
 #[test]
 fn two_hop_chain_assumes_both_roles_in_order() {
-    let Some(lab) = lab() else { return };
+    let lab = lab();
     let (arn, _) = lab.export_and_ask_aws("hop2", &[]);
     assert_eq!(
         arn,
@@ -190,7 +186,7 @@ fn two_hop_chain_assumes_both_roles_in_order() {
 
 #[test]
 fn credential_source_environment_uses_the_environment_keys() {
-    let Some(lab) = lab() else { return };
+    let lab = lab();
     let env = [
         ("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENTKEY01"),
         ("AWS_SECRET_ACCESS_KEY", "environment-secret"),
@@ -223,7 +219,7 @@ fn credential_source_environment_uses_the_environment_keys() {
 
 #[test]
 fn web_identity_token_file_is_exchanged_for_role_credentials() {
-    let Some(lab) = lab() else { return };
+    let lab = lab();
     let (arn, _) = lab.export_and_ask_aws("web", &[]);
     assert_eq!(
         arn,
@@ -245,13 +241,7 @@ fn web_identity_token_file_is_exchanged_for_role_credentials() {
 fn export_on_a_pty(lab: &Lab, profile: &str) -> String {
     let mut cmd = std::process::Command::new("bash");
     lab.home.isolate(&mut cmd);
-    let path = format!(
-        "{}:{}",
-        bin().parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    cmd.env("PATH", path)
-        .env("PROXY", lab.proxy.url())
+    cmd.env("PROXY", lab.proxy.url())
         .env("MOTO", lab.moto.url())
         .env("AWS_DEFAULT_REGION", "us-east-1")
         .env("P", profile)
@@ -282,7 +272,7 @@ AWS_ENDPOINT_URL_STS="$MOTO" aws sts get-caller-identity --output json"#,
 #[cfg(unix)]
 #[test]
 fn mfa_role_asks_for_the_code_on_the_terminal_then_caches() {
-    let Some(lab) = lab() else { return };
+    let lab = lab();
     let out = export_on_a_pty(&lab, "mfarole");
     let json = &out[out.find('{').expect("identity JSON")..];
     assert_eq!(
@@ -302,7 +292,7 @@ fn mfa_role_asks_for_the_code_on_the_terminal_then_caches() {
 #[cfg(unix)]
 #[test]
 fn mfa_user_gets_a_session_token_with_the_code() {
-    let Some(lab) = lab() else { return };
+    let lab = lab();
     let out = export_on_a_pty(&lab, "mfauser");
     let sent = lab.proxy.sent();
     assert!(sent.contains("Action=GetSessionToken"));
@@ -324,7 +314,7 @@ fn mfa_user_gets_a_session_token_with_the_code() {
 
 #[test]
 fn mfa_code_option_and_missing_terminal() {
-    let Some(lab) = lab() else { return };
+    let lab = lab();
     // No terminal and no --mfa-code: a clear error, nothing on stdout.
     let out = lab
         .home
@@ -368,7 +358,7 @@ fn utc_in(seconds: i64, offset_hours: i64) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let out = std::process::Command::new("python3")
+    let out = std::process::Command::new(python())
         .args([
             "-c",
             "import sys,datetime as d; t=int(sys.argv[1]); h=int(sys.argv[2]); print(d.datetime.fromtimestamp(t, d.timezone(d.timedelta(hours=h))).isoformat())",
@@ -382,7 +372,7 @@ fn utc_in(seconds: i64, offset_hours: i64) -> String {
 
 #[test]
 fn expired_and_clock_skewed_cache_entries_are_refreshed() {
-    let Some(lab) = lab() else { return };
+    let lab = lab();
     lab.export_and_ask_aws("role", &[]);
     let file = lab.home.aws_dir().join(format!(
         "cli/cache/{}.json",
@@ -436,7 +426,7 @@ fn expired_and_clock_skewed_cache_entries_are_refreshed() {
 
 #[test]
 fn whoami_reports_the_assumed_role_and_the_expiry() {
-    let Some(lab) = lab() else { return };
+    let lab = lab();
     let out = lab
         .home
         .cmd()
@@ -481,7 +471,7 @@ fn broken_chains_fail_with_the_sdk_error_and_no_output() {
 
 #[test]
 fn prompt_helper_shows_the_time_left_on_exported_role_credentials() {
-    let Some(lab) = lab() else { return };
+    let lab = lab();
     let script = r#"set -e
 eval "$(awsprof init bash)"
 eval "$(AWS_ENDPOINT_URL_STS="$PROXY" awsprof export role)"

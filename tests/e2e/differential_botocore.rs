@@ -6,14 +6,13 @@
 //! has an `expect.json` recording both sides, and docs/divergences.md says which one we
 //! follow and why. The test proves both recorded sides are what the tools really do.
 
-mod common;
-
+use crate::support;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn cases() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/differential");
+    let dir = support::data_dir().join("differential");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -33,18 +32,14 @@ fn missing(case: &Path, file: &str) -> PathBuf {
 }
 
 fn botocore_view(case: &Path) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/botocore_view.py");
-    let out = Command::new("python3")
+    let script = support::repo_root().join("tests/support/botocore_view.py");
+    let out = Command::new(support::python())
         .arg(script)
         .arg(missing(case, "config"))
         .arg(missing(case, "credentials"))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::assert_ok(&out, "botocore_view.py");
     let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
     if v.get("error").is_some() {
         // The message names the temp path; only the fact of the error is compared.
@@ -55,7 +50,7 @@ fn botocore_view(case: &Path) -> Value {
 
 fn awsprof_view(case: &Path) -> Value {
     let run = |args: &[&str]| {
-        Command::new(common::bin())
+        Command::new(support::bin())
             .args(args)
             .env("AWS_CONFIG_FILE", missing(case, "config"))
             .env("AWS_SHARED_CREDENTIALS_FILE", missing(case, "credentials"))
@@ -71,7 +66,7 @@ fn awsprof_view(case: &Path) -> Value {
     let mut profiles = Map::new();
     for name in String::from_utf8(list.stdout).unwrap().lines() {
         let show = run(&["show", name, "--json", "--reveal"]);
-        let shown = common::stdout_ok(&show);
+        let shown = support::stdout_ok(&show);
         let v: Value = serde_json::from_str(&shown).unwrap();
         assert_eq!(v["name"], name);
         profiles.insert(name.to_string(), v["properties"].clone());
@@ -81,13 +76,9 @@ fn awsprof_view(case: &Path) -> Value {
 
 #[test]
 fn awsprof_reads_files_as_botocore_does_except_documented_divergences() {
-    if !common::require_python_module("botocore") {
-        return;
-    }
-    let divergences_doc = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/divergences.md"),
-    )
-    .expect("docs/divergences.md exists");
+    support::require_python_module("botocore");
+    let divergences_doc = std::fs::read_to_string(support::repo_root().join("docs/divergences.md"))
+        .expect("docs/divergences.md exists");
     let mut checked = 0;
     for case in cases() {
         let name = case.file_name().unwrap().to_str().unwrap().to_string();

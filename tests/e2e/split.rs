@@ -1,8 +1,7 @@
 //! `awsprof` links no network code; `awsprof-net` beside it does the network work.
 
-mod common;
-
-use common::AwsHome;
+use crate::support;
+use crate::support::AwsHome;
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
@@ -10,8 +9,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[test]
 fn awsprof_carries_no_sdk_code_and_awsprof_net_does() {
-    let light = std::fs::read(common::bin()).unwrap();
-    let net = std::fs::read(common::bin().with_file_name("awsprof-net")).unwrap();
+    let light = std::fs::read(support::bin()).unwrap();
+    let net = std::fs::read(support::net_bin()).unwrap();
     // A header of the SigV4 signer: a string only the SDK code holds (debug info may name
     // SDK types in both; the code itself is what must be absent).
     let needle = b"X-Amz-Date";
@@ -32,7 +31,7 @@ fn without_awsprof_net_static_keys_work_and_roles_say_what_is_missing() {
     let alone = home.path().join("bin");
     std::fs::create_dir_all(&alone).unwrap();
     let exe = alone.join("awsprof");
-    std::fs::copy(common::bin(), &exe).unwrap();
+    std::fs::copy(support::bin(), &exe).unwrap();
     let run = |args: &[&str]| {
         let mut cmd = std::process::Command::new(&exe);
         home.isolate(&mut cmd);
@@ -42,7 +41,7 @@ fn without_awsprof_net_static_keys_work_and_roles_say_what_is_missing() {
             .unwrap()
     };
     let out = run(&["export", "keys"]);
-    assert!(common::stdout_ok(&out).contains("AKIAIOSFODNN7EXAMPLE"));
+    assert!(support::stdout_ok(&out).contains("AKIAIOSFODNN7EXAMPLE"));
     let out = run(&["export", "role"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
@@ -102,8 +101,8 @@ fn a_warm_cache_role_export_runs_without_awsprof_net() {
     );
     // The entry the AWS CLI would have written: named by the SHA-1 of botocore's JSON
     // of the call's arguments, computed here by Python.
-    let key = common::python_sha1(r#"{"RoleArn": "arn:aws:iam::123456789012:role/R"}"#);
-    let expires = common::python_utc_in(3600);
+    let key = support::python_sha1(r#"{"RoleArn": "arn:aws:iam::123456789012:role/R"}"#);
+    let expires = support::python_utc_in(3600);
     let cache = home.path().join(".aws/cli/cache");
     std::fs::create_dir_all(&cache).unwrap();
     std::fs::write(
@@ -114,7 +113,7 @@ fn a_warm_cache_role_export_runs_without_awsprof_net() {
     let alone = home.path().join("bin");
     std::fs::create_dir_all(&alone).unwrap();
     let exe = alone.join("awsprof");
-    std::fs::copy(common::bin(), &exe).unwrap();
+    std::fs::copy(support::bin(), &exe).unwrap();
     let run = |args: &[&str]| {
         let mut cmd = std::process::Command::new(&exe);
         home.isolate(&mut cmd);
@@ -124,7 +123,7 @@ fn a_warm_cache_role_export_runs_without_awsprof_net() {
             .unwrap()
     };
     let out = run(&["export", "role"]);
-    let text = common::stdout_ok(&out);
+    let text = support::stdout_ok(&out);
     assert_eq!(
         text,
         format!("export AWS_ACCESS_KEY_ID='ASIACACHEDEXAMPLE123'\nexport AWS_SECRET_ACCESS_KEY='cached-secret'\nexport AWS_SESSION_TOKEN='cached-token'\nexport AWS_CREDENTIAL_EXPIRATION='{expires}'\nexport AWS_REGION='eu-west-1'\nexport AWS_DEFAULT_REGION='eu-west-1'\n")
