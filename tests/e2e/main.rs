@@ -27,6 +27,9 @@ mod edit_import;
 #[cfg(unix)]
 mod edit_profiles;
 mod edit_safety;
+mod messages;
+#[cfg(unix)]
+mod prompts;
 mod shell_completion;
 mod shell_consumers;
 mod shell_injection;

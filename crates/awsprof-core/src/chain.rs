@@ -214,8 +214,8 @@ pub enum ChainError {
     #[error("No profiles were defined (in the config or credentials file)")]
     NoProfiles,
     /// The selected profile does not exist.
-    #[error("profile `{0}` not found")]
-    UnknownProfile(String),
+    #[error(transparent)]
+    UnknownProfile(#[from] crate::model::UnknownProfile),
     /// A `source_profile` names a profile that does not exist.
     #[error("could not find source profile {missing} referenced from {from}")]
     MissingSourceProfile {
@@ -480,6 +480,8 @@ pub fn divergence(profile: &Section) -> Option<Divergence> {
 pub trait Profiles {
     /// Whether no profile is defined at all.
     fn is_empty(&self) -> bool;
+    /// The profile names, sorted.
+    fn names(&self) -> Vec<&str>;
     /// The profile called `name`.
     fn profile(&self, name: &str) -> Option<Cow<'_, Section>>;
     /// The `[sso-session name]` section.
@@ -491,6 +493,9 @@ pub trait Profiles {
 impl Profiles for ProfileSet {
     fn is_empty(&self) -> bool {
         self.profiles.is_empty()
+    }
+    fn names(&self) -> Vec<&str> {
+        ProfileSet::names(self)
     }
     fn profile(&self, name: &str) -> Option<Cow<'_, Section>> {
         self.profiles.get(name).map(Cow::Borrowed)
@@ -509,8 +514,8 @@ impl ChainError {
         use ChainError as E;
         match self {
             E::NoProfiles | E::Loop { .. } => None,
-            E::UnknownProfile(p)
-            | E::BothSources(p)
+            E::UnknownProfile(u) => Some(&u.name),
+            E::BothSources(p)
             | E::NoSource(p)
             | E::MissingAccessKey(p)
             | E::MissingSecret(p)
@@ -543,7 +548,7 @@ pub fn resolve(set: &(impl Profiles + ?Sized), selected: &str) -> Result<Chain, 
                     missing: name,
                     from: from.clone(),
                 },
-                None => ChainError::UnknownProfile(name),
+                None => crate::model::UnknownProfile::new(&name, set.names()).into(),
             });
         };
         if visited.contains(&name) {

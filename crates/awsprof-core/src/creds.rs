@@ -37,13 +37,13 @@ impl std::fmt::Debug for Credentials {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StaticKeysError {
     /// Neither key is present.
-    #[error("profile '{0}' did not contain credential information (no aws_access_key_id / aws_secret_access_key)")]
+    #[error("profile `{0}` did not contain credential information (no aws_access_key_id / aws_secret_access_key)")]
     Missing(String),
     /// The key id is missing.
-    #[error("profile '{0}' is missing aws_access_key_id")]
+    #[error("profile `{0}` is missing aws_access_key_id")]
     MissingAccessKey(String),
     /// The secret is missing.
-    #[error("profile '{0}' is missing aws_secret_access_key")]
+    #[error("profile `{0}` is missing aws_secret_access_key")]
     MissingSecret(String),
 }
 

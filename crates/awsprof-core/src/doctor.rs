@@ -1,10 +1,11 @@
 //! Health checks of the shared files and the environment: what `awsprof doctor` reports.
 //!
-//! Each check yields [`Finding`]s. Nothing here changes a file.
+//! Each check yields [`Finding`]s. Nothing here changes a file. Paths in the messages are
+//! written out in full; the binary shows the home directory as `~` when it prints them.
 
 use crate::model::{Filter, ProfileSet};
 use crate::parse::{self, FileKind, SectionKey, Token, Tokenizer};
-use crate::store::{self, display_path, Paths};
+use crate::store::{self, Paths};
 use std::collections::{HashMap, HashSet};
 
 /// How serious a finding is.
@@ -46,7 +47,7 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
     let mut texts: HashMap<FileKind, String> = HashMap::new();
     for kind in [FileKind::Config, FileKind::Credentials] {
         let path = paths.get(kind);
-        let shown = display_path(path);
+        let shown = path.display().to_string();
         match store::read_file(path) {
             Ok(None) => out.push(Finding::new(
                 Level::Ok,
@@ -78,7 +79,7 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
     )
     .unwrap_or_default();
     for w in &set.warnings {
-        let shown = display_path(paths.get(w.file));
+        let shown = paths.get(w.file).display().to_string();
         let at = if w.line > 0 {
             format!("{shown}:{}", w.line)
         } else {
@@ -134,7 +135,7 @@ fn compat(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
                     out.push(Finding::new(
                         Level::Warning,
                         "compat",
-                        format!("{shown}:{}: '{key}' is set twice in [{current}]; the last one wins in the SDKs, but the AWS CLI and boto3 refuse the whole file", line.number),
+                        format!("{shown}:{}: `{key}` is set twice in [{current}]; the last one wins in the SDKs, but the AWS CLI and boto3 refuse the whole file", line.number),
                     ));
                 }
                 let written = line.content.split_once('=').map_or("", |(_, v)| v.trim());
@@ -142,7 +143,7 @@ fn compat(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
                     out.push(Finding::new(
                         Level::Warning,
                         "compat",
-                        format!("{shown}:{}: the SDKs read '{key}' as '{value}', but the AWS CLI and boto3 read '{written}' (they have no inline comments); put the comment on its own line", line.number),
+                        format!("{shown}:{}: the SDKs read `{key}` as {}, but the AWS CLI and boto3 read {} (they have no inline comments); put the comment on its own line", line.number, crate::text::quoted(value), crate::text::quoted(written)),
                     ));
                 }
             }
@@ -285,7 +286,7 @@ mod tests {
             "[default]\nregion = us-east-1 # x\n  # indented\n[default]\nregion = a\nregion = b\n",
         );
         assert!(
-            m[0].contains("cfg:2:") && m[0].contains("'us-east-1 # x'"),
+            m[0].contains("cfg:2:") && m[0].contains("`us-east-1 # x`"),
             "{m:?}"
         );
         assert!(

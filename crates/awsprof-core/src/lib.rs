@@ -21,6 +21,7 @@ pub mod parse;
 pub mod settings;
 pub mod shell;
 pub mod store;
+pub mod text;
 pub mod ui;
 pub mod validate;
 

@@ -369,7 +369,7 @@ impl ProfileSet {
                             file: kind,
                             line: number,
                             message: format!(
-                                "key '{key}' ignored: not a valid identifier (letters, digits and _ - / . % @ : +)"
+                                "key `{key}` ignored: not a valid identifier (letters, digits and _ - / . % @ : +)"
                             ),
                         });
                     }
@@ -555,6 +555,9 @@ impl crate::chain::Profiles for Index<'_> {
             .iter()
             .any(|h| matches!(h.key, SectionKey::Profile { .. }))
     }
+    fn names(&self) -> Vec<&str> {
+        Index::names(self)
+    }
     fn profile(&self, name: &str) -> Option<std::borrow::Cow<'_, Section>> {
         Index::profile(self, name).map(std::borrow::Cow::Owned)
     }
@@ -574,6 +577,26 @@ pub fn profile_names<'t>(
     credentials: Option<&'t str>,
 ) -> Result<Vec<&'t str>, (FileKind, ParseError)> {
     Ok(Index::build(config, credentials)?.names())
+}
+
+/// No profile has this name: the one error for it, from every command and from the chain.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("profile `{name}` not found{}", match suggestion { Some(s) => format!("; did you mean `{s}`?"), None => String::new() })]
+pub struct UnknownProfile {
+    /// The name asked for.
+    pub name: String,
+    /// The closest existing name.
+    pub suggestion: Option<String>,
+}
+
+impl UnknownProfile {
+    /// The error for `name`, suggesting the closest of `names`.
+    pub fn new<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> UnknownProfile {
+        UnknownProfile {
+            name: name.to_string(),
+            suggestion: suggest(name, names).map(str::to_string),
+        }
+    }
 }
 
 /// The closest name to `wanted` among `names`, if any is close enough to suggest.

@@ -30,6 +30,9 @@ impl Busy for () {}
 /// Everything the program says to, or asks of, the person at the terminal. All of it goes
 /// to stderr: stdout carries only data and shell code.
 pub trait Ui: Sync {
+    /// An error that ends the command (said once, by the executable's entry point).
+    fn error(&self, message: &str);
+
     /// A warning: something works, but will surprise someone.
     fn warn(&self, message: &str);
 

@@ -134,6 +134,9 @@ pub struct NetTerminal;
 pub static NET_TERMINAL: NetTerminal = NetTerminal;
 
 impl Ui for NetTerminal {
+    fn error(&self, message: &str) {
+        awsprof::term::Terminal.error(message)
+    }
     fn warn(&self, message: &str) {
         awsprof::term::Terminal.warn(message)
     }

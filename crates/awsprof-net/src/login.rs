@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<()> {
     let path = sso::login(&mut net, &plan.settings, profile, config, !args.no_browser)?;
     ctx.ui.note(&format!(
         "logged in; the session is cached in {} (shared with the AWS CLI)",
-        awsprof_core::store::display_path(&path)
+        path.display()
     ));
     Ok(())
 }

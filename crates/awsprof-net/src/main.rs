@@ -5,7 +5,7 @@ fn main() -> std::process::ExitCode {
     if std::env::args_os().nth(1).as_deref()
         == Some(std::ffi::OsStr::new(awsprof::backend::JOB_ARG))
     {
-        return awsprof::report(awsprof_net::serve_job());
+        return awsprof::report(&awsprof_net::NET_TERMINAL, awsprof_net::serve_job());
     }
     awsprof::entry(&awsprof_net::NET_TERMINAL, &awsprof_net::SDK)
 }

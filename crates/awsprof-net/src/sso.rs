@@ -99,7 +99,7 @@ pub fn access_token(
             profile,
             format!(
                 "no IAM Identity Center session in {}; {}",
-                awsprof_core::store::display_path(&path),
+                path.display(),
                 login_hint(profile)
             ),
         )
@@ -109,7 +109,7 @@ pub fn access_token(
             profile,
             format!(
                 "{}: not a token cache file ({e}); {}",
-                awsprof_core::store::display_path(&path),
+                path.display(),
                 login_hint(profile)
             ),
         )

@@ -3,7 +3,7 @@
 
 use crate::backend::Backend;
 use anyhow::Result;
-use awsprof_core::model::suggest;
+use awsprof_core::model::UnknownProfile;
 use awsprof_core::ui::Ui;
 use awsprof_core::{Error, Filter, Paths, ProfileSet, Section};
 
@@ -63,8 +63,5 @@ impl Ctx {
 
 /// The error for the unknown profile `name`, suggesting the closest of `names`.
 pub fn unknown<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Error {
-    Error::UnknownProfile {
-        name: name.to_string(),
-        suggestion: suggest(name, names).map(str::to_string),
-    }
+    UnknownProfile::new(name, names).into()
 }

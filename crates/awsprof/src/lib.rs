@@ -63,14 +63,28 @@ fn run(cli: &cli::Cli, ctx: &ctx::Ctx) -> anyhow::Result<ExitCode> {
 }
 
 /// Parses the command line. Help for `use` and `unset` goes to stderr: their stdout is
-/// evaluated as shell code.
-fn parse() -> cli::Cli {
+/// evaluated as shell code. An argument that is not UTF-8 is refused by name, before clap
+/// sees it (only the command `env` runs, after `--`, may be any bytes).
+fn parse(ui: &dyn awsprof_core::ui::Ui) -> cli::Cli {
     use clap::error::ErrorKind;
-    match cli::Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let text_args = args.iter().skip(1).take_while(|a| a.as_os_str() != "--");
+    for (i, arg) in text_args.enumerate() {
+        if arg.to_str().is_none() {
+            ui.error(&format!(
+                "argument {} ({}) is not valid UTF-8 text; profile names, keys and options are text",
+                i + 1,
+                awsprof_core::text::quoted(&arg.to_string_lossy())
+            ));
+            std::process::exit(2);
+        }
+    }
+    let first = args.get(1).and_then(|a| a.to_str());
+    match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e)
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
-                && matches!(std::env::args().nth(1).as_deref(), Some("use" | "unset")) =>
+                && matches!(first, Some("use" | "unset")) =>
         {
             eprint!("{}", e.render());
             std::process::exit(0);
@@ -88,13 +102,28 @@ pub fn entry(
     // (profile names read live) and exits.
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
         .complete();
-    let cli = parse();
+    let cli = parse(ui);
     let ctx = ctx::Ctx::from_env(ui, backend);
-    report(run(&cli, &ctx))
+    report(ui, run(&cli, &ctx))
 }
 
-/// The exit status of a command's result; an error is said once, on stderr.
-pub fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
+/// An error as one message: the error, then each cause that it does not already say (an
+/// error that prints its source would otherwise say it twice).
+pub fn message(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let more = cause.to_string();
+        if !more.is_empty() && !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+    }
+    text
+}
+
+/// The exit status of a command's result; an error is said once, through `ui`.
+pub fn report(ui: &dyn awsprof_core::ui::Ui, result: anyhow::Result<ExitCode>) -> ExitCode {
+    use awsprof_core::ui::UiError;
     match result {
         Ok(code) => code,
         // `awsprof-net` failed and has said why on stderr.
@@ -102,19 +131,17 @@ pub fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
             ExitCode::from(e.downcast_ref::<backend::Reported>().map_or(1, |r| r.0))
         }
         // Ctrl-C at a prompt: the terminal is restored; exit as a shell does on SIGINT.
-        Err(e)
-            if matches!(
-                e.downcast_ref::<awsprof_core::ui::UiError>(),
-                Some(awsprof_core::ui::UiError::Interrupted)
-            ) =>
-        {
+        Err(e) if matches!(e.downcast_ref::<UiError>(), Some(UiError::Interrupted)) => {
             ExitCode::from(130)
         }
         // A reader that went away (`awsprof list | head -1`) is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("awsprof: error: {e:#}");
-            ExitCode::FAILURE
+            ui.error(&message(&e));
+            let code = e
+                .downcast_ref::<cmd::env::CannotRun>()
+                .map_or(1, cmd::env::CannotRun::status);
+            ExitCode::from(code)
         }
     }
 }

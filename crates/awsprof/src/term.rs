@@ -1,19 +1,67 @@
 //! The terminal: the one implementation of the core's [`Ui`], and the only code that
-//! draws on stderr, changes terminal modes or runs the picker (dialoguer).
+//! draws on stderr, changes terminal modes or runs the picker (dialoguer). It is also the
+//! one place where the home directory becomes `~` in what people read.
 
 use awsprof_core::ui::{Ui, UiError};
 use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::Path;
 
 /// stderr and the terminal behind stdin (or `/dev/tty`).
 pub struct Terminal;
 
+/// The home directory as messages abbreviate it, when it is worth abbreviating.
+fn home() -> Option<&'static str> {
+    static HOME: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    HOME.get_or_init(|| {
+        std::env::var("HOME")
+            .ok()
+            .map(|h| h.trim_end_matches('/').to_string())
+            .filter(|h| !h.is_empty())
+    })
+    .as_deref()
+}
+
+/// `text` with every path under the home directory written from `~`, as people write
+/// them (`~/.aws/config`). Only a path's start is replaced: the home directory where a
+/// word begins, followed by `/`.
+pub fn shown(text: &str) -> String {
+    let Some(home) = home() else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(home) {
+        let before = rest[..i].chars().next_back().or(out.chars().next_back());
+        let starts_word = before.is_none_or(|c| c.is_whitespace() || "`'\"(=:[".contains(c));
+        let after = &rest[i + home.len()..];
+        out.push_str(&rest[..i]);
+        if starts_word && after.starts_with('/') {
+            out.push('~');
+        } else {
+            out.push_str(home);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A path as people write it: the home directory as `~`.
+pub fn shown_path(path: &Path) -> String {
+    shown(&path.display().to_string())
+}
+
 impl Ui for Terminal {
+    fn error(&self, message: &str) {
+        eprintln!("awsprof: error: {}", shown(message));
+    }
+
     fn warn(&self, message: &str) {
-        eprintln!("awsprof: warning: {message}");
+        eprintln!("awsprof: warning: {}", shown(message));
     }
 
     fn note(&self, message: &str) {
-        eprintln!("awsprof: {message}");
+        eprintln!("awsprof: {}", shown(message));
     }
 
     fn interactive(&self) -> bool {
@@ -21,7 +69,7 @@ impl Ui for Terminal {
     }
 
     fn ask(&self, prompt: &str) -> Result<String, UiError> {
-        eprint!("{prompt}");
+        eprint!("{}", shown(prompt));
         io::stderr().flush()?;
         let mut line = String::new();
         if io::stdin().lock().read_line(&mut line)? == 0 {
@@ -143,6 +191,22 @@ mod hidden {
             return Err(UiError::NoTerminal);
         }
         Terminal.ask(prompt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn paths_under_home_start_with_a_tilde_and_nothing_else_changes() {
+        // HOME is read once; these cases use whatever it is.
+        let Some(home) = super::home() else { return };
+        let shown = super::shown(&format!(
+            "{home}/.aws/config:3: x; see `{home}/a b` or ({home}/c) not {home}x/y nor a{home}/z"
+        ));
+        assert_eq!(
+            shown,
+            format!("~/.aws/config:3: x; see `~/a b` or (~/c) not {home}x/y nor a{home}/z")
+        );
     }
 }
 

@@ -173,7 +173,7 @@ fn describe(c: char) -> String {
         '"' => "a double quote".into(),
         '\\' => "a backslash".into(),
         c if c.is_control() => format!("the control character U+{:04X}", c as u32),
-        c => format!("'{c}'"),
+        c => format!("`{c}`"),
     }
 }
 

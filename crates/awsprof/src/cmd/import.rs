@@ -2,12 +2,12 @@ use super::writing;
 use crate::cli::ImportArgs;
 use anyhow::{bail, Context, Result};
 use awsprof_core::edit::Target;
-use awsprof_core::store::{display_path, Editor};
+use awsprof_core::store::Editor;
 use awsprof_core::{accesskeys, validate, FileKind};
 
 /// Imports the IAM console's access-key CSV into the credentials file.
 pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
-    let shown = display_path(&args.csv);
+    let shown = args.csv.display().to_string();
     let bytes = std::fs::read(&args.csv).with_context(|| shown.clone())?;
     let keys = accesskeys::parse(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
     let mut names = Vec::with_capacity(keys.len());
@@ -24,10 +24,10 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
             ),
         };
         if !awsprof_core::parse::is_identifier(&name) {
-            bail!("'{name}' is not a valid profile name: use letters, digits and _ - / . % @ : +");
+            bail!("`{name}` is not a valid profile name: use letters, digits and _ - / . % @ : +");
         }
         if names.contains(&name) {
-            bail!("{shown}: user name '{name}' appears twice; import them one at a time with --profile");
+            bail!("{shown}: user name `{name}` appears twice; import them one at a time with --profile");
         }
         names.push(name);
     }
@@ -35,7 +35,7 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
     let set = editor.profiles()?;
     for name in &names {
         if set.profile(name).is_some() && !args.force {
-            bail!("profile '{name}' already exists; pass --force to replace its keys (nothing was written)");
+            bail!("profile `{name}` already exists; pass --force to replace its keys (nothing was written)");
         }
     }
     for (key, name) in keys.iter().zip(&names) {
@@ -70,7 +70,7 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
                 .map_err(|e| editor.error(kind, e))?;
             if n > 0 {
                 ctx.ui.note(&format!(
-                    "removed the old aws_session_token of profile '{name}'"
+                    "removed the old aws_session_token of profile `{name}`"
                 ));
             }
         }
@@ -79,9 +79,9 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
     writing::commit(ctx, editor, &refs)?;
     for (key, name) in keys.iter().zip(&names) {
         ctx.ui.note(&format!(
-            "imported access key {} into profile '{name}' ({})",
+            "imported access key {} into profile `{name}` ({})",
             key.access_key_id,
-            display_path(&ctx.paths.credentials)
+            ctx.paths.credentials.display()
         ));
     }
     Ok(())

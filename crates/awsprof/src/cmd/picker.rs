@@ -1,7 +1,7 @@
 //! The `use` picker: the profile names, offered through the terminal's picker.
 
+use crate::term::shown_path;
 use anyhow::{bail, Result};
-use awsprof_core::store::display_path;
 use awsprof_core::ui::UiError;
 
 /// The chosen profile, or `None` when there is no terminal (the names are listed on stderr
@@ -12,8 +12,8 @@ pub fn pick(ctx: &super::Ctx) -> Result<Option<String>> {
     if names.is_empty() {
         bail!(
             "no profiles in {} or {}",
-            display_path(&ctx.paths.config),
-            display_path(&ctx.paths.credentials)
+            shown_path(&ctx.paths.config),
+            shown_path(&ctx.paths.credentials)
         );
     }
     let current = awsprof_core::env::explicit_profile(&|k| std::env::var(k).ok());

@@ -21,11 +21,11 @@ pub fn run(ctx: &super::Ctx, args: &RemoveArgs) -> Result<()> {
     let sources = writing::files(ctx, &section.sources());
     if !args.yes {
         if !ctx.ui.interactive() {
-            bail!("refusing to remove profile '{name}' without confirmation: stdin is not a terminal; pass --yes");
+            bail!("refusing to remove profile `{name}` without confirmation: stdin is not a terminal; pass --yes");
         }
         let yes = match ctx
             .ui
-            .confirm(&format!("Remove profile '{name}' from {sources}?"))
+            .confirm(&format!("Remove profile `{name}` from {sources}?"))
         {
             Ok(yes) => yes,
             Err(awsprof_core::ui::UiError::Ended) => false,
@@ -49,12 +49,12 @@ pub fn run(ctx: &super::Ctx, args: &RemoveArgs) -> Result<()> {
     }
     writing::commit(ctx, editor, &[])?;
     ctx.ui.note(&format!(
-        "removed profile '{name}' from {}",
+        "removed profile `{name}` from {}",
         writing::files(ctx, &removed)
     ));
     if !users.is_empty() {
         ctx.ui.warn(&format!(
-            "{} still name{} '{name}' as source_profile and will fail until changed",
+            "{} still name{} `{name}` as source_profile and will fail until changed",
             users.join(", "),
             if users.len() == 1 { "s" } else { "" }
         ));

@@ -8,7 +8,7 @@ use awsprof_core::FileKind;
 pub fn run(ctx: &super::Ctx, args: &RenameArgs) -> Result<()> {
     let (old, new) = (args.old.as_str(), args.new.as_str());
     if old == new {
-        bail!("'{old}' and '{new}' are the same name");
+        bail!("`{old}` and `{new}` are the same name");
     }
     // Checked before locking too, so that a typo creates no lock file or directory.
     if ctx
@@ -24,7 +24,7 @@ pub fn run(ctx: &super::Ctx, args: &RenameArgs) -> Result<()> {
         return Err(ctx.unknown(old)?.into());
     }
     if set.profile(new).is_some() {
-        bail!("profile '{new}' already exists; remove it first or pick another name");
+        bail!("profile `{new}` already exists; remove it first or pick another name");
     }
     let mut renamed = Vec::new();
     let mut fixed = Vec::new();
@@ -41,14 +41,14 @@ pub fn run(ctx: &super::Ctx, args: &RenameArgs) -> Result<()> {
     }
     writing::commit(ctx, editor, &[new])?;
     ctx.ui.note(&format!(
-        "renamed profile '{old}' to '{new}' in {}",
+        "renamed profile `{old}` to `{new}` in {}",
         writing::files(ctx, &renamed)
     ));
     if !fixed.is_empty() {
         fixed.sort();
         fixed.dedup();
         ctx.ui.note(&format!(
-            "source_profile changed from '{old}' to '{new}' in: {}",
+            "source_profile changed from `{old}` to `{new}` in: {}",
             fixed.join(", ")
         ));
     }

@@ -38,7 +38,7 @@ pub fn run(ctx: &super::Ctx, args: &SetArgs) -> Result<()> {
             }
             if deleted == 0 {
                 ctx.ui.note(&format!(
-                    "'{}' was not set in {}; nothing changed",
+                    "`{}` was not set in {}; nothing changed",
                     args.key,
                     describe(target)
                 ));
@@ -74,8 +74,8 @@ pub fn run(ctx: &super::Ctx, args: &SetArgs) -> Result<()> {
 
 fn describe(target: Target<'_>) -> String {
     match target {
-        Target::Profile(n) => format!("profile '{n}'"),
-        Target::SsoSession(n) => format!("sso-session '{n}'"),
-        Target::Services(n) => format!("services '{n}'"),
+        Target::Profile(n) => format!("profile `{n}`"),
+        Target::SsoSession(n) => format!("sso-session `{n}`"),
+        Target::Services(n) => format!("services `{n}`"),
     }
 }

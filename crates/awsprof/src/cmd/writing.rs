@@ -1,7 +1,7 @@
 //! What the commands that write the files share: where a key goes, warnings, committing.
 
 use anyhow::Result;
-use awsprof_core::store::{display_path, Editor};
+use awsprof_core::store::Editor;
 use awsprof_core::{FileKind, Section};
 
 /// Keys that hold secrets: they live in the credentials file, as the AWS CLI keeps them.
@@ -71,7 +71,7 @@ pub fn commit(ctx: &super::Ctx, mut editor: Editor, profiles: &[&str]) -> Result
 pub fn files(ctx: &super::Ctx, kinds: &[FileKind]) -> String {
     kinds
         .iter()
-        .map(|k| display_path(ctx.paths.get(*k)))
+        .map(|k| ctx.paths.get(*k).display().to_string())
         .collect::<Vec<_>>()
         .join(" and ")
 }
