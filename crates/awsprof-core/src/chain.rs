@@ -476,6 +476,27 @@ pub fn divergence(profile: &Section) -> Option<Divergence> {
     }
 }
 
+impl Section {
+    /// What kind of credentials this profile yields: the name of what
+    /// [`crate::chain::source`] decides for it as the selected profile.
+    pub fn kind(&self) -> crate::ProfileKind {
+        match source(self, Position::Selected) {
+            Source::Role(RoleVia::Named(_)) => crate::ProfileKind::AssumeRoleCredentialSource,
+            Source::Role(_) => crate::ProfileKind::AssumeRole,
+            Source::WebIdentity => crate::ProfileKind::WebIdentity,
+            Source::Sso { session: true } => crate::ProfileKind::Sso,
+            Source::Sso { session: false } => crate::ProfileKind::SsoLegacy,
+            Source::Process => crate::ProfileKind::CredentialProcess,
+            Source::Keys if self.get("aws_session_token").is_some() => {
+                crate::ProfileKind::StaticSession
+            }
+            Source::Keys if self.get("mfa_serial").is_some() => crate::ProfileKind::StaticMfa,
+            Source::Keys => crate::ProfileKind::Static,
+            Source::Nothing => crate::ProfileKind::Other,
+        }
+    }
+}
+
 /// Profiles a chain may go through, and the sso-sessions they name.
 pub trait Profiles {
     /// Whether no profile is defined at all.
@@ -766,6 +787,24 @@ fn sso(set: &(impl Profiles + ?Sized), profile: &Section) -> Result<SsoConfig, C
         role_name,
         registration_scopes: scopes,
     })
+}
+
+impl Profiles for crate::model::Index<'_> {
+    fn is_empty(&self) -> bool {
+        self.no_profiles()
+    }
+    fn names(&self) -> Vec<&str> {
+        crate::model::Index::names(self)
+    }
+    fn profile(&self, name: &str) -> Option<Cow<'_, Section>> {
+        crate::model::Index::profile(self, name).map(Cow::Owned)
+    }
+    fn sso_session(&self, name: &str) -> Option<Cow<'_, Section>> {
+        crate::model::Index::sso_session(self, name).map(Cow::Owned)
+    }
+    fn services(&self, name: &str) -> Option<Cow<'_, Section>> {
+        crate::model::Index::services(self, name).map(Cow::Owned)
+    }
 }
 
 #[cfg(test)]

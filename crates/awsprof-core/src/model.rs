@@ -85,24 +85,6 @@ impl Section {
         out
     }
 
-    /// What kind of credentials this profile yields: the name of what
-    /// [`crate::chain::source`] decides for it as the selected profile.
-    pub fn kind(&self) -> ProfileKind {
-        use crate::chain::{source, Position, RoleVia, Source};
-        match source(self, Position::Selected) {
-            Source::Role(RoleVia::Named(_)) => ProfileKind::AssumeRoleCredentialSource,
-            Source::Role(_) => ProfileKind::AssumeRole,
-            Source::WebIdentity => ProfileKind::WebIdentity,
-            Source::Sso { session: true } => ProfileKind::Sso,
-            Source::Sso { session: false } => ProfileKind::SsoLegacy,
-            Source::Process => ProfileKind::CredentialProcess,
-            Source::Keys if self.get("aws_session_token").is_some() => ProfileKind::StaticSession,
-            Source::Keys if self.get("mfa_serial").is_some() => ProfileKind::StaticMfa,
-            Source::Keys => ProfileKind::Static,
-            Source::Nothing => ProfileKind::Other,
-        }
-    }
-
     fn set(&mut self, key: &str, value: &str, file: FileKind, line: usize) -> &mut Property {
         let prop = Property {
             value: value.to_string(),
@@ -476,6 +458,14 @@ impl<'t> Index<'t> {
         names
     }
 
+    /// Whether neither file defines a profile.
+    pub fn no_profiles(&self) -> bool {
+        !self
+            .headers
+            .iter()
+            .any(|h| matches!(h.key, SectionKey::Profile { .. }))
+    }
+
     /// Whether a profile called `name` exists.
     pub fn has_profile(&self, name: &str) -> bool {
         self.headers
@@ -545,27 +535,6 @@ impl<'t> Index<'t> {
             let _ = set.merge_lines(file, lines.into_iter(), filter);
         }
         set
-    }
-}
-
-impl crate::chain::Profiles for Index<'_> {
-    fn is_empty(&self) -> bool {
-        !self
-            .headers
-            .iter()
-            .any(|h| matches!(h.key, SectionKey::Profile { .. }))
-    }
-    fn names(&self) -> Vec<&str> {
-        Index::names(self)
-    }
-    fn profile(&self, name: &str) -> Option<std::borrow::Cow<'_, Section>> {
-        Index::profile(self, name).map(std::borrow::Cow::Owned)
-    }
-    fn sso_session(&self, name: &str) -> Option<std::borrow::Cow<'_, Section>> {
-        Index::sso_session(self, name).map(std::borrow::Cow::Owned)
-    }
-    fn services(&self, name: &str) -> Option<std::borrow::Cow<'_, Section>> {
-        Index::services(self, name).map(std::borrow::Cow::Owned)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Running the steps of a [`Job`]: each call in turn, each result cached as the AWS CLI
 //! caches it, so the next export is served by `awsprof` alone.
 
+use crate::runtime::io_runtime;
 use crate::{sources, sso, sts, Error, Net};
 use awsprof::backend::{Job, JOB_VERSION};
 use awsprof_core::cache::{self, Cache};
@@ -59,10 +60,6 @@ pub(crate) fn session_name(configured: Option<&str>) -> String {
     configured
         .map(str::to_string)
         .unwrap_or_else(|| format!("awsprof-{}", clock::now().unix_timestamp()))
-}
-
-pub(crate) fn io_runtime(e: std::io::Error) -> Error {
-    Error::io(std::path::Path::new("the tokio runtime"), e)
 }
 
 fn missing_code(serial: &str) -> Error {

@@ -48,6 +48,11 @@ impl<'u> Net<'u> {
     }
 }
 
+/// The runtime could not be made.
+pub(crate) fn io_runtime(e: std::io::Error) -> crate::Error {
+    crate::Error::io(std::path::Path::new("the tokio runtime"), e)
+}
+
 /// An indicatif spinner on stderr, cleared when dropped. indicatif draws nothing when
 /// stderr is not a terminal, so pipes never see it.
 pub struct Spinner(ProgressBar);

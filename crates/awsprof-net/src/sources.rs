@@ -1,7 +1,7 @@
 //! `credential_source = Ec2InstanceMetadata | EcsContainer`: the SDK's own providers.
 //! (`Environment` needs no SDK: awsprof reads it.)
 
-use crate::job::io_runtime;
+use crate::runtime::io_runtime;
 use crate::{explain, Error, Net};
 use awsprof_core::chain::CredentialSource;
 use awsprof_core::clock;

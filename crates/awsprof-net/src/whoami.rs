@@ -1,6 +1,6 @@
 //! `whoami`: STS GetCallerIdentity with the credentials `export` would print.
 
-use crate::job::io_runtime;
+use crate::runtime::io_runtime;
 use crate::{sts, Net};
 use anyhow::Result;
 use awsprof::cli::WhoamiArgs;

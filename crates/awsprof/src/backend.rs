@@ -4,7 +4,7 @@
 //! `awsprof-net` runs the job in its own process with the SDK.
 //!
 //! Only a cache miss comes here: the warm cache, static keys, `credential_process` and
-//! `credential_source = Environment` are served by [`crate::resolve`] without it.
+//! `credential_source = Environment` are served by the resolve module without it.
 
 use anyhow::Result;
 use awsprof_core::chain::Chain;
