@@ -29,6 +29,7 @@ mod edit_import;
 mod edit_profiles;
 mod edit_safety;
 mod messages;
+mod precedence;
 #[cfg(unix)]
 mod prompts;
 mod shell_completion;

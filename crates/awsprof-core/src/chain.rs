@@ -199,6 +199,19 @@ impl Chain {
         steps
     }
 
+    /// Why this chain, though well formed, cannot give credentials: an IAM Identity Center
+    /// profile that names no account and role can `login`, and nothing more.
+    pub fn credentials_problem(&self) -> Option<ChainError> {
+        match &self.base {
+            Base::Sso { profile, config }
+                if config.account_id.is_none() || config.role_name.is_none() =>
+            {
+                Some(ChainError::SsoWithoutRole(profile.clone()))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether any step needs the network or another program.
     pub fn needs_provider(&self) -> bool {
         !self.roles.is_empty()
@@ -292,6 +305,9 @@ pub enum ChainError {
         /// Whether it belongs in the sso-session section.
         in_session: bool,
     },
+    /// IAM Identity Center without an account and role: a profile to log in with only.
+    #[error("profile `{0}` names IAM Identity Center but no sso_account_id and sso_role_name: it can log in (`awsprof login`) but yields no credentials")]
+    SsoWithoutRole(String),
     /// A number setting that is not a number.
     #[error("profile `{profile}`: {key} = {value:?} is not a whole number of seconds")]
     BadNumber {
@@ -526,30 +542,6 @@ impl Profiles for ProfileSet {
     }
     fn services(&self, name: &str) -> Option<Cow<'_, Section>> {
         self.services.get(name).map(Cow::Borrowed)
-    }
-}
-
-impl ChainError {
-    /// The profile whose own settings are wrong, when the message names one.
-    pub fn subject(&self) -> Option<&str> {
-        use ChainError as E;
-        match self {
-            E::NoProfiles | E::Loop { .. } => None,
-            E::UnknownProfile(u) => Some(&u.name),
-            E::BothSources(p)
-            | E::NoSource(p)
-            | E::MissingAccessKey(p)
-            | E::MissingSecret(p)
-            | E::NoCredentials(p)
-            | E::WebIdentityWithoutRole(p) => Some(p),
-            E::MissingSourceProfile { from: p, .. }
-            | E::UnknownCredentialSource { profile: p, .. }
-            | E::MissingSsoSession { profile: p, .. }
-            | E::SsoKeyInProfile { profile: p, .. }
-            | E::SsoHalfPair { profile: p, .. }
-            | E::SsoMissing { profile: p, .. }
-            | E::BadNumber { profile: p, .. } => Some(p),
-        }
     }
 }
 

@@ -201,12 +201,22 @@ fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
         if profile.kind() == crate::ProfileKind::Other {
             continue;
         }
-        if let Err(e) = crate::chain::resolve(set, name) {
-            let message = match e.subject() {
-                Some(s) if s == name => e.to_string(),
-                _ => format!("profile `{name}`: {e}"),
-            };
-            out.push(Finding::new(Level::Error, "chains", message));
+        // Every finding about a profile starts with its name.
+        let named = |e: &crate::chain::ChainError| {
+            let text = e.to_string();
+            if text.starts_with(&format!("profile `{name}`")) {
+                text
+            } else {
+                format!("profile `{name}`: {text}")
+            }
+        };
+        match crate::chain::resolve(set, name) {
+            Err(e) => out.push(Finding::new(Level::Error, "chains", named(&e))),
+            Ok(chain) => {
+                if let Some(e) = chain.credentials_problem() {
+                    out.push(Finding::new(Level::Warning, "chains", named(&e)));
+                }
+            }
         }
     }
 }

@@ -111,6 +111,9 @@ pub fn plan(ctx: &Ctx, name: &str) -> Result<Plan> {
 /// backend for the steps that need the SDK.
 pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials> {
     let chain = &plan.chain;
+    if let Some(e) = chain.credentials_problem() {
+        return Err(e.into());
+    }
     let steps = chain.steps();
     let keys: Vec<Option<String>> = steps.iter().map(|s| cache::key(s, chain)).collect();
     // Without a home directory there is no cache (and no relative path is written to).
