@@ -316,7 +316,7 @@ fn kind_export_whoami_and_doctor_agree_for_every_shape() {
             }
         }
         let compat = about(s.name, "warning", "compat");
-        if s.divergent != !compat.is_empty() {
+        if s.divergent == compat.is_empty() {
             fail(format!(
                 "doctor's compat warning: expected {}, got {compat:?}",
                 s.divergent
