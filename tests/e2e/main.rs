@@ -38,4 +38,5 @@ mod shell_injection;
 mod shell_lint;
 mod shell_picker;
 mod shell_switch;
+mod shell_terminal;
 mod split;

@@ -9,8 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
 
-/// The command that builds what these tests run.
-pub const BUILD: &str = "cargo build --workspace --bins --locked";
+/// The command that builds the binaries these tests run: scripts/test's, plus the profile
+/// when the tests were built with another (`cargo test --release`).
+pub fn build_command() -> String {
+    let build = "cargo build --workspace --bins --locked";
+    match profile_dir().file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => build.to_string(),
+        Some(profile) => format!("{build} --profile {profile}"),
+    }
+}
 
 /// The command that makes the Python tools' virtualenv.
 pub const VENV_SETUP: &str =
@@ -72,19 +79,20 @@ pub fn binary(name: &str) -> PathBuf {
 }
 
 fn fresh_binary(name: &str) -> Result<PathBuf, String> {
+    let build = build_command();
     let exe = profile_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     let built = std::fs::metadata(&exe)
         .and_then(|m| m.modified())
         .map_err(|e| {
             format!(
-                "{} is missing ({e}): run `{BUILD}` before the tests (scripts/test does)",
+                "{} is missing ({e}): run `{build}` before the tests (scripts/test does)",
                 exe.display()
             )
         })?;
     let dep_info = profile_dir().join(format!("{name}.d"));
     let text = std::fs::read_to_string(&dep_info).map_err(|e| {
         format!(
-            "{} ({e}): cannot tell whether {} is up to date; run `{BUILD}`",
+            "{} ({e}): cannot tell whether {} is up to date; run `{build}`",
             dep_info.display(),
             exe.display()
         )
@@ -96,7 +104,7 @@ fn fresh_binary(name: &str) -> Result<PathBuf, String> {
         };
         if newer {
             return Err(format!(
-                "{} is older than {} (changed or gone since the last build): run `{BUILD}` \
+                "{} is older than {} (changed or gone since the last build): run `{build}` \
                  before the tests (scripts/test does)",
                 exe.display(),
                 source.display()

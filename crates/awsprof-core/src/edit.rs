@@ -717,7 +717,11 @@ impl Document {
     fn remove_section_inner(&mut self, target: Target<'_>) -> Result<usize, EditError> {
         let infos = self.scan()?;
         let sections = self.sections(&infos, target, false);
+        // Lines from here on are gone already: a later copy at the end of the file took
+        // the blank lines before it, which also trail this one.
+        let mut removed_from = self.lines.len();
         for &(start, end) in sections.iter().rev() {
+            let end = end.min(removed_from);
             let mut last = Self::content_end(&infos, (start, end));
             while last + 1 < end && infos[last + 1] == Info::Blank {
                 last += 1;
@@ -730,6 +734,7 @@ impl Document {
                 }
             }
             self.remove_lines(first..=last)?;
+            removed_from = first;
         }
         if sections.len() > 1 {
             self.notes.push(format!(
@@ -989,6 +994,21 @@ mod tests {
             "[profile z]\nk = 1\n\n# b\n[profile b]\nsource_profile = z\n"
         );
         assert!(d.rename_profile("b", "z").is_err());
+    }
+
+    #[test]
+    fn removing_copies_of_a_section_separated_by_blank_lines_removes_each_once() {
+        // The last copy takes the blank lines before it, which also trail the first: once
+        // a panic (a range past the end), found by the fault-injection proptest.
+        let mut d = doc(FileKind::Config, "[default]\n\n[default]\n");
+        assert_eq!(d.remove_section(Target::Profile("default")).unwrap(), 2);
+        assert_eq!(d.text(), "");
+        let mut d = doc(
+            FileKind::Config,
+            "[profile k]\n\n[default]\nx = 1\n\n\n[default]\n\n",
+        );
+        assert_eq!(d.remove_section(Target::Profile("default")).unwrap(), 2);
+        assert_eq!(d.text(), "[profile k]\n");
     }
 
     #[test]
