@@ -3,27 +3,15 @@
 
 use crate::support::{self, AwsHome};
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Output;
+use std::time::Duration;
 
 fn tmux(sock: &Path, args: &[&str]) -> Output {
-    Command::new("tmux")
-        .arg("-S")
-        .arg(sock)
-        .args(args)
-        .output()
-        .expect("run tmux")
+    support::tmux(sock, args)
 }
 
-fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+fn wait_for(what: &str, cond: impl FnMut() -> bool) {
+    support::wait_for(what, 15, cond)
 }
 
 /// An interactive bash in a detached tmux pane, in `home`; stopped when dropped.
@@ -37,27 +25,7 @@ impl<'h> Pane<'h> {
         support::require("tmux", &["-V"]);
         support::require_shell("bash");
         let sock = home.path().join("tmux.sock");
-        let mut cmd = Command::new("tmux");
-        home.isolate(&mut cmd);
-        let status = cmd
-            .env("TERM", "xterm-256color")
-            .current_dir(home.path())
-            .arg("-S")
-            .arg(&sock)
-            .args([
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-x",
-                "120",
-                "-y",
-                "30",
-            ])
-            .arg("bash --noprofile --norc -i")
-            .status()
-            .expect("start tmux");
-        assert!(status.success());
+        support::tmux_session(home, &sock, (120, 30), "bash --noprofile --norc -i");
         let pane = Pane { home, sock };
         wait_for("the shell prompt", || !pane.screen().trim().is_empty());
         pane

@@ -22,24 +22,30 @@ fn awsprof_carries_no_sdk_code_and_awsprof_net_does() {
     assert!(light.len() < net.len());
 }
 
+/// Runs `awsprof ARGS` from a copy alone in a directory of `home`, with no awsprof-net
+/// beside it or on PATH.
+fn alone(home: &AwsHome, args: &[&str]) -> std::process::Output {
+    let dir = home.path().join("bin");
+    let exe = dir.join("awsprof");
+    if !exe.exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(support::bin(), &exe).unwrap();
+    }
+    let mut cmd = std::process::Command::new(&exe);
+    home.isolate(&mut cmd);
+    cmd.env("PATH", "/usr/bin:/bin")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn without_awsprof_net_static_keys_work_and_roles_say_what_is_missing() {
     let home = AwsHome::with(
         "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = keys\n",
         "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
     );
-    let alone = home.path().join("bin");
-    std::fs::create_dir_all(&alone).unwrap();
-    let exe = alone.join("awsprof");
-    std::fs::copy(support::bin(), &exe).unwrap();
-    let run = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(&exe);
-        home.isolate(&mut cmd);
-        cmd.env("PATH", "/usr/bin:/bin")
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| alone(&home, args);
     let out = run(&["export", "keys"]);
     assert!(support::stdout_ok(&out).contains("AKIAIOSFODNN7EXAMPLE"));
     let out = run(&["export", "role"]);
@@ -110,18 +116,7 @@ fn a_warm_cache_role_export_runs_without_awsprof_net() {
         format!(r#"{{"Credentials": {{"AccessKeyId": "ASIACACHEDEXAMPLE123", "SecretAccessKey": "cached-secret", "SessionToken": "cached-token", "Expiration": "{expires}"}}}}"#),
     )
     .unwrap();
-    let alone = home.path().join("bin");
-    std::fs::create_dir_all(&alone).unwrap();
-    let exe = alone.join("awsprof");
-    std::fs::copy(support::bin(), &exe).unwrap();
-    let run = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(&exe);
-        home.isolate(&mut cmd);
-        cmd.env("PATH", "/usr/bin:/bin")
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| alone(&home, args);
     let out = run(&["export", "role"]);
     let text = support::stdout_ok(&out);
     assert_eq!(
