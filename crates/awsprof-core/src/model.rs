@@ -389,15 +389,28 @@ impl ProfileSet {
     }
 }
 
-/// Where a section starts in one of the two texts.
+/// What a section header names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum What {
+    Profile,
+    SsoSession,
+    Services,
+    Other,
+}
+
+/// Where a section starts in one of the two texts. Kept small (an index holds one per
+/// section, and a big file has tens of thousands): the name is a range of the header line,
+/// and positions are 32-bit (the store reads files of up to 256 MiB).
 #[derive(Clone, Copy, Debug)]
-struct Header<'t> {
-    file: FileKind,
+struct Header {
     /// Byte offset of the header line.
-    offset: usize,
+    offset: u32,
     /// Its 1-based line number.
-    line: usize,
-    key: SectionKey<'t>,
+    line: u32,
+    /// The name: where it starts after `offset`, and its length.
+    name: (u32, u32),
+    what: What,
+    file: FileKind,
 }
 
 /// The two files after one validating pass: where each section is. A command reads only
@@ -409,7 +422,37 @@ pub struct Index<'t> {
     config: Option<&'t str>,
     credentials: Option<&'t str>,
     /// Every header of both files, config first, in file order.
-    headers: Vec<Header<'t>>,
+    headers: Vec<Header>,
+    /// The profiles read so far: a chain, its settings and the command each ask for the
+    /// selected profile, and it is read from its lines once.
+    profiles: std::cell::RefCell<Vec<(String, Option<Section>)>>,
+}
+
+/// Validates every line of both texts, calling `f` with each section header in order:
+/// its file, byte offset, line number and what it names.
+fn each_header<'t>(
+    config: Option<&'t str>,
+    credentials: Option<&'t str>,
+    mut f: impl FnMut(FileKind, usize, usize, SectionKey<'t>),
+) -> Result<(), (FileKind, ParseError)> {
+    for (file, text) in [
+        (FileKind::Config, config),
+        (FileKind::Credentials, credentials),
+    ] {
+        let Some(text) = text else { continue };
+        for line in Tokenizer::new(text) {
+            let line = line.map_err(|e| (file, e))?;
+            if let Token::Header { inner } = line.token {
+                f(
+                    file,
+                    line.offset,
+                    line.number,
+                    parse::section_key(file, inner),
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 impl<'t> Index<'t> {
@@ -418,29 +461,65 @@ impl<'t> Index<'t> {
         config: Option<&'t str>,
         credentials: Option<&'t str>,
     ) -> Result<Index<'t>, (FileKind, ParseError)> {
-        let mut headers = Vec::new();
-        for (file, text) in [
-            (FileKind::Config, config),
-            (FileKind::Credentials, credentials),
-        ] {
-            let Some(text) = text else { continue };
-            for line in Tokenizer::new(text) {
-                let line = line.map_err(|e| (file, e))?;
-                if let Token::Header { inner } = line.token {
-                    headers.push(Header {
-                        file,
-                        offset: line.offset,
-                        line: line.number,
-                        key: parse::section_key(file, inner),
-                    });
-                }
+        // Room for the headers up front (a section takes more than 32 bytes of text):
+        // memory that is reserved but never written costs nothing, while growing a
+        // vector of tens of thousands touches every page twice.
+        let size = config.map_or(0, str::len) + credentials.map_or(0, str::len);
+        let mut headers = Vec::with_capacity(size / 32);
+        each_header(config, credentials, |file, offset, line, key| {
+            let (what, name) = match key {
+                SectionKey::Profile { name, .. } => (What::Profile, name),
+                SectionKey::SsoSession(name) => (What::SsoSession, name),
+                SectionKey::Services(name) => (What::Services, name),
+                _ => (What::Other, ""),
+            };
+            let text = match file {
+                FileKind::Config => config,
+                FileKind::Credentials => credentials,
             }
-        }
+            .unwrap_or_default();
+            // The name is a slice of the header line (or, should the tokenizer ever hand
+            // back a name of its own, the first place on the line that reads the same).
+            let (start, end) = (text.as_ptr() as usize, text.as_ptr() as usize + text.len());
+            let ptr = name.as_ptr() as usize;
+            let at = if ptr >= start + offset && ptr + name.len() <= end {
+                ptr - start - offset
+            } else {
+                text[offset..].find(name).unwrap_or(0)
+            };
+            headers.push(Header {
+                offset: u32::try_from(offset).unwrap_or(u32::MAX),
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                name: (
+                    u32::try_from(at).unwrap_or(u32::MAX),
+                    u32::try_from(name.len()).unwrap_or(0),
+                ),
+                what,
+                file,
+            });
+        })?;
         Ok(Index {
             config,
             credentials,
             headers,
+            profiles: Default::default(),
         })
+    }
+
+    fn text(&self, file: FileKind) -> &'t str {
+        match file {
+            FileKind::Config => self.config,
+            FileKind::Credentials => self.credentials,
+        }
+        .unwrap_or_default()
+    }
+
+    /// The name a header gives its section.
+    fn name(&self, h: &Header) -> &'t str {
+        let start = h.offset as usize + h.name.0 as usize;
+        self.text(h.file)
+            .get(start..start + h.name.1 as usize)
+            .unwrap_or_default()
     }
 
     /// Profile names, sorted and without repeats, borrowed from the texts.
@@ -448,10 +527,8 @@ impl<'t> Index<'t> {
         let mut names: Vec<&'t str> = self
             .headers
             .iter()
-            .filter_map(|h| match h.key {
-                SectionKey::Profile { name, .. } => Some(name),
-                _ => None,
-            })
+            .filter(|h| h.what == What::Profile)
+            .map(|h| self.name(h))
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -460,67 +537,62 @@ impl<'t> Index<'t> {
 
     /// Whether neither file defines a profile.
     pub fn no_profiles(&self) -> bool {
-        !self
-            .headers
-            .iter()
-            .any(|h| matches!(h.key, SectionKey::Profile { .. }))
+        !self.headers.iter().any(|h| h.what == What::Profile)
     }
 
     /// Whether a profile called `name` exists.
     pub fn has_profile(&self, name: &str) -> bool {
         self.headers
             .iter()
-            .any(|h| matches!(h.key, SectionKey::Profile { name: n, .. } if n == name))
+            .any(|h| h.what == What::Profile && self.name(h) == name)
     }
 
     /// The profile `name` with all its properties, merged as [`ProfileSet`] merges it.
     pub fn profile(&self, name: &str) -> Option<Section> {
-        let mut set = self.materialise(
-            |k| matches!(k, SectionKey::Profile { name: n, .. } if *n == name),
-            Filter::Profile(name),
-        );
-        set.profiles.swap_remove(name)
+        if let Some((_, p)) = self.profiles.borrow().iter().find(|(n, _)| n == name) {
+            return p.clone();
+        }
+        let mut set = self.materialise(What::Profile, name, Filter::Profile(name));
+        let found = set.profiles.swap_remove(name);
+        self.profiles
+            .borrow_mut()
+            .push((name.to_string(), found.clone()));
+        found
     }
 
     /// The `[sso-session name]` section.
     pub fn sso_session(&self, name: &str) -> Option<Section> {
-        let mut set = self.materialise(
-            |k| matches!(k, SectionKey::SsoSession(n) if *n == name),
-            Filter::All,
-        );
+        let mut set = self.materialise(What::SsoSession, name, Filter::All);
         set.sso_sessions.swap_remove(name)
     }
 
     /// The `[services name]` section.
     pub fn services(&self, name: &str) -> Option<Section> {
-        let mut set = self.materialise(
-            |k| matches!(k, SectionKey::Services(n) if *n == name),
-            Filter::All,
-        );
+        let mut set = self.materialise(What::Services, name, Filter::All);
         set.services.swap_remove(name)
     }
 
-    /// Merges the sections whose header `wanted` picks, reading only their lines.
-    fn materialise(
-        &self,
-        wanted: impl Fn(&SectionKey<'t>) -> bool,
-        filter: Filter<'_>,
-    ) -> ProfileSet {
+    /// Merges the sections of kind `what` called `name`, reading only their lines.
+    fn materialise(&self, what: What, name: &str, filter: Filter<'_>) -> ProfileSet {
         let mut set = ProfileSet::default();
         for (file, text) in [
             (FileKind::Config, self.config),
             (FileKind::Credentials, self.credentials),
         ] {
             let Some(text) = text else { continue };
-            let in_file: Vec<&Header<'t>> =
-                self.headers.iter().filter(|h| h.file == file).collect();
             let mut lines = Vec::new();
-            for (i, h) in in_file.iter().enumerate() {
-                if !wanted(&h.key) {
+            for (i, h) in self.headers.iter().enumerate() {
+                if h.file != file || h.what != what || self.name(h) != name {
                     continue;
                 }
-                let end = in_file.get(i + 1).map_or(text.len(), |next| next.offset);
-                let (offset, first) = (h.offset, h.line - 1);
+                // Headers are in file order, config first: the next one of the same file
+                // ends this section.
+                let end = self
+                    .headers
+                    .get(i + 1)
+                    .filter(|next| next.file == file)
+                    .map_or(text.len(), |next| next.offset as usize);
+                let (offset, first) = (h.offset as usize, h.line as usize - 1);
                 // A header resets the tokenizer's state, so reading from one gives the
                 // same lines as reading the whole file up to it did.
                 lines.extend(Tokenizer::new(&text[offset..end]).map(move |l| {
@@ -545,7 +617,15 @@ pub fn profile_names<'t>(
     config: Option<&'t str>,
     credentials: Option<&'t str>,
 ) -> Result<Vec<&'t str>, (FileKind, ParseError)> {
-    Ok(Index::build(config, credentials)?.names())
+    let mut names = Vec::new();
+    each_header(config, credentials, |_, _, _, key| {
+        if let SectionKey::Profile { name, .. } = key {
+            names.push(name);
+        }
+    })?;
+    names.sort_unstable();
+    names.dedup();
+    Ok(names)
 }
 
 /// No profile has this name: the one error for it, from every command and from the chain.

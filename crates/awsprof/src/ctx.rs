@@ -38,13 +38,13 @@ impl Ctx {
         }
     }
 
-    /// Loads just `name` and fails with a suggestion when it does not exist.
+    /// Loads just `name` (one pass that keeps nothing else: the path of `use`) and fails
+    /// with a suggestion when it does not exist.
     pub fn profile(&self, name: &str) -> Result<Section> {
-        let texts = self.texts()?;
-        let index = texts.index(&self.paths)?;
-        match index.profile(name) {
+        let mut set = self.load(Filter::Profile(name))?;
+        match set.profiles.swap_remove(name) {
             Some(p) => Ok(p),
-            None => Err(unknown(name, index.names()).into()),
+            None => Err(self.unknown(name)?.into()),
         }
     }
 
