@@ -270,7 +270,8 @@ def hyperfine(name, argv, env, runs, warmup):
 def summarize(times, user=None, system=None):
     times = sorted(times)
     q = statistics.quantiles(times, n=4) if len(times) >= 2 else [times[0]] * 3
-    return {"median": statistics.median(times), "p25": q[0], "p75": q[2],
+    p10 = statistics.quantiles(times, n=10)[0] if len(times) >= 2 else times[0]
+    return {"median": statistics.median(times), "p25": q[0], "p75": q[2], "p10": p10,
             "min": times[0], "max": times[-1], "runs": len(times),
             "user": user, "system": system}
 
@@ -485,7 +486,11 @@ def render(meta, data, results, shells, prof, notes, missing, sizes):
                 grow = f"{ratio(b[1], a[1]):.1f}x"
         w(f"| {labels[k]} | " + " | ".join(cells) + f" | {grow} |")
     w("")
-    w("### Ratios of medians")
+    w("### Ratios of medians (and of 10th percentiles)")
+    w("")
+    w("On a loaded machine the median of a row can land in a slow mode the others escape; "
+      "the 10th percentile, from the same interleaved rounds, says what a run costs when "
+      "nothing else takes the CPU.")
     w("")
     w("| ratio | " + " | ".join(f"{n:,}" for n in sizes) + " |")
     w("|---|" + "---:|" * len(sizes))
@@ -510,7 +515,11 @@ def render(meta, data, results, shells, prof, notes, missing, sizes):
         cells = []
         for n in sizes:
             ra, rb = results[n].get(a), results[n].get(b)
-            cells.append(f"{ratio(ra[1], rb[1]):.2f}x" if ra and rb and ra[1] and rb[1] else "–")
+            if ra and rb and ra[1] and rb[1]:
+                low = ra[1]["p10"] / rb[1]["p10"]
+                cells.append(f"{ratio(ra[1], rb[1]):.2f}x ({low:.2f}x)")
+            else:
+                cells.append("–")
         if any(c != "–" for c in cells):
             w(f"| {label} | " + " | ".join(cells) + " |")
     w("")
