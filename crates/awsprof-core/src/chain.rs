@@ -24,7 +24,7 @@
 //! outvote static keys. `credential_source` counts only beside `role_arn`, and `sso_*`
 //! settings without `sso_account_id` / `sso_role_name` do not turn a profile with keys into
 //! an IAM Identity Center profile. botocore (the AWS CLI) reads both this way; the Rust SDK
-//! does not, and [`divergences`] names such profiles for `doctor`.
+//! does not, and [`divergence`] names such profiles for `doctor`.
 
 use crate::creds::Credentials;
 use crate::model::{ProfileSet, Section};
