@@ -381,8 +381,8 @@ fn unknown_profile_prints_nothing_and_suggests() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("'-odd%name/x:y@z+1.3' not found"), "{err}");
-    assert!(err.contains("did you mean '-odd%name/x:y@z+1.2'"), "{err}");
+    assert!(err.contains("`-odd%name/x:y@z+1.3` not found"), "{err}");
+    assert!(err.contains("did you mean `-odd%name/x:y@z+1.2`"), "{err}");
 }
 
 #[test]

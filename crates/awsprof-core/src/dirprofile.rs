@@ -7,7 +7,7 @@
 //! `trust --ignore` does. The list is one small JSON file, rewritten atomically under a lock
 //! so two `allow`s at once never lose each other's entry.
 
-use crate::store::{self, display_path};
+use crate::store;
 use indexmap::{IndexMap, IndexSet};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -22,10 +22,10 @@ pub const MAX_SIZE: u64 = 64 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum DirError {
     /// A file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", path.display())]
     Io {
-        /// The path as shown to the user.
-        path: String,
+        /// The file.
+        path: PathBuf,
         /// The operating system's error.
         #[source]
         source: io::Error,
@@ -34,52 +34,52 @@ pub enum DirError {
     #[error(transparent)]
     Store(#[from] crate::Error),
     /// The `.aws-profile` is not a regular file (a directory, a FIFO, a device).
-    #[error("{path}: not a regular file")]
+    #[error("{}: not a regular file", path.display())]
     NotAFile {
-        /// The path as shown to the user.
-        path: String,
+        /// The file.
+        path: PathBuf,
     },
     /// The `.aws-profile` is too large to hold a profile name.
-    #[error("{path}: {size} bytes, larger than the {MAX_SIZE}-byte limit for a .aws-profile file")]
+    #[error("{}: {size} bytes, larger than the {MAX_SIZE}-byte limit for a .aws-profile file", path.display())]
     TooLarge {
-        /// The path as shown to the user.
-        path: String,
+        /// The file.
+        path: PathBuf,
         /// Its size.
         size: u64,
     },
     /// The `.aws-profile` is not UTF-8 text.
-    #[error("{path}: not UTF-8 text")]
+    #[error("{}: not UTF-8 text", path.display())]
     NotUtf8 {
-        /// The path as shown to the user.
-        path: String,
+        /// The file.
+        path: PathBuf,
     },
     /// The `.aws-profile` names no profile, or names it badly.
-    #[error("{path}:{line}: {what}")]
+    #[error("{}:{line}: {what}", path.display())]
     BadName {
-        /// The path as shown to the user.
-        path: String,
+        /// The file.
+        path: PathBuf,
         /// 1-based line (the last line when the file names nothing).
         line: usize,
         /// What is wrong.
         what: String,
     },
     /// No `.aws-profile` in the directory or above it.
-    #[error("no {FILE_NAME} in {dir} or any directory above it")]
+    #[error("no {FILE_NAME} in {} or any directory above it", dir.display())]
     NotFound {
-        /// The directory searched from, as shown to the user.
-        dir: String,
+        /// The directory searched from.
+        dir: PathBuf,
     },
     /// A path that cannot be a key of the list (not UTF-8).
-    #[error("{path}: the path is not UTF-8, which the trust list cannot hold")]
+    #[error("{}: the path is not UTF-8, which the trust list cannot hold", path.display())]
     PathNotUtf8 {
-        /// The path, lossily shown.
-        path: String,
+        /// The path.
+        path: PathBuf,
     },
     /// The trust list is not what awsprof writes.
-    #[error("{path}: not a trust list awsprof wrote ({why}); remove it, then allow again")]
+    #[error("{}: not a trust list awsprof wrote ({why}); remove it, then allow again", path.display())]
     BadList {
-        /// The path as shown to the user.
-        path: String,
+        /// The file.
+        path: PathBuf,
         /// What is wrong.
         why: String,
     },
@@ -146,14 +146,14 @@ impl ProfileFile {
     pub fn read(path: &Path) -> Result<ProfileFile, DirError> {
         use std::io::Read;
         let io_err = |e| DirError::Io {
-            path: display_path(path),
+            path: path.to_path_buf(),
             source: e,
         };
         let canonical = path.canonicalize().map_err(io_err)?;
         let meta = std::fs::metadata(&canonical).map_err(io_err)?;
         if !meta.is_file() {
             return Err(DirError::NotAFile {
-                path: display_path(path),
+                path: path.to_path_buf(),
             });
         }
         let mut bytes = Vec::new();
@@ -162,13 +162,13 @@ impl ProfileFile {
             .map_err(io_err)?;
         if bytes.len() as u64 > MAX_SIZE {
             return Err(DirError::TooLarge {
-                path: display_path(path),
+                path: path.to_path_buf(),
                 size: meta.len().max(bytes.len() as u64),
             });
         }
         let hash = content_hash(&bytes);
         let text = String::from_utf8(bytes).map_err(|_| DirError::NotUtf8 {
-            path: display_path(path),
+            path: path.to_path_buf(),
         })?;
         Ok(ProfileFile {
             path: canonical,
@@ -180,7 +180,7 @@ impl ProfileFile {
     /// The profile the file names.
     pub fn profile(&self) -> Result<&str, DirError> {
         profile_name(&self.text).map_err(|(line, what)| DirError::BadName {
-            path: display_path(&self.path),
+            path: self.path.clone(),
             line,
             what,
         })
@@ -189,7 +189,7 @@ impl ProfileFile {
     /// The path as the trust list's key.
     pub fn key(&self) -> Result<&str, DirError> {
         self.path.to_str().ok_or_else(|| DirError::PathNotUtf8 {
-            path: self.path.to_string_lossy().into_owned(),
+            path: self.path.clone(),
         })
     }
 }
@@ -296,7 +296,7 @@ impl TrustList {
         match store::read_file(path)? {
             None => Ok(TrustList::default()),
             Some(text) => TrustList::parse(&text).map_err(|why| DirError::BadList {
-                path: display_path(path),
+                path: path.to_path_buf(),
                 why,
             }),
         }

@@ -15,6 +15,10 @@ impl Format for Nu {
         "nu"
     }
 
+    fn summary(&self) -> &'static str {
+        "a JSON object for nushell's load-env (null: hide-env)"
+    }
+
     fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError> {
         // NUL cannot be in an environment variable, so no shell can be handed one.
         refuse_if(self.name(), key, value, |c| c == '\0')?;

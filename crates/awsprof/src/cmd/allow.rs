@@ -6,10 +6,10 @@
 //! the trust list and prints the code of `use PROFILE`, or says once why it does not.
 
 use crate::cli::{DirArgs, HookArgs};
+use crate::term::shown_path;
 use anyhow::{Context, Result};
 use awsprof_core::dirprofile::{self, DirError, ProfileFile, Trust, TrustList};
 use awsprof_core::env::{explicit_profile, use_plan};
-use awsprof_core::store::display_path;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -30,10 +30,8 @@ fn locate(args: &DirArgs) -> Result<ProfileFile> {
     };
     let dir = dir
         .canonicalize()
-        .with_context(|| display_path(&dir).to_string())?;
-    let file = dirprofile::find(&dir).ok_or_else(|| DirError::NotFound {
-        dir: display_path(&dir),
-    })?;
+        .with_context(|| dir.display().to_string())?;
+    let file = dirprofile::find(&dir).ok_or(DirError::NotFound { dir })?;
     Ok(ProfileFile::read(&file)?)
 }
 
@@ -44,31 +42,31 @@ pub fn allow(ctx: &super::Ctx, args: &DirArgs) -> Result<()> {
     let name = file.profile()?.to_string();
     let key = file.key()?.to_string();
     TrustList::update(&list_path()?, |list| list.allow(&key, &file.hash))?;
-    eprintln!(
-        "awsprof: allowed {} (profile '{name}')",
-        display_path(&file.path)
-    );
+    ctx.ui.note(&format!(
+        "allowed {} (profile '{name}')",
+        file.path.display()
+    ));
     if ctx.profile(&name).is_err() {
-        eprintln!("awsprof: warning: profile '{name}' is not in the config or credentials file; the shell keeps its profile until it is");
+        ctx.ui.warn(&format!("profile '{name}' is not in the config or credentials file; the shell keeps its profile until it is"));
     }
     Ok(())
 }
 
 /// `deny [DIR]`: ignores the file, whatever it holds, until it is allowed again.
-pub fn deny(args: &DirArgs) -> Result<()> {
+pub fn deny(ctx: &super::Ctx, args: &DirArgs) -> Result<()> {
     let file = locate(args)?;
     let key = file.key()?.to_string();
     TrustList::update(&list_path()?, |list| list.deny(&key))?;
-    eprintln!(
-        "awsprof: denied {}: it is ignored until `awsprof allow`",
-        display_path(&file.path)
-    );
+    ctx.ui.note(&format!(
+        "denied {}: it is ignored until `awsprof allow`",
+        file.path.display()
+    ));
     Ok(())
 }
 
 /// What `hook` tells the user about a file it does not apply (one line), or nothing.
 fn refusal(trust: Trust, file: &ProfileFile) -> Option<String> {
-    let shown = display_path(&file.path);
+    let shown = shown_path(&file.path);
     let names = match file.profile() {
         Ok(name) => format!("it names profile '{name}'"),
         Err(e) => format!("{e}"),
@@ -76,10 +74,10 @@ fn refusal(trust: Trust, file: &ProfileFile) -> Option<String> {
     match trust {
         Trust::Allowed | Trust::Denied => None,
         Trust::New => Some(format!(
-            "awsprof: {shown} is not allowed yet ({names}); run `awsprof allow` to use it, `awsprof deny` to silence this"
+            "{shown} is not allowed yet ({names}); run `awsprof allow` to use it, `awsprof deny` to silence this"
         )),
         Trust::Changed => Some(format!(
-            "awsprof: {shown} changed since it was allowed ({names}); run `awsprof allow` to use it as it is now"
+            "{shown} changed since it was allowed ({names}); run `awsprof allow` to use it as it is now"
         )),
     }
 }
@@ -92,14 +90,14 @@ pub fn hook(ctx: &super::Ctx, args: &HookArgs) -> Result<ExitCode> {
     let trust = list.check(file.key()?, &file.hash);
     if trust != Trust::Allowed {
         if let Some(line) = refusal(trust, &file) {
-            eprintln!("{line}");
+            ctx.ui.note(&line);
         }
         return Ok(ExitCode::FAILURE);
     }
     let name = file.profile()?;
     let profile = ctx
         .profile(name)
-        .with_context(|| format!("{} names profile '{name}'", display_path(&file.path)))?;
+        .with_context(|| format!("{} names profile '{name}'", file.path.display()))?;
     let leaving = explicit_profile(&|k| std::env::var(k).ok()).unwrap_or_default();
     let code = args
         .shell

@@ -21,7 +21,7 @@ pub fn run(ctx: &super::Ctx, args: &UseArgs) -> Result<ExitCode> {
             // Back to a shell without a profile: what `unset` leaves.
             Some(Previous::NoProfile) => {
                 let code = args.shell.kind().render(&vars::unset_plan(Some(&leaving)))?;
-                return print(&code, "-");
+                return print(ctx, &code, "-");
             }
             None => bail!("no previous profile in this shell: `use -` returns to the profile before the last `use` or `unset`"),
         },
@@ -32,7 +32,7 @@ pub fn run(ctx: &super::Ctx, args: &UseArgs) -> Result<ExitCode> {
         },
     };
     let plan = if args.credentials {
-        let (profile, creds) = super::export::resolve(ctx, &target, &args.creds.options())?;
+        let (profile, creds) = super::export::resolve(ctx, &target, &args.creds)?;
         vars::use_credentials_plan(&target, profile.get("region"), &creds, Some(&leaving))
     } else {
         // Only this profile's properties are kept: `use` stays one parse of the files.
@@ -40,13 +40,13 @@ pub fn run(ctx: &super::Ctx, args: &UseArgs) -> Result<ExitCode> {
         vars::use_plan(&target, profile.get("region"), Some(&leaving))
     };
     let code = args.shell.kind().render(&plan)?;
-    print(&code, &target)
+    print(ctx, &code, &target)
 }
 
-fn print(code: &str, target: &str) -> Result<ExitCode> {
+fn print(ctx: &super::Ctx, code: &str, target: &str) -> Result<ExitCode> {
     super::emit(code)?;
     if std::io::stdout().is_terminal() {
-        eprintln!("awsprof: the lines above are shell code and this shell is unchanged; set up the shell integration (awsprof init --help) or run: eval \"$(awsprof use {target})\"");
+        ctx.ui.note(&format!("the lines above are shell code and this shell is unchanged; set up the shell integration (awsprof init --help) or run: eval \"$(awsprof use {target})\""));
     }
     Ok(ExitCode::SUCCESS)
 }
