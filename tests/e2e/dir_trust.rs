@@ -157,7 +157,8 @@ fn hook_applies_only_a_file_allowed_as_it_is_and_says_so_once_otherwise() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     assert!(
-        support::stderr(&out).contains("'nope' not found"),
+        support::stderr(&out).contains("names profile 'nope'")
+            && support::stderr(&out).contains("not found"),
         "{}",
         support::stderr(&out)
     );
