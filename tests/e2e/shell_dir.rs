@@ -108,8 +108,15 @@ impl Dir {
             .collect()
     }
 
-    fn screen_has(&self, text: &str) -> usize {
-        self.t.screen().matches(text).count()
+    /// Fails unless the screen shows `text` `times` times.
+    #[track_caller]
+    fn said(&self, text: &str, times: usize) {
+        let screen = self.t.screen();
+        assert_eq!(
+            screen.matches(text).count(),
+            times,
+            "{text:?} on the screen:\n{screen}"
+        );
     }
 }
 
@@ -130,12 +137,7 @@ fn scenario(setup: Setup) {
     d.run("cd proj/sub", "");
     d.run("", "");
     assert_eq!(d.dump(), none, "{shell}: an untrusted file changes nothing");
-    assert_eq!(
-        d.screen_has("is not allowed yet"),
-        1,
-        "{shell}: said once:\n{}",
-        d.t.screen()
-    );
+    d.said("is not allowed yet", 1);
 
     // Allowed: the profile and its region at once, in this shell.
     d.run("awsprof allow", "dev eu-west-1");
@@ -168,7 +170,7 @@ fn scenario(setup: Setup) {
     std::fs::write(d.t.home.path().join("proj/.aws-profile"), "prod\n").unwrap();
     d.run("", "dev eu-west-1");
     assert_eq!(d.dump(), dev("base"), "{shell}: a changed file is ignored");
-    assert_eq!(d.screen_has("changed since it was allowed"), 1, "{shell}");
+    d.said("changed since it was allowed", 1);
     d.run("awsprof allow", "prod");
     assert_eq!(
         d.dump(),
@@ -189,12 +191,7 @@ fn scenario(setup: Setup) {
     d.run("awsprof deny proj", "base us-east-1");
     d.run("cd proj/sub", "base us-east-1");
     assert_eq!(d.dump(), base, "{shell}: a denied file changes nothing");
-    assert_eq!(
-        d.screen_has("is not allowed yet"),
-        0,
-        "{shell}: {}",
-        d.t.screen()
-    );
+    d.said("is not allowed yet", 0);
     d.run("cd ~", "base us-east-1");
 
     // Directories without a file (and none above) start no process at all.

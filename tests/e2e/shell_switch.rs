@@ -440,6 +440,14 @@ fn prompt_script(shell: &str, future: &str, near: &str) -> String {
 
 const PROMPT_SHELLS: [&str; 4] = ["bash", "zsh", "fish", "nu"];
 
+/// Expiry times 150 minutes and 4 minutes from now.
+fn expiries() -> (String, String) {
+    (
+        crate::shell_terminal::utc_in(150 * 60),
+        crate::shell_terminal::utc_in(4 * 60),
+    )
+}
+
 fn prompt_lines(shell: &str, script: &str, vars: &[(&str, &str)]) -> Vec<String> {
     let home = home();
     if shell == "nu" {
@@ -465,10 +473,7 @@ fn prompt_lines(shell: &str, script: &str, vars: &[(&str, &str)]) -> Vec<String>
 
 #[test]
 fn prompt_shows_time_left_without_starting_a_process() {
-    let (future, near) = (
-        crate::shell_terminal::utc_in(150 * 60),
-        crate::shell_terminal::utc_in(4 * 60),
-    );
+    let (future, near) = expiries();
     for shell in PROMPT_SHELLS {
         support::require_shell(shell);
         let lines = prompt_lines(
@@ -493,10 +498,7 @@ fn prompt_shows_time_left_without_starting_a_process() {
 
 #[test]
 fn prompt_marks_near_expiry_in_red_only_where_colour_is_on() {
-    let (future, near) = (
-        crate::shell_terminal::utc_in(150 * 60),
-        crate::shell_terminal::utc_in(4 * 60),
-    );
+    let (future, near) = expiries();
     for shell in PROMPT_SHELLS {
         support::require_shell(shell);
         let script = prompt_script(shell, &future, &near);
