@@ -211,14 +211,23 @@ __awsprof_dir_leave() {
 # the code of `use PROFILE` when the file is allowed as it is, and otherwise says why once.
 __awsprof_dir_check() {
     [[ -z "${ZSH_VERSION-}" ]] || \builtin emulate -L zsh
-    \builtin local d="$PWD" f="" text="" code sh=bash
-    while :; do
-        if [[ -f "$d/.aws-profile" ]]; then
-            f="$d/.aws-profile"
+    \builtin local d f="" text="" code sh=bash
+    # Where the file could be, nearest first: worked out once per directory, since the
+    # shell's pattern removal costs more than the tests.
+    if [[ "$PWD" != "${__awsprof_dir_pwd-}" ]]; then
+        __awsprof_dir_pwd="$PWD" __awsprof_dir_candidates=()
+        d="$PWD"
+        while :; do
+            __awsprof_dir_candidates+=("$d/.aws-profile")
+            [[ -n "$d" ]] || break
+            d="${d%/*}"
+        done
+    fi
+    for d in "${__awsprof_dir_candidates[@]}"; do
+        if [[ -f "$d" ]]; then
+            f="$d"
             break
         fi
-        [[ -n "$d" ]] || break
-        d="${d%/*}"
     done
     if [[ -z "$f" ]]; then
         __awsprof_dir_leave

@@ -113,14 +113,18 @@ end
 # this shell has not handled yet goes to `awsprof hook`, which prints the code of `use
 # PROFILE` when the file is allowed as it is, and otherwise says why once.
 function __awsprof_dir_check --on-variable PWD
-    # Every candidate, nearest first, then one `path filter` for the regular files.
-    set -l d ''
-    set -l candidates /.aws-profile
-    for part in (string split -n / -- $PWD)
-        set d "$d/$part"
-        set -p candidates "$d/.aws-profile"
+    # Where the file could be, nearest first (worked out once per directory), then one
+    # `path filter` for the regular files.
+    if test "$PWD" != "$__awsprof_dir_pwd"
+        set -g __awsprof_dir_pwd $PWD
+        set -g __awsprof_dir_candidates /.aws-profile
+        set -l d ''
+        for part in (string split -n / -- $PWD)
+            set d "$d/$part"
+            set -p __awsprof_dir_candidates "$d/.aws-profile"
+        end
     end
-    set -l f (path filter -f -- $candidates)[1]
+    set -l f (path filter -f -- $__awsprof_dir_candidates)[1]
     if test -z "$f"
         __awsprof_dir_leave
         return 0
