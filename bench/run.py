@@ -414,23 +414,26 @@ def hook_rows(awsprof, env, notes, quick):
     p = run([str(awsprof), "init", "nu"], env=env, check=False)
     if p.returncode == 0:
         init_nu.write_text(p.stdout)
-    cases = {
-        "bash": (["bash", "--noprofile", "--norc", "-c",
-                  f'eval "$(awsprof init bash)"; cd {shlex.quote(str(deep))}; '
-                  f'for ((i = 0; i < {n}; i++)); do CALL; done'], "__awsprof_precmd", ":"),
-        "zsh": (["zsh", "-f", "-c",
-                 f'eval "$(awsprof init zsh)"; cd {shlex.quote(str(deep))}; '
-                 f'for ((i = 0; i < {n}; i++)); do CALL; done'], "__awsprof_precmd", ":"),
-        "fish": (["fish", "--no-config", "-c",
-                  f"awsprof init fish | source; cd {shlex.quote(str(deep))}; set -l i 0; "
-                  f"while test $i -lt {n}; CALL; set i (math $i + 1); end"], "__awsprof_precmd", "true"),
-        "nu": ([str(nu), "--no-config-file", "-c",
-                f"source '{init_nu}'; cd '{deep}'; for i in 1..{n} {{ CALL }}"], "__awsprof_precmd", "null"),
-    }
+    def cases(n):
+        return {
+            "bash": (["bash", "--noprofile", "--norc", "-c",
+                      f'eval "$(awsprof init bash)"; cd {shlex.quote(str(deep))}; '
+                      f'for ((i = 0; i < {n}; i++)); do CALL; done'], "__awsprof_precmd", ":"),
+            "zsh": (["zsh", "-f", "-c",
+                     f'eval "$(awsprof init zsh)"; cd {shlex.quote(str(deep))}; '
+                     f'for ((i = 0; i < {n}; i++)); do CALL; done'], "__awsprof_precmd", ":"),
+            "fish": (["fish", "--no-config", "-c",
+                      f"awsprof init fish | source; cd {shlex.quote(str(deep))}; set -l i 0; "
+                      f"while test $i -lt {n}; CALL; set i (math $i + 1); end"], "__awsprof_precmd", "true"),
+            "nu": ([str(nu), "--no-config-file", "-c",
+                    f"source '{init_nu}'; cd '{deep}'; for i in 1..{n} {{ CALL }}"], "__awsprof_precmd", "null"),
+        }
+
     expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     e = dict(env, AWS_PROFILE="prod-admin", AWS_REGION="eu-west-1", AWS_CREDENTIAL_EXPIRATION=expires)
     results = {}
-    for sh, (argv, call, noop) in cases.items():
+    counted = 200
+    for sh, (argv, call, noop) in cases(n).items():
         if (sh == "nu" and not nu) or (sh != "nu" and not shutil.which(sh)) or (sh == "nu" and p.returncode):
             notes.append(f"{sh} hook row skipped: {sh} or `awsprof init {sh}` is missing.")
             continue
@@ -455,6 +458,20 @@ def hook_rows(awsprof, env, notes, quick):
         # CPU time (user + system, hyperfine's means) says the same with less of the
         # machine's load in it: waiting for a core is not counted.
         per["per_prompt_cpu_ms"] = (statistics.mean(cpu["hook"]) - statistics.mean(cpu["noop"])) / n
+        # Instructions (callgrind) do not depend on the machine's load at all.
+        if shutil.which("valgrind"):
+            cg_argv, _, _ = cases(counted)[sh]
+            ir = {}
+            for v, c in (("hook", call), ("noop", noop)):
+                log(f"{sh} hooks x{counted} ({v}), callgrind")
+                p2 = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                                     *[x.replace("CALL", c) for x in cg_argv]], env=e,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, text=True)
+                found = [ln for ln in p2.stderr.splitlines() if "Collected :" in ln]
+                ir[v] = int(found[-1].split(":")[-1].strip()) if found else None
+            if ir["hook"] and ir["noop"]:
+                per["per_prompt_instructions"] = (ir["hook"] - ir["noop"]) // counted
         results[sh] = per
     return results
 
@@ -555,11 +572,13 @@ def render_hooks(w, hooks):
       f"text) {HOOK_PROMPTS:,} times in a loop, against the same loop calling a no-op; the "
       "difference divided by the count is what one prompt costs. No process starts in it.")
     w("")
-    w(f"| shell | {HOOK_PROMPTS:,} hooks, ms | {HOOK_PROMPTS:,} no-ops, ms | per prompt, µs | per prompt, CPU µs |")
-    w("|---|---:|---:|---:|---:|")
+    w(f"| shell | {HOOK_PROMPTS:,} hooks, ms | {HOOK_PROMPTS:,} no-ops, ms | per prompt, µs | "
+      "per prompt, CPU µs | per prompt, instructions |")
+    w("|---|---:|---:|---:|---:|---:|")
     for sh, per in hooks.items():
+        ins = per.get("per_prompt_instructions")
         w(f"| {sh} | {cell(per['hook'])} | {cell(per['noop'])} | {per['per_prompt_ms'] * 1000:.0f} "
-          f"| {per['per_prompt_cpu_ms'] * 1000:.0f} |")
+          f"| {per['per_prompt_cpu_ms'] * 1000:.0f} | {f'{ins:,}' if ins else '–'} |")
     w("")
 
 
