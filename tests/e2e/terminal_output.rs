@@ -19,7 +19,7 @@ fn on_terminal(home: &AwsHome, args: &[&str]) -> String {
 }
 
 #[test]
-fn show_get_doctor_and_errors_and_errors_on_a_terminal_show_control_characters_as_escapes() {
+fn show_get_doctor_and_errors_on_a_terminal_show_control_characters_as_escapes() {
     let home = home();
     let bad_name = "nope\x1b]0;owned\x07";
     for (args, expected) in [

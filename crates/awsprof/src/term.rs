@@ -47,6 +47,18 @@ pub fn shown(text: &str) -> String {
     out
 }
 
+/// A command as people paste it into a POSIX shell: each word quoted where the shell
+/// would split or expand it, and a path under the home directory written from `~/` with
+/// the `~` left outside the quotes, where the shell expands it (`~/'my dir/credentials'`).
+pub fn command_line(words: &[String]) -> String {
+    use awsprof_core::shell::sh_word;
+    let word = |w: &String| match home().and_then(|h| w.strip_prefix(h)?.strip_prefix('/')) {
+        Some(rest) if !rest.is_empty() => format!("~/{}", sh_word(rest)),
+        _ => sh_word(w).into_owned(),
+    };
+    words.iter().map(word).collect::<Vec<_>>().join(" ")
+}
+
 /// A path as people write it: the home directory as `~`.
 pub fn shown_path(path: &Path) -> String {
     shown(&path.display().to_string())
@@ -255,6 +267,24 @@ mod tests {
             super::visible("plain\ttext\n"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn command_lines_paste_with_spaces_quotes_and_the_home_directory() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            super::command_line(&words(&["chmod", "600", "/etc/my dir/it's"])),
+            r"chmod 600 '/etc/my dir/it'\''s'"
+        );
+        let Some(home) = super::home() else { return };
+        assert_eq!(
+            super::command_line(&words(&["chmod", "600", &format!("{home}/my dir/c")])),
+            "chmod 600 ~/'my dir/c'"
+        );
+        assert_eq!(
+            super::command_line(&words(&["chmod", "600", &format!("{home}/.aws/c")])),
+            "chmod 600 ~/.aws/c"
+        );
     }
 
     #[test]
