@@ -86,6 +86,21 @@ fn environment_that_overrides_the_profile() {
     assert!(has(&f, "error", "AWS_PROFILE=nope"), "{f:?}");
 }
 
+/// A credential cache entry as the AWS CLI writes it, under the key of the call `args`
+/// (botocore's SHA-1, computed by Python), expiring `seconds` from now.
+fn cache_entry(home: &AwsHome, args: &str, key_id: &str, seconds: i64) {
+    let cache = home.aws_dir().join("cli/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(
+        cache.join(format!("{}.json", support::python_sha1(args))),
+        format!(
+            r#"{{"Credentials": {{"AccessKeyId": "{key_id}", "SecretAccessKey": "c", "SessionToken": "t", "Expiration": "{}"}}}}"#,
+            support::python_utc_in(seconds)
+        ),
+    )
+    .unwrap();
+}
+
 fn messages(f: &[Value], level: &str, check: &str) -> Vec<String> {
     f.iter()
         .filter(|x| x["level"] == level && x["check"] == check)
@@ -198,8 +213,6 @@ fn expired_cached_credentials_are_reported() {
         "[profile role]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = base\n[profile mfa]\nrole_arn = arn:aws:iam::1:role/M\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/u\n[profile fresh]\nrole_arn = arn:aws:iam::1:role/F\nsource_profile = base\n",
         "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
     );
-    let cache = home.aws_dir().join("cli/cache");
-    std::fs::create_dir_all(&cache).unwrap();
     for (args, seconds) in [
         (r#"{"RoleArn": "arn:aws:iam::1:role/R"}"#, -3600),
         (
@@ -208,14 +221,7 @@ fn expired_cached_credentials_are_reported() {
         ),
         (r#"{"RoleArn": "arn:aws:iam::1:role/F"}"#, 3600),
     ] {
-        std::fs::write(
-            cache.join(format!("{}.json", support::python_sha1(args))),
-            format!(
-                r#"{{"Credentials": {{"AccessKeyId": "ASIAX", "SecretAccessKey": "c", "SessionToken": "t", "Expiration": "{}"}}}}"#,
-                support::python_utc_in(seconds)
-            ),
-        )
-        .unwrap();
+        cache_entry(&home, args, "ASIAX", seconds);
     }
     let (code, f) = findings(&home, &[]);
     assert_eq!(code, 0, "{f:?}");
@@ -304,16 +310,12 @@ fn keys_exported_by_use_credentials_are_recognised_as_the_profiles_own() {
         "[profile role]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = keys\n",
         "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
     );
-    let cache = home.aws_dir().join("cli/cache");
-    std::fs::create_dir_all(&cache).unwrap();
-    std::fs::write(
-        cache.join(format!("{}.json", support::python_sha1(r#"{"RoleArn": "arn:aws:iam::1:role/R"}"#))),
-        format!(
-            r#"{{"Credentials": {{"AccessKeyId": "ASIAROLECACHED000001", "SecretAccessKey": "c", "SessionToken": "t", "Expiration": "{}"}}}}"#,
-            support::python_utc_in(3600)
-        ),
-    )
-    .unwrap();
+    cache_entry(
+        &home,
+        r#"{"RoleArn": "arn:aws:iam::1:role/R"}"#,
+        "ASIAROLECACHED000001",
+        3600,
+    );
     for profile in ["keys", "role"] {
         let out = support::bash(
             &home,
