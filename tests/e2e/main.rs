@@ -43,3 +43,4 @@ mod shell_renew;
 mod shell_switch;
 mod shell_terminal;
 mod split;
+mod terminal_output;
