@@ -368,21 +368,26 @@ fn the_root_users_keys_are_refused_before_any_sign_in() {
     assert!(lab.signin.requests().is_empty());
 }
 
-#[test]
-fn an_sso_profile_signs_in_with_its_role_credentials() {
+/// The token `aws sso login` leaves for the `my-sso` session, expiring in `secs`.
+fn sso_login(home: &AwsHome, token: &str, secs: i64) {
     require_python_module("hashlib");
-    let lab = lab();
-    let portal = crate::credentials_sso::fake(&["cli-v2-token"], 0);
     crate::credentials_sso::write_cli_token(
-        &lab.home,
+        home,
         "my-sso",
         json!({
             "startUrl": "https://example.awsapps.com/start",
             "region": "us-east-1",
-            "accessToken": "cli-v2-token",
-            "expiresAt": python_utc_in(3600)
+            "accessToken": token,
+            "expiresAt": python_utc_in(secs)
         }),
     );
+}
+
+#[test]
+fn an_sso_profile_signs_in_with_its_role_credentials() {
+    let lab = lab();
+    let portal = crate::credentials_sso::fake(&["cli-v2-token"], 0);
+    sso_login(&lab.home, "cli-v2-token", 3600);
     let out = lab
         .cmd(&["dev", "--service", "s3", "--duration", "1h", "--url"])
         .env("AWS_ENDPOINT_URL_SSO", portal.url())
@@ -500,19 +505,32 @@ fn the_region_picks_the_partitions_console() {
     assert!(err.contains("not an AWS region name"), "{err}");
 }
 
+/// The one-line error of a federation endpoint that could not be reached: it names the
+/// endpoint, and none of the credentials the request carried.
+#[track_caller]
+fn assert_unreachable(out: &Output, endpoint: &str) {
+    let err = one_line_error(out);
+    assert!(
+        err.contains(&format!(
+            "could not reach the sign-in federation endpoint {endpoint}:"
+        )),
+        "{err}"
+    );
+    for secret in ["process/secret", "process-token", "Session="] {
+        assert!(!err.contains(secret), "the error holds {secret}: {err}");
+    }
+}
+
 /// A profile whose credential_process prints temporary credentials: no network needed.
 fn process_home(dir: &AwsHome) {
     let script = dir.path().join("creds.sh");
-    std::fs::write(
+    write_script(
         &script,
-        format!(
+        &format!(
             "#!/bin/sh\nprintf '{{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS\", \"SecretAccessKey\": \"process/secret\", \"SessionToken\": \"process-token\", \"Expiration\": \"{}\"}}'\n",
             python_utc_in(3600)
         ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    );
     std::fs::write(
         dir.config(),
         format!(
@@ -547,16 +565,7 @@ fn each_partition_signs_in_at_its_own_host() {
             .args(["console", "proc", "--url", "--region", region])
             .output()
             .unwrap();
-        let err = one_line_error(&out);
-        assert!(
-            err.contains(&format!(
-                "could not reach the sign-in federation endpoint {host}:"
-            )),
-            "{region}: {err}"
-        );
-        for secret in ["process/secret", "process-token", "Session="] {
-            assert!(!err.contains(secret), "the error holds {secret}: {err}");
-        }
+        assert_unreachable(&out, host);
     }
 }
 
@@ -588,16 +597,13 @@ fn with_a_browser_the_url_is_opened_and_stdout_stays_empty() {
     let lab = lab();
     let opened = lab.home.path().join("opened.txt");
     let browser = lab.home.path().join("browser.sh");
-    std::fs::write(
+    write_script(
         &browser,
-        format!(
+        &format!(
             "#!/bin/sh\necho 'a browser printing on stdout'\nprintf '%s' \"$1\" > '{}.tmp' && mv '{0}.tmp' '{0}'\n",
             opened.display()
         ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    );
     let out = lab
         .cmd(&["role", "--service", "s3"])
         .env("BROWSER", &browser)
@@ -636,17 +642,7 @@ fn bad_input_is_one_line_exit_1_and_nothing_on_stdout() {
     assert!(err.contains("nocreds"), "{err}");
 
     // An IAM Identity Center session that has expired, with nothing to refresh it.
-    require_python_module("hashlib");
-    crate::credentials_sso::write_cli_token(
-        &lab.home,
-        "my-sso",
-        json!({
-            "startUrl": "https://example.awsapps.com/start",
-            "region": "us-east-1",
-            "accessToken": "old-token",
-            "expiresAt": python_utc_in(-60)
-        }),
-    );
+    sso_login(&lab.home, "old-token", -60);
     let portal = crate::credentials_sso::fake(&["old-token"], 0);
     let out = lab
         .cmd(&["dev", "--url"])
@@ -696,14 +692,7 @@ fn bad_input_is_one_line_exit_1_and_nothing_on_stdout() {
         )
         .output()
         .unwrap();
-    let err = one_line_error(&out);
-    assert!(
-        err.contains(&format!(
-            "could not reach the sign-in federation endpoint http://127.0.0.1:{port}/federation"
-        )),
-        "{err}"
-    );
-    assert!(!err.contains("process-token"), "{err}");
+    assert_unreachable(&out, &format!("http://127.0.0.1:{port}/federation"));
 
     // Bad usage.
     let out = lab.run(&["role", "--duration", "13h"]);
