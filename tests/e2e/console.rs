@@ -478,6 +478,10 @@ fn the_region_picks_the_partitions_console() {
         dest(lab.run(&["role", "--url", "--region", "us-gov-west-1"])),
         "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1"
     );
+    assert!(
+        lab.proxy.sent().contains("/us-gov-west-1/sts/aws4_request"),
+        "--region is where STS is called too"
+    );
     assert_eq!(
         dest(lab.run(&[
             "role",

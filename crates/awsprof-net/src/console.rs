@@ -85,10 +85,11 @@ pub fn run(ctx: &Ctx, args: &ConsoleArgs) -> Result<()> {
     let mut plan = resolve::plan(ctx, &name)?;
     // Everything that can be refused is checked before any credentials are fetched (no
     // MFA prompt, no call, for a destination that would be refused anyway).
-    let region = args
-        .region
-        .clone()
-        .unwrap_or_else(|| plan.settings.region.clone());
+    // --region is the command's region, as AWS_REGION would be: STS is called there too.
+    if let Some(region) = &args.region {
+        plan.settings.region = region.clone();
+    }
+    let region = plan.settings.region.clone();
     let partition = console::partition(&region)?;
     let destination = match &args.destination {
         Some(url) => checked_destination(url, &partition)?,

@@ -169,13 +169,14 @@ pub struct ConsoleArgs {
     pub profile: Option<String>,
     /// Open this service's page: s3, ec2, iam, lambda, cloudwatch... (Tab completes them;
     /// docs/cli.md lists them) [default: the console home].
-    #[arg(long, short = 's', value_name = "SERVICE", value_parser = services(), hide_possible_values = true)]
+    #[arg(long, short = 's', value_name = "SERVICE", value_parser = ServiceArg, hide_possible_values = true)]
     pub service: Option<String>,
     /// Open this console URL instead; it must be on the partition's console host.
     #[arg(long, value_name = "URL", conflicts_with = "service")]
     pub destination: Option<String>,
-    /// The console's region, which also picks the partition (us-gov-*: GovCloud, cn-*:
-    /// China) [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1].
+    /// The console's region, which picks the partition (us-gov-*: GovCloud, cn-*: China);
+    /// STS is called there too [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's
+    /// region, us-east-1].
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// Print the sign-in URL on stdout (and nothing else) instead of opening a browser.
@@ -193,13 +194,39 @@ pub struct ConsoleArgs {
     pub creds: CredentialArgs,
 }
 
-/// The `--service` names, from the core's table, each with what it is.
-fn services() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(awsprof_core::console::SERVICES.iter().map(|s| {
-        PossibleValue::new(s.name)
-            .aliases(s.aliases.iter().copied())
-            .help(s.title)
-    }))
+/// `--service`: a name from the core's table of console pages. The list of values (each
+/// with what it is) is made only when it is needed: for a `--service` value, help,
+/// completion. Made with the command line, it cost every `awsprof list` 5% more
+/// instructions (callgrind), for a command that rarely runs.
+#[derive(Clone, Copy, Debug)]
+pub struct ServiceArg;
+
+impl ServiceArg {
+    fn values() -> impl Iterator<Item = PossibleValue> {
+        awsprof_core::console::SERVICES.iter().map(|s| {
+            PossibleValue::new(s.name)
+                .aliases(s.aliases.iter().copied())
+                .help(s.title)
+        })
+    }
+}
+
+impl clap::builder::TypedValueParser for ServiceArg {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        // clap's own parser, for its error: the known names and the closest one.
+        clap::builder::PossibleValuesParser::new(Self::values()).parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(Self::values()))
+    }
 }
 
 /// A shell that `use` and `unset` can write for: one of the core's [`Kind::SHELLS`].
