@@ -17,6 +17,7 @@ pub mod keypath;
 pub mod model;
 pub mod parse;
 pub mod shell;
+pub mod sso_sync;
 pub mod store;
 pub mod validate;
 
