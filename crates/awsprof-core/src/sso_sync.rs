@@ -210,9 +210,11 @@ impl Template {
             let lower = match modifier {
                 None => false,
                 Some("lower") => true,
-                Some(m) => return Err(err(format!(
+                Some(m) => {
+                    return Err(err(format!(
                     "has {{{inner}}}: '{m}' is not a modifier (the one there is: {{{name}:lower}})"
-                ))),
+                )))
+                }
             };
             pieces.push(Piece::Field { field, lower });
             rest = &after[close + 1..];
@@ -850,6 +852,108 @@ pub fn diff(label: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// The scopes `aws configure sso` registers by default: enough to list accounts and roles.
+pub const DEFAULT_SCOPES: &str = "sso:account:access";
+
+/// An `[sso-session]` for `awsprof sso add`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSession {
+    /// The section name.
+    pub name: String,
+    /// `sso_start_url`: the AWS access portal URL.
+    pub start_url: String,
+    /// `sso_region`: where IAM Identity Center is.
+    pub region: String,
+    /// `sso_registration_scopes`.
+    pub scopes: String,
+}
+
+/// What [`add_session`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Added {
+    /// The section is new.
+    Created,
+    /// It was there with these values already.
+    Unchanged,
+    /// It was there; these keys were changed (with `force`).
+    Updated(Vec<&'static str>),
+}
+
+/// Why [`add_session`] refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AddError {
+    /// The session exists with other values and `force` was not given.
+    #[error("[sso-session {name}] already exists with another {}; pass --force to change it", .keys.join(" and "))]
+    Exists {
+        /// The session.
+        name: String,
+        /// The keys whose values differ.
+        keys: Vec<&'static str>,
+    },
+    /// The start URL is not a web address.
+    #[error("'{0}' is not a start URL: it is the AWS access portal address, like https://my-org.awsapps.com/start")]
+    StartUrl(String),
+    /// The editor refused.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+}
+
+/// Writes the `[sso-session]` of `session` into the config file `doc`: a new section, or
+/// (with `force`) new values for one that exists. All or nothing.
+pub fn add_session(
+    doc: &mut Document,
+    session: &NewSession,
+    force: bool,
+) -> Result<Added, AddError> {
+    let url = session.start_url.as_str();
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    if host.is_empty() || url.contains(char::is_whitespace) {
+        return Err(AddError::StartUrl(url.to_string()));
+    }
+    let text = doc.text();
+    let set = ProfileSet::from_texts(Some(&text), None, crate::Filter::All)
+        .map_err(|(_, e)| EditError::ReadBack(e.to_string()))?;
+    let values = [
+        ("sso_start_url", url),
+        ("sso_region", session.region.as_str()),
+        ("sso_registration_scopes", session.scopes.as_str()),
+    ];
+    let existing = set.sso_sessions.get(&session.name);
+    let differ: Vec<&'static str> = match existing {
+        Some(s) => values
+            .iter()
+            .filter(|(k, v)| s.get(k) != Some(v))
+            .map(|(k, _)| *k)
+            .collect(),
+        None => Vec::new(),
+    };
+    if existing.is_some() && differ.is_empty() {
+        return Ok(Added::Unchanged);
+    }
+    if existing.is_some() && !force {
+        return Err(AddError::Exists {
+            name: session.name.clone(),
+            keys: differ,
+        });
+    }
+    let before = doc.clone();
+    let target = Target::SsoSession(&session.name);
+    for (k, v) in values {
+        if let Err(e) = doc.set(target, k, None, v) {
+            *doc = before;
+            return Err(e.into());
+        }
+    }
+    Ok(match existing {
+        Some(_) => Added::Updated(differ),
+        None => Added::Created,
+    })
+}
+
 /// Plans and applies one sync of the config text `config` (credentials text `credentials`)
 /// in memory: the whole pure path of `awsprof sso sync` after the listing. Returns the new
 /// config text and the report.
@@ -1206,6 +1310,55 @@ mod tests {
         // Only lines were added (the new profile, the remembered options).
         let diff = diff("config", &mine, &after);
         assert!(diff.lines().skip(2).all(|l| !l.starts_with('-')), "{diff}");
+    }
+
+    #[test]
+    fn add_session_creates_keeps_and_refuses_to_change_without_force() {
+        let new = |url: &str, region: &str| NewSession {
+            name: "acme".into(),
+            start_url: url.into(),
+            region: region.into(),
+            scopes: DEFAULT_SCOPES.into(),
+        };
+        let mut d =
+            Document::parse(crate::FileKind::Config, "# mine\n[default]\nregion = x\n").unwrap();
+        let s = new("https://acme.awsapps.com/start", "eu-west-1");
+        assert_eq!(add_session(&mut d, &s, false), Ok(Added::Created));
+        assert_eq!(
+            d.text(),
+            "# mine\n[default]\nregion = x\n\n[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n\
+             sso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n"
+        );
+        assert_eq!(add_session(&mut d, &s, false), Ok(Added::Unchanged));
+        let other = new("https://acme.awsapps.com/start", "us-east-1");
+        let before = d.text();
+        assert_eq!(
+            add_session(&mut d, &other, false),
+            Err(AddError::Exists {
+                name: "acme".into(),
+                keys: vec!["sso_region"]
+            })
+        );
+        assert_eq!(d.text(), before);
+        assert_eq!(
+            add_session(&mut d, &other, true),
+            Ok(Added::Updated(vec!["sso_region"]))
+        );
+        assert!(d.text().contains("sso_region = us-east-1\n"));
+        for bad in ["acme.awsapps.com", "https://", "https://a b", "ftp://x"] {
+            assert!(matches!(
+                add_session(&mut d, &new(bad, "r"), true),
+                Err(AddError::StartUrl(_))
+            ));
+        }
+        let bad_name = NewSession {
+            name: "a b".into(),
+            ..s
+        };
+        assert!(matches!(
+            add_session(&mut d, &bad_name, false),
+            Err(AddError::Edit(EditError::InvalidName(_)))
+        ));
     }
 
     mod generated {
