@@ -175,12 +175,12 @@ fn unknown_profile_suggests_the_closest_name() {
     let home = AwsHome::with("[profile production]\nregion = x\n[profile staging]\n", "");
     let stderr = fails_clearly(
         &home.run(&["show", "prodution"]),
-        &["'prodution' not found"],
+        &["`prodution` not found"],
     );
-    assert!(stderr.contains("did you mean 'production'"), "{stderr}");
+    assert!(stderr.contains("did you mean `production`"), "{stderr}");
     let stderr = fails_clearly(
         &home.run(&["get", "region", "--profile", "zzz"]),
-        &["'zzz' not found"],
+        &["`zzz` not found"],
     );
     assert!(!stderr.contains("did you mean"), "{stderr}");
 }

@@ -64,7 +64,7 @@ fn warns_where_the_aws_cli_reads_differently() {
     let home = AwsHome::with("[default]\nregion = us-east-1 # home\n", "");
     let (code, f) = findings(&home, &[]);
     assert_eq!(code, 0);
-    assert!(has(&f, "warning", "'us-east-1 # home'"), "{f:?}");
+    assert!(has(&f, "warning", "`us-east-1 # home`"), "{f:?}");
 }
 
 #[test]

@@ -156,7 +156,7 @@ fn configure_from_a_pipe_reads_one_answer_a_line() {
     let out = configure_piped(&home, "ci", "\n\nus-wset-2\n\n");
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("did you mean 'us-west-2'"), "{err}");
+    assert!(err.contains("did you mean `us-west-2`"), "{err}");
     let config = std::fs::read_to_string(home.config()).unwrap();
     assert_eq!(config, "[profile ci]\nregion = us-wset-2\noutput = text\n");
 }

@@ -152,17 +152,17 @@ fn broken_files_are_refused_and_nothing_is_written() {
         (
             "no-secret.csv",
             b"Access key ID,Password\nAKIAIOSFODNN7EXAMPLE,x\n",
-            "no 'Secret access key' column",
+            "no `Secret access key` column",
         ),
         (
             "no-id.csv",
             b"User name,Secret access key\nbob,x\n",
-            "no 'Access key ID' column",
+            "no `Access key ID` column",
         ),
         (
             "short-row.csv",
             b"Access key ID,Secret access key\nAKIAIOSFODNN7EXAMPLE\n",
-            "line 2: no value in the 'Secret access key' column",
+            "line 2: no value in the `Secret access key` column",
         ),
         (
             "header-only.csv",

@@ -123,7 +123,7 @@ fn remove_refuses_without_a_terminal_or_yes() {
     let out = home.run(&["remove", "devv", "--yes"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("did you mean 'dev'"),
+        stderr(&out).contains("did you mean `dev`"),
         "{}",
         stderr(&out)
     );
@@ -149,7 +149,7 @@ fn remove_asks_on_a_terminal_and_takes_it_out_of_both_files() {
     t.send("y\r");
     let (status, out) = t.finish();
     assert!(status.success(), "{out}");
-    assert!(out.contains("b still names 'a' as source_profile"), "{out}");
+    assert!(out.contains("b still names `a` as source_profile"), "{out}");
     assert_eq!(
         read(home.config()),
         "# top\n[profile b]\nsource_profile = a\n"

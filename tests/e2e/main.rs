@@ -12,6 +12,7 @@
 
 mod support;
 
+mod architecture;
 mod bad_input;
 mod bench_data;
 mod credentials_process;
@@ -27,10 +28,15 @@ mod edit_import;
 #[cfg(unix)]
 mod edit_profiles;
 mod edit_safety;
+mod messages;
+mod precedence;
+#[cfg(unix)]
+mod prompts;
 mod shell_completion;
 mod shell_consumers;
 mod shell_injection;
 mod shell_lint;
 mod shell_picker;
 mod shell_switch;
+mod shell_terminal;
 mod split;

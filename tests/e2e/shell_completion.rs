@@ -36,42 +36,6 @@ fn sections(lines: &[String]) -> std::collections::BTreeMap<String, Vec<String>>
 }
 
 #[test]
-fn bash_completion_offers_live_profile_names_subcommands_and_flags() {
-    support::require_shell("bash");
-    // Calls the function bash would call on TAB, with the words bash would give it.
-    let script = r#"eval "$(awsprof init bash)"
-c() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMPREPLY=()
-      _awsprof_complete "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"; printf '%s\n' "${COMPREPLY[@]}"; }
-complete -p awsprof
-echo '== use'; c awsprof use ''
-echo '== export-d'; c awsprof export d
-echo '== sub'; c awsprof ex
-echo '== flag'; c awsprof export --fo
-echo '== get-profile'; c awsprof get region --profile ''
-# As bash splits `team:d` at the colon (COMP_WORDBREAKS): the line, then its words.
-cl() { COMP_LINE="$1"; COMP_POINT=${#1}; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=()
-       _awsprof_complete awsprof "${COMP_WORDS[COMP_CWORD]}" x; printf '%s\n' "${COMPREPLY[@]}"; }
-echo '== colon'; cl 'awsprof use team:d' awsprof use team : d
-echo '== equals'; cl 'awsprof export --format=fi' awsprof export --format = fi
-printf '[profile fresh]\n' >> "$HOME/.aws/config"
-echo '== fresh'; c awsprof env f
-"#;
-    let s = sections(&lines(&home().shell("bash", script, &[])));
-    assert!(s["use"].contains(&"dev".to_string()), "{s:?}");
-    assert!(s["use"].contains(&"prod".to_string()), "{s:?}");
-    assert!(s["use"].contains(&"-odd:name".to_string()), "{s:?}");
-    assert_eq!(s["export-d"], ["dev"]);
-    assert!(s["sub"].contains(&"export".to_string()), "{s:?}");
-    assert_eq!(s["flag"], ["--format"]);
-    assert!(s["get-profile"].contains(&"prod".to_string()), "{s:?}");
-    assert_eq!(
-        s["fresh"],
-        ["fresh"],
-        "a profile added after init completes"
-    );
-}
-
-#[test]
 fn fish_completion_offers_live_profile_names_subcommands_and_flags() {
     support::require_shell("fish");
     // `complete -C` runs fish's own completion machinery on a command line.
@@ -96,64 +60,106 @@ echo '== fresh'; complete -C 'awsprof export fr'
     );
 }
 
+/// What the bash and zsh completers ask: `COMPLETE=SHELL awsprof -- WORDS`, the index of
+/// the current word in _CLAP_COMPLETE_INDEX. (What the shells then do with the answers is
+/// proved at a terminal: shell_terminal.rs.)
 #[test]
-fn zsh_registers_the_completer_and_the_binary_answers_its_protocol() {
-    support::require_shell("zsh");
+fn the_binary_answers_the_completion_protocol_with_live_names() {
     let home = home();
-    let script = r#"autoload -Uz compinit && compinit -u -d "$HOME/.zcompdump"
-eval "$(awsprof init zsh)"
-print -r -- "registered=$_comps[awsprof]"
-eval "$(awsprof init zsh --cmd ap)"
-print -r -- "registered-ap=$_comps[ap]"
-# Outside a completion widget `words` and `CURRENT` are plain parameters: run the completer
-# with the words zsh would give it, and catch what it hands to _describe.
-_describe() { print -rl -- "== described" "${(@P)${@[-1]}}"; }
-words=(awsprof use p); CURRENT=3; _awsprof_complete
-"#;
-    let out = lines(&home.shell("zsh", script, &[]));
-    assert!(
-        out.contains(&"registered=_awsprof_complete".to_string()),
-        "{out:?}"
-    );
-    assert!(
-        out.contains(&"registered-ap=_awsprof_complete".to_string()),
-        "{out:?}"
-    );
-    assert_eq!(sections(&out)["described"], ["prod"], "{out:?}");
-    // What `_awsprof_complete` asks: `COMPLETE=zsh awsprof -- WORDS`, index of the
-    // current word in _CLAP_COMPLETE_INDEX.
-    let ask = |words: &[&str]| {
+    let ask = |shell: &str, words: &[&str]| {
         let mut cmd = home.cmd();
-        cmd.env("COMPLETE", "zsh")
+        cmd.env("COMPLETE", shell)
             .env("_CLAP_IFS", "\n")
             .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
             .arg("--")
             .args(words);
-        let out = cmd.output().unwrap();
-        lines(&out)
+        lines(&cmd.output().unwrap())
+    };
+    // zsh's answers are `value:description`, with a `:` in a value escaped.
+    let zsh = |words: &[&str]| -> Vec<String> {
+        ask("zsh", words)
             .into_iter()
             .map(|l| l.split(':').next().unwrap_or_default().to_string())
-            .collect::<Vec<_>>()
+            .collect()
     };
-    assert_eq!(ask(&["awsprof", "use", "pr"]), ["prod"]);
-    assert_eq!(ask(&["awsprof", "env", "d"]), ["dev"]);
+    assert_eq!(zsh(&["awsprof", "use", "pr"]), ["prod"]);
+    assert_eq!(zsh(&["awsprof", "env", "d"]), ["dev"]);
+    assert!(ask("zsh", &["awsprof", "use", ""]).contains(&"team\\:dev".to_string()));
+    let bash = ask("bash", &["awsprof", "use", ""]);
+    for name in ["dev", "prod", "-odd:name", "team:dev"] {
+        assert!(bash.contains(&name.to_string()), "{bash:?}");
+    }
     std::fs::write(home.config(), "[profile fresh]\n").unwrap();
-    assert_eq!(ask(&["awsprof", "show", "f"]), ["fresh"]);
+    assert_eq!(zsh(&["awsprof", "show", "f"]), ["fresh"]);
 }
 
 #[test]
 fn use_completes_dash_when_there_is_a_previous_profile() {
     let home = home();
-    let out = home
-        .cmd()
-        .env("COMPLETE", "fish")
-        .env("AWSPROF_PREVIOUS_PROFILE", "dev")
-        .args(["--", "awsprof", "use", "-"])
+    // What `use -` is offered as, for a value of AWSPROF_PREVIOUS_PROFILE (None: unset).
+    let dash = |previous: Option<&str>| {
+        let mut cmd = home.cmd();
+        if let Some(p) = previous {
+            cmd.env("AWSPROF_PREVIOUS_PROFILE", p);
+        }
+        let out = cmd
+            .env("COMPLETE", "fish")
+            .args(["--", "awsprof", "use", "-"])
+            .output()
+            .unwrap();
+        lines(&out)
+            .into_iter()
+            .filter(|l| l.starts_with("-\t"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(dash(Some("dev")), ["-\tback to dev"]);
+    // The shell's first `use` came from no profile: `use -` goes back to none.
+    assert_eq!(dash(Some("")), ["-\tback to no profile"]);
+    assert!(dash(None).is_empty());
+}
+
+/// `fisher remove` deletes the plugin's files from ~/.config/fish, then emits
+/// `awsprof_uninstall` for the conf.d file: the handler there must leave no function and
+/// no completion behind in the running shell.
+#[test]
+fn fisher_removal_leaves_no_function_or_completion_behind() {
+    support::require_shell("fish");
+    let home = home();
+    let repo = support::repo_root().join("shell/fish");
+    let mut installed = Vec::new();
+    for dir in ["functions", "completions", "conf.d"] {
+        let to = home.path().join(".config/fish").join(dir);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(repo.join(dir)).unwrap() {
+            let from = entry.unwrap().path();
+            let dest = to.join(from.file_name().unwrap());
+            std::fs::copy(&from, &dest).unwrap();
+            installed.push(dest.display().to_string());
+        }
+    }
+    // Interactive, as the user's shell is: fish reads conf.d at start-up.
+    let script = format!(
+        "awsprof_prompt; functions -q awsprof; and echo loaded
+echo '== before'; complete -C 'awsprof sh'
+rm {}
+emit awsprof_uninstall
+echo '== removed'; functions -q awsprof awsprof_prompt _awsprof_uninstall; or echo gone
+echo '== after'; complete -C 'awsprof sh'
+",
+        installed.join(" ")
+    );
+    let mut cmd = std::process::Command::new("fish");
+    home.isolate(&mut cmd);
+    let out = cmd
+        .env("PATH", support::test_path())
+        .env_remove("XDG_CONFIG_HOME")
+        .args(["-i", "-c", &script])
         .output()
         .unwrap();
     let got = lines(&out);
-    assert!(
-        got.iter().any(|l| l.starts_with("-\tback to dev")),
-        "{got:?}"
-    );
+    assert!(got.contains(&"loaded".to_string()), "{got:?}");
+    let s = sections(&got);
+    assert_eq!(s["removed"], ["gone"], "{got:?}");
+    assert_eq!(s["before"], ["show"], "{got:?}");
+    assert!(s["after"].is_empty(), "{got:?}");
 }

@@ -80,11 +80,12 @@ fn generated_bash_and_sh_pass_shellcheck() {
 }
 
 #[test]
-fn shipped_bash_script_passes_shellcheck() {
+fn shipped_bash_scripts_pass_shellcheck() {
     support::require("shellcheck", &["--version"]);
-    let path = support::repo_root().join("shell/bash/awsprof.bash");
-    let text = std::fs::read_to_string(&path).unwrap();
-    check("shell/bash/awsprof.bash", "shellcheck", &["-"], &text);
+    for file in ["shell/bash/awsprof.bash", "shell/zsh/awsprof-common.sh"] {
+        let text = std::fs::read_to_string(support::repo_root().join(file)).unwrap();
+        check(file, "shellcheck", &["-"], &text);
+    }
 }
 
 #[test]
@@ -98,13 +99,22 @@ fn zsh_scripts_parse_in_zsh() {
     ] {
         check(&args.join(" "), "zsh", &["-n"], &generated(args));
     }
-    let plugin =
-        std::fs::read_to_string(support::repo_root().join("shell/zsh/awsprof.plugin.zsh")).unwrap();
+    let read = |p: &str| std::fs::read_to_string(support::repo_root().join(p)).unwrap();
+    let plugin = read("shell/zsh/awsprof.plugin.zsh");
+    let common = read("shell/zsh/awsprof-common.sh");
     check("shell/zsh/awsprof.plugin.zsh", "zsh", &["-n"], &plugin);
+    check("shell/zsh/awsprof-common.sh", "zsh", &["-n"], &common);
+    // The plugin includes the part it shares with bash with one `source` line; init prints
+    // that part in its place and is otherwise the plugin as it is.
+    let include: Vec<&str> = plugin
+        .lines()
+        .filter(|l| l.contains("awsprof-common.sh\""))
+        .collect();
+    assert_eq!(include.len(), 1, "{include:?}");
     assert_eq!(
-        plugin,
+        plugin.replacen(&format!("{}\n", include[0]), &common, 1),
         generated(&["init", "zsh"]),
-        "the plugin is what init prints"
+        "init zsh is the plugin with the shared part included"
     );
 }
 

@@ -4,28 +4,16 @@
 use crate::support;
 use crate::support::AwsHome;
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Output;
+use std::time::Duration;
 
 fn tmux(sock: &Path, args: &[&str]) -> Output {
-    Command::new("tmux")
-        .arg("-S")
-        .arg(sock)
-        .args(args)
-        .output()
-        .expect("run tmux")
+    support::tmux(sock, args)
 }
 
 /// Polls until `cond` holds, for up to ten seconds.
-fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+fn wait_for(what: &str, cond: impl FnMut() -> bool) {
+    support::wait_for(what, 10, cond)
 }
 
 /// Runs `script` in bash inside a detached tmux session, sends `keys` once the picker is
@@ -45,30 +33,12 @@ fn pick(keys: &[&str]) -> (String, String, bool) {
     )
     .unwrap();
     let sock = home.path().join("tmux.sock");
-    let mut start = Command::new("tmux");
-    home.isolate(&mut start);
-    let status = start
-        .env("TERM", "xterm-256color")
-        .current_dir(home.path())
-        .arg("-S")
-        .arg(&sock)
-        .args([
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "100",
-            "-y",
-            "30",
-        ])
-        .arg(format!(
-            "bash --noprofile --norc {}; sleep 30",
-            script.display()
-        ))
-        .status()
-        .expect("start tmux");
-    assert!(status.success());
+    support::tmux_session(
+        &home,
+        &sock,
+        (100, 30),
+        &format!("bash --noprofile --norc {}; sleep 30", script.display()),
+    );
     let screen =
         || String::from_utf8_lossy(&tmux(&sock, &["capture-pane", "-p"]).stdout).to_string();
     wait_for("the picker", || screen().contains("AWS profile"));

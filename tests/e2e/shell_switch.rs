@@ -214,6 +214,56 @@ fn use_switches_back_and_unsets_leaving_no_old_identity_in_every_shell() {
 }
 
 #[test]
+fn use_dash_goes_back_to_no_profile_and_staying_put_keeps_the_way_back() {
+    for shell in support::SHELLS {
+        support::require_shell(shell);
+        let (dumps, other) = scenario(
+            shell,
+            &[
+                ("none", "unset"),
+                ("p1", "use p1"),
+                ("p1-again", "use p1"),
+                ("back-to-none", "use -"),
+                ("unset-again", "unset"),
+                ("back-to-p1", "use -"),
+            ],
+        );
+        let p1 = |previous: &str| {
+            map(&[
+                ("AWS_PROFILE", "p1"),
+                ("AWS_REGION", "eu-west-1"),
+                ("AWS_DEFAULT_REGION", "eu-west-1"),
+                ("AWSPROF_PREVIOUS_PROFILE", previous),
+            ])
+        };
+        let none = map(&[("AWSPROF_PREVIOUS_PROFILE", "old")]);
+        assert_eq!(dumps["none"], none, "{shell}");
+        assert_eq!(
+            dumps["p1"],
+            p1(""),
+            "{shell}: the first use from no profile remembers none"
+        );
+        assert_eq!(
+            dumps["p1-again"],
+            p1(""),
+            "{shell}: use p1 while p1 is active keeps the way back"
+        );
+        assert_eq!(
+            dumps["back-to-none"],
+            map(&[("AWSPROF_PREVIOUS_PROFILE", "p1")]),
+            "{shell}: use - returns to what unset leaves"
+        );
+        assert_eq!(
+            dumps["unset-again"], dumps["back-to-none"],
+            "{shell}: unset with no profile keeps the way back"
+        );
+        assert_eq!(dumps["back-to-p1"], p1(""), "{shell}");
+        let rcs: Vec<&String> = other.iter().filter(|l| l.starts_with("rc=")).collect();
+        assert!(rcs.iter().all(|r| *r == "rc=0"), "{shell}: {rcs:?}");
+    }
+}
+
+#[test]
 fn use_credentials_exports_the_keys_and_clears_the_rest() {
     for shell in support::SHELLS {
         support::require_shell(shell);
@@ -301,8 +351,8 @@ fn unknown_profile_prints_nothing_and_suggests() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("'-odd%name/x:y@z+1.3' not found"), "{err}");
-    assert!(err.contains("did you mean '-odd%name/x:y@z+1.2'"), "{err}");
+    assert!(err.contains("`-odd%name/x:y@z+1.3` not found"), "{err}");
+    assert!(err.contains("did you mean `-odd%name/x:y@z+1.2`"), "{err}");
 }
 
 #[test]

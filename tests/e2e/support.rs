@@ -790,3 +790,52 @@ pub fn python_utc_in(seconds: i64) -> String {
         .expect("run python3");
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
+
+/// `tmux -S SOCK ARGS`: one tmux server per test, on its own socket.
+pub fn tmux(sock: &Path, args: &[&str]) -> Output {
+    Command::new("tmux")
+        .arg("-S")
+        .arg(sock)
+        .args(args)
+        .output()
+        .expect("run tmux")
+}
+
+/// Starts a detached tmux session of `cols` x `rows` on `sock`, running `command` in
+/// `home` (isolated as [`AwsHome::isolate`] makes it, with an xterm's TERM).
+pub fn tmux_session(home: &AwsHome, sock: &Path, (cols, rows): (u16, u16), command: &str) {
+    let mut cmd = Command::new("tmux");
+    home.isolate(&mut cmd);
+    let (cols, rows) = (cols.to_string(), rows.to_string());
+    let status = cmd
+        .env("TERM", "xterm-256color")
+        .current_dir(home.path())
+        .arg("-S")
+        .arg(sock)
+        .args([
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            &cols,
+            "-y",
+            &rows,
+            command,
+        ])
+        .status()
+        .expect("start tmux");
+    assert!(status.success(), "tmux new-session failed");
+}
+
+/// Polls until `cond` holds; fails the test after `secs` seconds, naming `what`.
+pub fn wait_for(what: &str, secs: u64, mut cond: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(secs),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

@@ -1,10 +1,11 @@
 //! Health checks of the shared files and the environment: what `awsprof doctor` reports.
 //!
-//! Each check yields [`Finding`]s. Nothing here changes a file.
+//! Each check yields [`Finding`]s. Nothing here changes a file. Paths in the messages are
+//! written out in full; the binary shows the home directory as `~` when it prints them.
 
 use crate::model::{Filter, ProfileSet};
 use crate::parse::{self, FileKind, SectionKey, Token, Tokenizer};
-use crate::store::{self, display_path, Paths};
+use crate::store::{self, Paths};
 use std::collections::{HashMap, HashSet};
 
 /// How serious a finding is.
@@ -46,7 +47,7 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
     let mut texts: HashMap<FileKind, String> = HashMap::new();
     for kind in [FileKind::Config, FileKind::Credentials] {
         let path = paths.get(kind);
-        let shown = display_path(path);
+        let shown = path.display().to_string();
         match store::read_file(path) {
             Ok(None) => out.push(Finding::new(
                 Level::Ok,
@@ -78,7 +79,7 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
     )
     .unwrap_or_default();
     for w in &set.warnings {
-        let shown = display_path(paths.get(w.file));
+        let shown = paths.get(w.file).display().to_string();
         let at = if w.line > 0 {
             format!("{shown}:{}", w.line)
         } else {
@@ -134,7 +135,7 @@ fn compat(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
                     out.push(Finding::new(
                         Level::Warning,
                         "compat",
-                        format!("{shown}:{}: '{key}' is set twice in [{current}]; the last one wins in the SDKs, but the AWS CLI and boto3 refuse the whole file", line.number),
+                        format!("{shown}:{}: `{key}` is set twice in [{current}]; the last one wins in the SDKs, but the AWS CLI and boto3 refuse the whole file", line.number),
                     ));
                 }
                 let written = line.content.split_once('=').map_or("", |(_, v)| v.trim());
@@ -142,7 +143,7 @@ fn compat(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
                     out.push(Finding::new(
                         Level::Warning,
                         "compat",
-                        format!("{shown}:{}: the SDKs read '{key}' as '{value}', but the AWS CLI and boto3 read '{written}' (they have no inline comments); put the comment on its own line", line.number),
+                        format!("{shown}:{}: the SDKs read `{key}` as {}, but the AWS CLI and boto3 read {} (they have no inline comments); put the comment on its own line", line.number, crate::text::quoted(value), crate::text::quoted(written)),
                     ));
                 }
             }
@@ -185,20 +186,57 @@ fn permissions(kind: FileKind, path: &std::path::Path, shown: &str, out: &mut Ve
 #[cfg(not(unix))]
 fn permissions(_: FileKind, _: &std::path::Path, _: &str, _: &mut Vec<Finding>) {}
 
-/// Every profile that needs a provider resolves to a chain, by the same resolver that
-/// `export` uses: loops, missing source profiles or sso-sessions, half-set keys.
+/// Every profile with credentials resolves to a chain, by the same resolver that `export`
+/// and `whoami` use: loops, missing source profiles or sso-sessions, half-set keys. A
+/// profile that the SDKs themselves read differently is named with both readings.
 fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
     for (name, profile) in &set.profiles {
-        if !profile.kind().needs_provider() {
-            continue;
-        }
-        if let Err(e) = crate::chain::resolve(set, name) {
+        if let Some(d) = crate::chain::divergence(profile) {
             out.push(Finding::new(
-                Level::Error,
-                "chains",
-                format!("profile '{name}': {e}"),
+                Level::Warning,
+                "compat",
+                divergence_message(name, &d),
             ));
         }
+        if profile.kind() == crate::ProfileKind::Other {
+            continue;
+        }
+        // Every finding about a profile starts with its name.
+        let named = |e: &crate::chain::ChainError| {
+            let text = e.to_string();
+            if text.starts_with(&format!("profile `{name}`")) {
+                text
+            } else {
+                format!("profile `{name}`: {text}")
+            }
+        };
+        match crate::chain::resolve(set, name) {
+            Err(e) => out.push(Finding::new(Level::Error, "chains", named(&e))),
+            Ok(chain) => {
+                if let Some(e) = chain.credentials_problem() {
+                    out.push(Finding::new(Level::Warning, "chains", named(&e)));
+                }
+            }
+        }
+    }
+}
+
+fn divergence_message(name: &str, d: &crate::chain::Divergence) -> String {
+    use crate::chain::Divergence as D;
+    match d {
+        D::KeysBesideCredentialSource { source } => format!(
+            "profile `{name}` has static keys and credential_source = {source} without role_arn: awsprof and the AWS CLI use the keys; the AWS SDK for Rust (and tools built on it) takes credentials from {source} instead. Remove credential_source, or add the role_arn it was meant for"
+        ),
+        D::CredentialSourceWithoutRole { source } => format!(
+            "profile `{name}` has credential_source = {source} but no role_arn: awsprof and the AWS CLI ignore it and find no credentials; the AWS SDK for Rust takes them from {source}. Add the role_arn it was meant for, or remove it"
+        ),
+        D::KeysBesideStraySso { keys } => format!(
+            "profile `{name}` has static keys and {} without sso_account_id and sso_role_name: awsprof and the AWS CLI use the keys; the AWS SDK for Rust reads an IAM Identity Center profile, which yields no credentials. Remove the sso_* keys, or the keys",
+            keys.join(", ")
+        ),
+        D::ProcessBesideCredentialsFileKeys => format!(
+            "profile `{name}` has credential_process and static keys in the credentials file: awsprof and the AWS SDKs run credential_process; the AWS CLI and boto3 use the keys. Remove one of them"
+        ),
     }
 }
 
@@ -258,7 +296,7 @@ mod tests {
             "[default]\nregion = us-east-1 # x\n  # indented\n[default]\nregion = a\nregion = b\n",
         );
         assert!(
-            m[0].contains("cfg:2:") && m[0].contains("'us-east-1 # x'"),
+            m[0].contains("cfg:2:") && m[0].contains("`us-east-1 # x`"),
             "{m:?}"
         );
         assert!(
@@ -284,7 +322,7 @@ mod tests {
     #[test]
     fn loops_and_missing_references() {
         let set = ProfileSet::from_texts(
-            Some("[profile a]\nsource_profile = b\nrole_arn = x\n[profile b]\nsource_profile = a\nrole_arn = y\n[profile c]\nsource_profile = nope\nrole_arn = z\n[profile s]\nsource_profile = s\naws_access_key_id = k\n"),
+            Some("[profile a]\nsource_profile = b\nrole_arn = x\n[profile b]\nsource_profile = a\nrole_arn = y\n[profile c]\nsource_profile = nope\nrole_arn = z\n[profile s]\nsource_profile = s\naws_access_key_id = k\naws_secret_access_key = v\n[profile h]\naws_access_key_id = k\n"),
             None,
             Filter::All,
         )
@@ -294,7 +332,7 @@ mod tests {
         let m: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
         assert!(
             m.iter()
-                .any(|s| s.contains("'a'") && s.contains("a -> b -> a")),
+                .any(|s| s.contains("`a`") && s.contains("a -> b -> a")),
             "{m:?}"
         );
         assert!(
@@ -303,8 +341,12 @@ mod tests {
             "{m:?}"
         );
         assert!(
-            !m.iter().any(|s| s.contains("'s'")),
+            !m.iter().any(|s| s.contains("`s`")),
             "self reference is fine: {m:?}"
+        );
+        assert!(
+            m.contains(&"profile `h`: profile missing aws_secret_access_key"),
+            "half a key pair is an error: {m:?}"
         );
     }
 }

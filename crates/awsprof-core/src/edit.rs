@@ -62,13 +62,13 @@ pub struct ProfileBody {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
     /// A section name the SDKs would ignore.
-    #[error("'{0}' is not a valid name: use letters, digits and _ - / . % @ : +")]
+    #[error("`{0}` is not a valid name: use letters, digits and _ - / . % @ : +")]
     InvalidName(String),
     /// A key the SDKs would ignore.
-    #[error("'{0}' is not a valid key: use letters, digits and _ - / . % @ : +")]
+    #[error("`{0}` is not a valid key: use letters, digits and _ - / . % @ : +")]
     InvalidKey(String),
     /// A value that would not read back as written.
-    #[error("the value of '{key}' {reason}")]
+    #[error("the value of `{key}` {reason}")]
     BadValue {
         /// The key.
         key: String,
@@ -76,13 +76,13 @@ pub enum EditError {
         reason: &'static str,
     },
     /// A sub-property asked of a key that has a plain value.
-    #[error("'{key}' has a plain value, not a block of sub-properties; delete it first to make it a block")]
+    #[error("`{key}` has a plain value, not a block of sub-properties; delete it first to make it a block")]
     NotABlock {
         /// The key.
         key: String,
     },
     /// A plain value asked of a key that is a block of sub-properties.
-    #[error("'{key}' is a block of sub-properties; set {key}.SUBKEY, or delete '{key}' first")]
+    #[error("`{key}` is a block of sub-properties; set `{key}.SUBKEY`, or delete `{key}` first")]
     IsABlock {
         /// The key.
         key: String,
@@ -494,7 +494,7 @@ impl Document {
         if let Some((key, count)) = key {
             if count > 1 && sections.len() <= 1 {
                 self.notes.push(format!(
-                    "'{key}' is set {count} times in {} in the {} file; edited the last one, the one the SDKs use",
+                    "`{key}` is set {count} times in {} in the {} file; edited the last one, the one the SDKs use",
                     target.header(self.kind),
                     self.kind.as_str()
                 ));
@@ -696,7 +696,7 @@ impl Document {
         }
         if occ.len() > 1 && sub.is_none() {
             self.notes.push(format!(
-                "'{key}' was set {} times in {} in the {} file; deleted every one",
+                "`{key}` was set {} times in {} in the {} file; deleted every one",
                 occ.len(),
                 target.header(self.kind),
                 self.kind.as_str()
@@ -774,7 +774,7 @@ impl Document {
             .is_empty()
         {
             return Err(EditError::Exists(format!(
-                "profile '{new}' (in the {} file)",
+                "profile `{new}` (in the {} file)",
                 self.kind.as_str()
             )));
         }

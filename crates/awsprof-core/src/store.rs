@@ -115,18 +115,6 @@ impl Paths {
     }
 }
 
-/// A path as users write it: the home directory shown as `~`.
-pub fn display_path(path: &Path) -> String {
-    let shown = path.display().to_string();
-    match std::env::var("HOME") {
-        Ok(home) if !home.is_empty() && home != "/" => match shown.strip_prefix(&home) {
-            Some(rest) if rest.starts_with('/') => format!("~{rest}"),
-            _ => shown,
-        },
-        _ => shown,
-    }
-}
-
 fn line_of(bytes: &[u8], offset: usize) -> usize {
     memchr::memchr_iter(b'\n', &bytes[..offset]).count() + 1
 }
@@ -135,14 +123,14 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
     if let Some(i) = memchr::memchr(0, &bytes) {
         return Err(Error::NulByte {
-            path: display_path(path),
+            path: path.to_path_buf(),
             line: line_of(&bytes, i),
         });
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Error::NotUtf8 {
-            path: display_path(path),
+            path: path.to_path_buf(),
             line: line_of(e.as_bytes(), at),
         }
     })
@@ -161,12 +149,12 @@ pub fn read_file(path: &Path) -> Result<Option<String>> {
     let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
         return Err(Error::IsDirectory {
-            path: display_path(path),
+            path: path.to_path_buf(),
         });
     }
     if meta.len() > MAX_FILE_SIZE {
         return Err(Error::TooLarge {
-            path: display_path(path),
+            path: path.to_path_buf(),
             size: meta.len(),
             limit: MAX_FILE_SIZE,
         });
@@ -178,13 +166,13 @@ pub fn read_file(path: &Path) -> Result<Option<String>> {
         .read_to_end(&mut bytes)
         .map_err(|e| match e.kind() {
             io::ErrorKind::IsADirectory => Error::IsDirectory {
-                path: display_path(path),
+                path: path.to_path_buf(),
             },
             _ => Error::io(path, e),
         })?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(Error::TooLarge {
-            path: display_path(path),
+            path: path.to_path_buf(),
             size: bytes.len() as u64,
             limit: MAX_FILE_SIZE,
         });
@@ -216,6 +204,12 @@ impl Texts {
             .map_err(|(kind, e)| parse_error(paths.get(kind), e))
     }
 
+    /// Validates both texts in one pass and records where their sections are.
+    pub fn index(&self, paths: &Paths) -> Result<crate::model::Index<'_>> {
+        crate::model::Index::build(self.config.as_deref(), self.credentials.as_deref())
+            .map_err(|(kind, e)| parse_error(paths.get(kind), e))
+    }
+
     /// The profile names, sorted, borrowed from the texts (see [`crate::model::profile_names`]).
     pub fn profile_names(&self, paths: &Paths) -> Result<Vec<&str>> {
         crate::model::profile_names(self.config.as_deref(), self.credentials.as_deref())
@@ -226,7 +220,7 @@ impl Texts {
 /// A syntax error at a line of the file at `path`.
 fn parse_error(path: &Path, e: crate::parse::ParseError) -> Error {
     Error::Parse {
-        path: display_path(path),
+        path: path.to_path_buf(),
         line: e.line,
         kind: e.kind,
     }
@@ -301,7 +295,7 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
     let existing = match std::fs::metadata(&target) {
         Ok(m) if m.is_dir() => {
             return Err(Error::IsDirectory {
-                path: display_path(path),
+                path: path.to_path_buf(),
             })
         }
         Ok(m) => Some(m),
@@ -408,8 +402,8 @@ impl WriteLock {
                 }
                 Err(fs4::TryLockError::WouldBlock) => {
                     return Err(Error::Locked {
-                        path: display_path(path),
-                        lock: display_path(&lock),
+                        path: path.to_path_buf(),
+                        lock: lock.clone(),
                         seconds: wait.as_secs(),
                     })
                 }
@@ -476,7 +470,7 @@ impl Editor {
     /// Turns an edit error on the file of `kind` into an error naming that file.
     pub fn error(&self, kind: FileKind, source: EditError) -> Error {
         Error::Edit {
-            path: display_path(self.paths.get(kind)),
+            path: self.paths.get(kind).to_path_buf(),
             source,
         }
     }

@@ -37,11 +37,6 @@ pub fn from_millis(ms: i64) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
 }
 
-/// From an AWS SDK timestamp.
-pub fn from_sdk(t: &aws_sdk_sts::primitives::DateTime) -> Option<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp(t.secs()).ok()
-}
-
 /// "59m", "2h05m", "expired": how long until `t`, for people.
 pub fn until(t: OffsetDateTime) -> String {
     let secs = (t - now()).whole_seconds();

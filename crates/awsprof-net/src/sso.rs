@@ -1,11 +1,13 @@
 //! IAM Identity Center: the access-token cache shared with the AWS CLI v2
 //! (`~/.aws/sso/cache/<sha1>.json`), GetRoleCredentials, and the OIDC device login.
 
-use crate::cache::{sha1_hex, write_private};
-use crate::{clock, Error, Net, Settings};
+use crate::{Error, Net};
 use aws_sdk_sso::config::{BehaviorVersion, Region};
+use awsprof_core::cache::{sha1_hex, write_private};
 use awsprof_core::chain::SsoConfig;
+use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
+use awsprof_core::settings::Settings;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -80,7 +82,7 @@ fn oidc_client(settings: &Settings, region: &str) -> aws_sdk_ssooidc::Client {
 /// A usable access token for `config`: from the cache, refreshed with its refresh token
 /// when it is about to expire.
 pub fn access_token(
-    net: &mut Net,
+    net: &mut Net<'_>,
     settings: &Settings,
     profile: &str,
     config: &SsoConfig,
@@ -97,7 +99,7 @@ pub fn access_token(
             profile,
             format!(
                 "no IAM Identity Center session in {}; {}",
-                awsprof_core::store::display_path(&path),
+                path.display(),
                 login_hint(profile)
             ),
         )
@@ -107,7 +109,7 @@ pub fn access_token(
             profile,
             format!(
                 "{}: not a token cache file ({e}); {}",
-                awsprof_core::store::display_path(&path),
+                path.display(),
                 login_hint(profile)
             ),
         )
@@ -135,7 +137,7 @@ pub fn access_token(
 
 /// A new token from the refresh token, when the cache has one and a live registration.
 fn refresh(
-    net: &mut Net,
+    net: &mut Net<'_>,
     settings: &Settings,
     config: &SsoConfig,
     token: &Token,
@@ -184,7 +186,7 @@ fn refresh(
 
 /// GetRoleCredentials for the profile's account and role.
 pub fn role_credentials(
-    net: &mut Net,
+    net: &mut Net<'_>,
     settings: &Settings,
     profile: &str,
     config: &SsoConfig,
@@ -263,7 +265,7 @@ fn can_open_browser() -> bool {
 /// stderr, opens a browser when there is one, waits for the user to approve, and writes
 /// the token where the AWS CLI v2 looks for it.
 pub fn login(
-    net: &mut Net,
+    net: &mut Net<'_>,
     settings: &Settings,
     profile: &str,
     config: &SsoConfig,
@@ -335,9 +337,9 @@ pub fn login(
         .or(auth.verification_uri())
         .unwrap_or_default()
         .to_string();
-    eprintln!("To sign in to IAM Identity Center, open this page and confirm the code:\n\n    {url}\n\n    code: {user_code}\n");
+    net.ui.note(&format!("to sign in to IAM Identity Center, open this page and confirm the code:\n\n    {url}\n\n    code: {user_code}\n"));
     if open_browser && can_open_browser() && webbrowser::open(&url).is_ok() {
-        eprintln!("(a browser was opened on that page)");
+        net.ui.note("a browser was opened on that page");
     }
     let mut interval = Duration::from_secs(u64::try_from(auth.interval().max(1)).unwrap_or(5));
     let deadline = clock::now() + time::Duration::seconds(i64::from(auth.expires_in().max(60)));

@@ -1,10 +1,12 @@
 //! AWS STS calls through the official SDK: AssumeRole, AssumeRoleWithWebIdentity,
 //! GetSessionToken, GetCallerIdentity.
 
-use crate::{clock, Error, Settings};
+use crate::Error;
 use aws_sdk_sts::config::{BehaviorVersion, Region};
 use aws_sdk_sts::Client;
+use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
+use awsprof_core::settings::Settings;
 
 /// Who a set of credentials belongs to.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -55,7 +57,9 @@ fn from_sts(c: Option<&aws_sdk_sts::types::Credentials>, what: &str) -> Result<C
         access_key_id: c.access_key_id().to_string(),
         secret_access_key: c.secret_access_key().to_string(),
         session_token: Some(c.session_token().to_string()),
-        expiration: clock::from_sdk(c.expiration()).map(clock::format),
+        expiration: time::OffsetDateTime::from_unix_timestamp(c.expiration().secs())
+            .ok()
+            .map(clock::format),
         account_id: None,
     })
 }

@@ -2,10 +2,14 @@
 //! one JSON file per set of credentials, named by the SHA-1 of the call's arguments the
 //! way botocore (AssumeRole, AssumeRoleWithWebIdentity) and the AWS CLI v2 (IAM Identity
 //! Center) name them, written 0600.
+//!
+//! Reading it needs no network, so a warm cache is served by the file-only program; only
+//! a miss goes to the SDK side, which writes what it fetched back here.
 
+use crate::chain::{Base, Chain, Step};
 use crate::clock;
-use crate::Error;
-use awsprof_core::creds::Credentials;
+use crate::creds::Credentials;
+use crate::error::Error;
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 use std::io::Write;
@@ -178,20 +182,50 @@ impl Cache {
     }
 }
 
+/// The cache key of one step of `chain`, when that step's credentials are cached: the
+/// role calls and IAM Identity Center by the AWS CLI's keys, an MFA session by ours.
+/// Static keys, `credential_process` and the named sources are never cached (the AWS CLI
+/// does not cache them either).
+pub fn key(step: &Step<'_>, chain: &Chain) -> Option<String> {
+    match step {
+        Step::Base(Base::WebIdentity { role_arn, .. }) => {
+            Some(role_key(role_arn, None, None, None))
+        }
+        Step::Base(Base::Sso { config, .. }) => match (&config.account_id, &config.role_name) {
+            (Some(a), Some(r)) => Some(sso_key(
+                config.start_url.as_deref().unwrap_or_default(),
+                r,
+                a,
+                config.session_name.as_deref(),
+            )),
+            _ => None,
+        },
+        Step::Base(_) => None,
+        Step::Session(s) => match &chain.base {
+            Base::StaticKeys { credentials, .. } => Some(session_key(
+                &credentials.access_key_id,
+                &s.serial,
+                s.duration_seconds,
+            )),
+            _ => None,
+        },
+        Step::Role(hop) => Some(role_key(
+            &hop.role_arn,
+            hop.external_id.as_deref(),
+            hop.mfa_serial.as_deref(),
+            hop.duration_seconds,
+        )),
+    }
+}
+
 /// Writes `text` to `path` atomically with mode 0600, creating the directory 0700.
 pub fn write_private(path: &Path, text: &str) -> Result<(), Error> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     let io = |e: std::io::Error| Error::io(dir, e);
-    if !dir.exists() {
-        let mut b = std::fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(dir).map_err(io)?;
-    }
+    crate::store::create_private_dir(dir)?;
     // tempfile creates the file 0600 on Unix, so no one else can read it even for a moment.
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     tmp.write_all(text.as_bytes()).map_err(io)?;

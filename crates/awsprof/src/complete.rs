@@ -35,13 +35,15 @@ pub fn profile_names() -> Vec<CompletionCandidate> {
 /// Profile names, and `-` for `use -`.
 pub fn profile_names_or_previous() -> Vec<CompletionCandidate> {
     let mut out = profile_names();
-    if let Some(prev) = std::env::var(awsprof_core::env::PREVIOUS_PROFILE)
-        .ok()
-        .filter(|p| !p.is_empty())
-    {
+    use awsprof_core::env::{previous, Previous};
+    if let Some(prev) = previous(&|k| std::env::var(k).ok()) {
+        let to = match prev {
+            Previous::Profile(p) => p,
+            Previous::NoProfile => "no profile".to_string(),
+        };
         out.push(
             CompletionCandidate::new("-")
-                .help(Some(format!("back to {prev}").into()))
+                .help(Some(format!("back to {to}").into()))
                 .tag(tag()),
         );
     }
