@@ -10,6 +10,7 @@
 //!
 //! A new area is a new module here; what two areas need goes into [`support`].
 
+mod fake_portal;
 mod support;
 
 mod architecture;
@@ -40,3 +41,4 @@ mod shell_picker;
 mod shell_switch;
 mod shell_terminal;
 mod split;
+mod sso_sync;

@@ -118,6 +118,37 @@ enum Field {
     Region,
 }
 
+/// The IAM Identity Center settings of the `[sso-session]` `name` itself, with no account
+/// or role: what `login --sso-session` and the token cache (keyed by the session name)
+/// need.
+pub fn session_config(set: &ProfileSet, name: &str) -> Result<crate::chain::SsoConfig, SyncError> {
+    let section = set
+        .sso_sessions
+        .get(name)
+        .ok_or_else(|| SyncError::UnknownSession {
+            name: name.to_string(),
+            known: set.sso_sessions.keys().cloned().collect(),
+        })?;
+    let need = |key: &'static str| {
+        section
+            .get(key)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .ok_or(SyncError::Incomplete {
+                session: name.to_string(),
+                key,
+            })
+    };
+    Ok(crate::chain::SsoConfig {
+        session_name: Some(name.to_string()),
+        start_url: Some(need("sso_start_url")?),
+        region: Some(need("sso_region")?),
+        account_id: None,
+        role_name: None,
+        registration_scopes: section.get("sso_registration_scopes").map(str::to_string),
+    })
+}
+
 /// The placeholders a template may use, in the order the help lists them.
 pub const PLACEHOLDERS: &[&str] = &[
     "account_name",
@@ -349,25 +380,10 @@ pub struct Settings {
 impl Settings {
     /// Reads the session `name` of `set` and merges `options` over what it remembers.
     pub fn resolve(set: &ProfileSet, name: &str, options: &Options) -> Result<Settings, SyncError> {
-        let section = set
-            .sso_sessions
-            .get(name)
-            .ok_or_else(|| SyncError::UnknownSession {
-                name: name.to_string(),
-                known: set.sso_sessions.keys().cloned().collect(),
-            })?;
-        let need = |key: &'static str| {
-            section
-                .get(key)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-                .ok_or(SyncError::Incomplete {
-                    session: name.to_string(),
-                    key,
-                })
-        };
-        let start_url = need("sso_start_url")?;
-        let sso_region = need("sso_region")?;
+        let config = session_config(set, name)?;
+        let section = &set.sso_sessions[name];
+        let start_url = config.start_url.unwrap_or_default();
+        let sso_region = config.region.unwrap_or_default();
         let template = options
             .template
             .as_deref()
@@ -394,7 +410,10 @@ impl Settings {
 
 /// The mark of a generated profile called `name` with `properties` (every property but
 /// the mark, in the order written; keys compared lower-case, as the SDKs do).
-pub fn mark_for<'a>(name: &str, properties: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+pub fn mark_for<'a>(
+    name: &str,
+    properties: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
     let mut text = format!("{name}\n");
     for (k, v) in properties {
         text.push_str(&k.to_ascii_lowercase());

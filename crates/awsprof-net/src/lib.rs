@@ -8,13 +8,14 @@
 //! Where things go:
 //! - [`runtime`]: the tokio runtime, made on the first call, and the spinner;
 //! - [`sts`]: AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken, GetCallerIdentity;
-//! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login;
+//! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login,
+//!   the listing of every account and role (ListAccounts, ListAccountRoles);
 //! - [`sources`]: `credential_source = Ec2InstanceMetadata | EcsContainer`;
 //! - [`job`]: running a job's steps and filling the cache;
-//! - [`whoami`], [`login`]: the commands that are all network.
+//! - [`whoami`], [`login`], [`sso_sync`]: the commands that are all network.
 //!
 //! New work that needs the SDK or another heavy dependency (console sign-in federation,
-//! SSO account listing for `sso sync`, the OS keyring) belongs here, as one module each
+//! the OS keyring) belongs here, as one module each
 //! plus an arm in [`Sdk::network_command`].
 
 #![warn(missing_docs)]
@@ -24,6 +25,7 @@ pub mod login;
 pub mod runtime;
 pub mod sources;
 pub mod sso;
+pub mod sso_sync;
 pub mod sts;
 pub mod whoami;
 
@@ -35,7 +37,7 @@ use awsprof::backend::{Backend, Job};
 use awsprof::cli::{Cli, Command};
 use awsprof::ctx::Ctx;
 use awsprof_core::creds::Credentials;
-use awsprof_core::ui::{Busy, Ui, UiError};
+use awsprof_core::ui::{Busy, Progress, Ui, UiError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -64,10 +66,10 @@ pub enum Error {
         message: String,
     },
     /// IAM Identity Center failed.
-    #[error("profile `{profile}`: {message}")]
+    #[error("{subject}: {message}")]
     Sso {
-        /// The profile.
-        profile: String,
+        /// The profile or sso-session it was for.
+        subject: sso::Subject,
         /// What went wrong.
         message: String,
     },
@@ -158,6 +160,9 @@ impl Ui for NetTerminal {
     fn busy(&self, what: &str) -> Box<dyn Busy + '_> {
         Box::new(runtime::Spinner::start(what))
     }
+    fn progress(&self, what: &str, total: u64) -> Box<dyn Progress + '_> {
+        Box::new(runtime::Bar::start(what, total))
+    }
 }
 
 /// Runs the SDK work in this process.
@@ -177,6 +182,7 @@ impl Backend for Sdk {
         match &cli.command {
             Command::Whoami(args) => whoami::run(&ctx, args)?,
             Command::Login(args) => login::run(&ctx, args)?,
+            Command::Sso(awsprof::cli::SsoCommand::Sync(args)) => sso_sync::run(&ctx, args)?,
             _ => return Err(anyhow::anyhow!("not a network command")),
         }
         Ok(ExitCode::SUCCESS)

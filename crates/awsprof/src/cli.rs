@@ -1,7 +1,7 @@
 //! The command line: every subcommand, flag and help text. The contract these names
 //! follow is in docs/cli.md; tests and users rely on them.
 
-use crate::complete::{profile_names, profile_names_or_previous};
+use crate::complete::{profile_names, profile_names_or_previous, sso_session_names};
 use awsprof_core::shell::Kind;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -104,6 +104,10 @@ pub enum Command {
     /// you approve, the session token is cached in ~/.aws/sso/cache, where the AWS CLI v2
     /// and the SDKs find it too.
     Login(LoginArgs),
+    /// IAM Identity Center organisations: `sso add` an [sso-session], `sso sync` a profile
+    /// for every account and role it can reach.
+    #[command(subcommand)]
+    Sso(SsoCommand),
     /// Print the man page (roff) built from this help text; docs/awsprof.1 is its copy.
     #[command(hide = true)]
     Man,
@@ -148,6 +152,10 @@ pub struct LoginArgs {
     /// The profile [default: the active profile].
     #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
+    /// Log in to this [sso-session] itself, without a profile (before `sso sync` has made
+    /// any).
+    #[arg(long, value_name = "NAME", conflicts_with = "profile", add = ArgValueCandidates::new(sso_session_names))]
+    pub sso_session: Option<String>,
     /// Print the URL and code only; do not open a browser.
     #[arg(long)]
     pub no_browser: bool,
@@ -359,6 +367,74 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// Print a JSON array of {"level", "check", "message"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoCommand {
+    /// Write an [sso-session] section: the portal's start URL and region.
+    ///
+    /// On a terminal, what is not given is asked for, as `aws configure sso` does. Then
+    /// `awsprof login --sso-session NAME` and `awsprof sso sync`. The same values again
+    /// change nothing; other values are refused unless --force.
+    Add(SsoAddArgs),
+    /// Keep a profile for every account and role an [sso-session] can reach.
+    ///
+    /// Lists the accounts (ListAccounts) and each one's roles (ListAccountRoles) with the
+    /// session's cached token, then adds, renames or updates the generated profiles of the
+    /// config file; each carries the mark awsprof_sso_sync, and one edited by hand is left
+    /// alone. Nothing is written unless the whole listing succeeded. Profiles whose account
+    /// or role is gone are removed only with --prune. The options are remembered in the
+    /// [sso-session] section, so a plain `awsprof sso sync` repeats them. A run with no
+    /// change in the organisation changes no byte of the file.
+    Sync(SsoSyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SsoAddArgs {
+    /// The session's name, as in [sso-session NAME].
+    pub name: Option<String>,
+    /// The AWS access portal URL, like https://my-org.awsapps.com/start.
+    #[arg(long, value_name = "URL")]
+    pub start_url: Option<String>,
+    /// The region of IAM Identity Center (sso_region).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The registration scopes, comma-separated [default: sso:account:access].
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+    /// Change a session that exists with other values.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SsoSyncArgs {
+    /// The [sso-session] to sync [default: the only one in the config file].
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(sso_session_names))]
+    pub sso_session: Option<String>,
+    /// How profiles are named [default: the remembered one, else {account_name}/{role_name}].
+    ///
+    /// Placeholders: {account_name}, {account_id}, {account_email}, {role_name}, {session},
+    /// {region}, each optionally with :lower ({account_name:lower}). Values are made into
+    /// profile-name characters (letters, digits, _ - / . % @ : +).
+    #[arg(long = "name", value_name = "TEMPLATE")]
+    pub template: Option<String>,
+    /// The region of the generated profiles [default: the remembered one, else the
+    /// session's sso_region].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Remove generated profiles whose account or role is no longer listed (remembered).
+    #[arg(long, conflicts_with = "no_prune")]
+    pub prune: bool,
+    /// Do not prune, and forget a remembered --prune.
+    #[arg(long)]
+    pub no_prune: bool,
+    /// Print the diff of the config file on stdout; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print what was (or, with --dry-run, would be) done as JSON on stdout.
     #[arg(long)]
     pub json: bool,
 }

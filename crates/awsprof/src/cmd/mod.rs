@@ -15,6 +15,7 @@ pub mod remove;
 pub mod rename;
 pub mod set;
 pub mod show;
+pub mod sso;
 pub mod unset;
 pub mod r#use;
 pub mod writing;
