@@ -160,6 +160,15 @@ fn the_aws_cli_reads_a_generated_profile_and_use_and_export_use_it() {
     assert_eq!(home.aws_get("sso_role_name", p), "AdministratorAccess");
     assert_eq!(home.aws_get("sso_session", p), "acme");
     assert_eq!(home.aws_get("region", p), "eu-west-1");
+    // The mark and the remembered options are keys doctor does not complain about.
+    let doctor = home.run(&["doctor"]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&doctor.stdout),
+        stderr(&doctor)
+    );
+    assert!(doctor.status.success(), "{said}");
+    assert!(!said.contains("awsprof_"), "{said}");
 
     let used = bash(&home, &format!("eval \"$(awsprof use --shell bash '{p}')\"; printf '%s|%s' \"$AWS_PROFILE\" \"$AWS_REGION\""), &[]);
     assert_eq!(stdout_ok(&used), format!("{p}|eu-west-1"));

@@ -149,16 +149,26 @@ fn summarise(ctx: &Ctx, r: &Report, dry_run: bool, written: bool) {
         plural(r.roles, "role", "roles"),
         count(r.unchanged)
     ));
-    for c in &r.collisions {
+    for c in r.collisions.iter().take(SHOWN) {
         ui.note(&format!(
             "`{}` is taken by {}: account {}, role {} is `{}`",
             c.wanted, c.held_by, c.account_id, c.role_name, c.name
         ));
     }
-    for m in &r.renamed {
-        if r.renamed.len() <= SHOWN {
-            ui.note(&format!("renamed `{}` to `{}`", m.from, m.to));
-        }
+    if r.collisions.len() > SHOWN {
+        ui.note(&format!(
+            "and {} more names taken (`--json` lists them all)",
+            count(r.collisions.len() - SHOWN)
+        ));
+    }
+    for m in r.renamed.iter().take(SHOWN) {
+        ui.note(&format!("renamed `{}` to `{}`", m.from, m.to));
+    }
+    if r.renamed.len() > SHOWN {
+        ui.note(&format!(
+            "and {} more renamed (`--json` lists them all)",
+            count(r.renamed.len() - SHOWN)
+        ));
     }
     if !r.edited.is_empty() {
         ui.note(&format!(
@@ -183,7 +193,7 @@ fn summarise(ctx: &Ctx, r: &Report, dry_run: bool, written: bool) {
             names(r.stale.iter())
         ));
     }
-    if !r.removed.is_empty() && r.removed.len() <= SHOWN {
+    if !r.removed.is_empty() {
         ui.note(&format!("pruned: {}", names(r.removed.iter())));
     }
     if r.empty_listing {
