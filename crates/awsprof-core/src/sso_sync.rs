@@ -603,6 +603,8 @@ pub struct Plan {
     add: Vec<ProfileBody>,
     add_after: Option<String>,
     renames: HashMap<String, String>,
+    /// What the session remembers now: template, region, prune.
+    remembered: [Option<String>; 3],
 }
 
 /// Plans the sync of `settings.session` from `listing` against the profiles of both files
@@ -802,8 +804,12 @@ pub fn plan(set: &ProfileSet, settings: &Settings, listing: &Listing) -> Plan {
             }
         }
     }
+    let section = set.sso_sessions.get(session);
+    let remembered = [TEMPLATE_KEY, REGION_KEY, PRUNE_KEY]
+        .map(|k| section.and_then(|s| s.get(k)).map(str::to_string));
     Plan {
         report,
+        remembered,
         settings: settings.clone(),
         changes,
         add,
@@ -829,16 +835,26 @@ fn apply_inner(doc: &mut Document, plan: &Plan) -> Result<Report, EditError> {
     let mut report = plan.report.clone();
     let s = &plan.settings;
     let session = Target::SsoSession(&s.session);
-    doc.set(session, TEMPLATE_KEY, None, s.template.as_str())?;
-    if s.region == s.sso_region {
-        doc.delete(session, REGION_KEY, None)?;
-    } else {
-        doc.set(session, REGION_KEY, None, &s.region)?;
-    }
-    if s.prune {
-        doc.set(session, PRUNE_KEY, None, "true")?;
-    } else {
-        doc.delete(session, PRUNE_KEY, None)?;
+    let wanted = [
+        Some(s.template.as_str()),
+        (s.region != s.sso_region).then_some(s.region.as_str()),
+        s.prune.then_some("true"),
+    ];
+    // Each edit reads the whole file back: skip those that would change nothing.
+    for ((key, want), now) in [TEMPLATE_KEY, REGION_KEY, PRUNE_KEY]
+        .into_iter()
+        .zip(wanted)
+        .zip(&plan.remembered)
+    {
+        match want {
+            _ if want == now.as_deref() => {}
+            Some(value) => {
+                doc.set(session, key, None, value)?;
+            }
+            None => {
+                doc.delete(session, key, None)?;
+            }
+        }
     }
     if !plan.changes.is_empty() || !plan.add.is_empty() {
         doc.rewrite_profiles(&plan.changes, &plan.add, plan.add_after.as_deref())?;
