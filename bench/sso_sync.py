@@ -15,6 +15,7 @@ There is no offline IAM Identity Center portal, so this runs the end-to-end test
   bench/sso_sync.py                 # the numbers, printed and written into docs/benchmarks.md
   bench/sso_sync.py --quick         # a smoke run
   bench/sso_sync.py --no-write      # print only
+  bench/sso_sync.py --sync-only     # the syncs alone, printed
 
 Everything it writes lives in bench/out/sso-sync (ignored by git).
 """
@@ -23,6 +24,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -101,15 +103,18 @@ def env_for(home, url):
 
 def timed_sync(awsprof, env, url, args=()):
     before = requests_so_far(url)
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     p = subprocess.run([str(awsprof), "sso", "sync", "--json", *args], env=env, text=True,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     ms = (time.perf_counter() - start) * 1000
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = ((cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)) * 1000
     if p.returncode != 0:
         sys.exit(f"sso sync failed: {p.stderr.strip()}")
     after = requests_so_far(url)
     by = {k: after["by_route"].get(k, 0) - before["by_route"].get(k, 0) for k in after["by_route"]}
-    return ms, after["requests"] - before["requests"], by, json.loads(p.stdout)
+    return ms, after["requests"] - before["requests"], by, json.loads(p.stdout), cpu
 
 
 def med(xs):
@@ -122,6 +127,8 @@ def main():
     ap.add_argument("--roles", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="few runs: a smoke run, not a result")
     ap.add_argument("--no-write", action="store_true", help="print only")
+    ap.add_argument("--sync-only", action="store_true",
+                    help="time the syncs only, not use/list/completion on the result (implies --no-write)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     machine = bench.machine()
@@ -135,19 +142,24 @@ def main():
             home = home_for(f"run-{i}")
             env = env_for(home, url)
             bench.log(f"first sync {i + 1}/{runs}: {args.accounts:,} accounts x {args.roles} roles")
-            ms, n, by, report = timed_sync(awsprof, env, url)
+            ms, n, by, report, cpu = timed_sync(awsprof, env, url)
             assert len(report["added"]) == args.accounts * args.roles, report
-            first.append((ms, n, by))
+            first.append((ms, n, by, cpu))
             text = (home / ".aws" / "config").read_bytes()
             bench.log(f"second sync {i + 1}/{runs} (no change)")
-            ms, n, by, report = timed_sync(awsprof, env, url)
+            ms, n, by, report, cpu = timed_sync(awsprof, env, url)
             assert report["unchanged"] == args.accounts * args.roles and not report["written"], report
             assert (home / ".aws" / "config").read_bytes() == text, "the second sync changed the file"
-            again.append((ms, n, by))
+            again.append((ms, n, by, cpu))
     finally:
         portal.stdin.close()
         portal.wait()
 
+    if args.sync_only:
+        for label, xs in (("first", first), ("second", again)):
+            print(f"{label} sync: wall ms {[round(x[0]) for x in xs]}, CPU ms {[round(x[3]) for x in xs]}, "
+                  f"requests {xs[0][1]}")
+        return
     # The file the sync wrote, against the generated file of bench/run at 10,000 profiles.
     synced = OUT / "run-0"
     size = (synced / ".aws" / "config").stat().st_size
@@ -191,13 +203,15 @@ def main():
         f"Organisation: {args.accounts:,} accounts × {args.roles} roles "
         f"({args.accounts * args.roles:,} profiles); the fake answers 100 items a page.",
         "",
-        "| sync | wall time, ms: median [min–max] | requests | ListAccounts | ListAccountRoles |",
-        "|---|---:|---:|---:|---:|",
+        "| sync | wall time, ms: median [min–max] | CPU of awsprof, ms (user + system) | requests | ListAccounts | ListAccountRoles |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for label, xs in (("first sync (all profiles added)", first), ("second sync (no change, file untouched)", again)):
         ms = [x[0] for x in xs]
+        cpu = [x[3] for x in xs]
         n, by = xs[0][1], xs[0][2]
-        lines.append(f"| {label} | {med(ms):,.0f} [{min(ms):,.0f}–{max(ms):,.0f}] | {n:,} | "
+        lines.append(f"| {label} | {med(ms):,.0f} [{min(ms):,.0f}–{max(ms):,.0f}] | "
+                     f"{med(cpu):,.0f} [{min(cpu):,.0f}–{max(cpu):,.0f}] | {n:,} | "
                      f"{by.get('/assignment/accounts', 0):,} | {by.get('/assignment/roles', 0):,} |")
     lines += [
         "",
@@ -218,7 +232,8 @@ def main():
         lines.append(f"\nNote: {n}")
     table = "\n".join(lines) + "\n"
     (OUT / "results.json").write_text(json.dumps(
-        {"first_ms": f_ms, "again_ms": a_ms, "requests": [first[0][1], again[0][1]],
+        {"first_ms": f_ms, "again_ms": a_ms, "first_cpu_ms": [x[3] for x in first],
+         "again_cpu_ms": [x[3] for x in again], "requests": [first[0][1], again[0][1]],
          "stats": stats}, indent=2, default=str))
     print(table)
     if not args.no_write:
