@@ -42,3 +42,4 @@ mod shell_switch;
 mod shell_terminal;
 mod split;
 mod sso_sync;
+mod terminal_output;
