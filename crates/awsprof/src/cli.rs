@@ -104,8 +104,7 @@ pub enum Command {
     /// you approve, the session token is cached in ~/.aws/sso/cache, where the AWS CLI v2
     /// and the SDKs find it too.
     Login(LoginArgs),
-    /// IAM Identity Center organisations: `sso add` an [sso-session], `sso sync` a profile
-    /// for every account and role it can reach.
+    /// IAM Identity Center: `sso add` a session, `sso sync` a profile per account and role.
     #[command(subcommand)]
     Sso(SsoCommand),
     /// Print the man page (roff) built from this help text; docs/awsprof.1 is its copy.
