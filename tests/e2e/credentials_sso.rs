@@ -29,8 +29,9 @@ sso_registration_scopes = sso:account:access
 ";
 
 /// The fake portal + OIDC service (tests/e2e/fake_portal.rs). Valid bearer tokens are
-/// listed in `tokens`; CreateToken answers "pending" `pending` times before it grants.
-fn fake(tokens: &[&str], pending: usize) -> Portal {
+/// listed in `tokens`; CreateToken answers "pending" `pending` times before it grants. `console`'s tests sign in
+/// with it.
+pub(crate) fn fake(tokens: &[&str], pending: usize) -> Portal {
     let portal = Portal::with(tokens, vec![]);
     portal.set(|s| s.pending = pending);
     portal

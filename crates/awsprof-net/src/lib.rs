@@ -12,14 +12,14 @@
 //!   the listing of every account and role (ListAccounts, ListAccountRoles);
 //! - [`sources`]: `credential_source = Ec2InstanceMetadata | EcsContainer`;
 //! - [`job`]: running a job's steps and filling the cache;
-//! - [`whoami`], [`login`], [`sso_sync`]: the commands that are all network.
+//! - [`whoami`], [`login`], [`console`], [`sso_sync`]: the commands that are all network.
 //!
-//! New work that needs the SDK or another heavy dependency (console sign-in federation,
-//! the OS keyring) belongs here, as one module each
-//! plus an arm in [`Sdk::network_command`].
+//! New work that needs the SDK or another heavy dependency (the OS keyring) belongs
+//! here, as one module each plus an arm in [`Sdk::network_command`].
 
 #![warn(missing_docs)]
 
+pub mod console;
 pub mod job;
 pub mod login;
 pub mod runtime;
@@ -163,6 +163,23 @@ impl Ui for NetTerminal {
     fn progress(&self, what: &str, total: u64) -> Box<dyn Progress + '_> {
         Box::new(runtime::Bar::start(what, total))
     }
+    fn open_browser(&self, url: &str) -> bool {
+        can_open_browser() && webbrowser::open(url).is_ok()
+    }
+}
+
+/// Whether a browser can be opened here: `$BROWSER` (but not `none`), macOS, Windows, or
+/// a desktop session. Without one, webbrowser would fall back to a text browser in this
+/// terminal.
+fn can_open_browser() -> bool {
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    if let Some(browser) = var("BROWSER") {
+        return browser != "none";
+    }
+    if cfg!(target_os = "macos") || cfg!(windows) {
+        return true;
+    }
+    var("DISPLAY").is_some() || var("WAYLAND_DISPLAY").is_some()
 }
 
 /// Runs the SDK work in this process.
@@ -183,6 +200,7 @@ impl Backend for Sdk {
             Command::Whoami(args) => whoami::run(&ctx, args)?,
             Command::Login(args) => login::run(&ctx, args)?,
             Command::Sso(awsprof::cli::SsoCommand::Sync(args)) => sso_sync::run(&ctx, args)?,
+            Command::Console(args) => console::run(&ctx, args)?,
             _ => return Err(anyhow::anyhow!("not a network command")),
         }
         Ok(ExitCode::SUCCESS)
