@@ -92,6 +92,7 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
         ));
     }
     references(&set, &mut out);
+    plain_text_keys(&set, paths, &mut out);
     environment(&set, env, &mut out);
     out
 }
@@ -218,6 +219,40 @@ fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
                 }
             }
         }
+    }
+}
+
+/// Long-term access keys written in a file, where anything that reads the file has them;
+/// `awsprof keyring move` puts them in the OS keyring instead. Temporary keys (with a
+/// session token) expire and are left alone.
+fn plain_text_keys(set: &ProfileSet, paths: &Paths, out: &mut Vec<Finding>) {
+    for (name, profile) in &set.profiles {
+        let (Some(id), Some(secret)) = (
+            profile.property("aws_access_key_id"),
+            profile.property("aws_secret_access_key"),
+        ) else {
+            continue;
+        };
+        if profile.get("aws_session_token").is_some() || secret.value.is_empty() {
+            continue;
+        }
+        let suggestion = match crate::keyring::process_line(name)
+            .ok()
+            .and(crate::keyring::shell_word(name))
+        {
+            Some(word) => format!("move it to the OS keyring: `awsprof keyring move {word}`"),
+            None => "rename the profile to a plain name, then `awsprof keyring move` it to the OS keyring".to_string(),
+        };
+        out.push(Finding::new(
+            Level::Warning,
+            "secrets",
+            format!(
+                "profile `{name}`: long-term access key {} is kept in plain text at {}:{}; {suggestion}",
+                id.value,
+                paths.get(secret.file).display(),
+                secret.line
+            ),
+        ));
     }
 }
 

@@ -120,6 +120,10 @@ pub enum ProfileKind {
     SsoLegacy,
     /// `credential_process`.
     CredentialProcess,
+    /// Long-term keys in the OS keyring (awsprof's own `credential_process` line).
+    Keyring,
+    /// Keys in the OS keyring with `mfa_serial`: used through an MFA session.
+    KeyringMfa,
     /// No credentials of its own: region, output or other settings only.
     Other,
 }
@@ -137,6 +141,8 @@ impl ProfileKind {
             ProfileKind::Sso => "sso",
             ProfileKind::SsoLegacy => "sso-legacy",
             ProfileKind::CredentialProcess => "credential-process",
+            ProfileKind::Keyring => "keyring",
+            ProfileKind::KeyringMfa => "keyring-mfa",
             ProfileKind::Other => "other",
         }
     }

@@ -38,7 +38,15 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
             bail!("profile `{name}` already exists; pass --force to replace its keys (nothing was written)");
         }
     }
-    for (key, name) in keys.iter().zip(&names) {
+    let keyring = names.iter().any(|n| {
+        let section = set.profile(n);
+        super::keyring::wanted(ctx, args.keyring, section)
+    });
+    if keyring {
+        // Asked for before any warning: in awsprof this stops, and awsprof-net runs it.
+        super::keyring::store(ctx)?;
+    }
+    for key in &keys {
         if let Some(w) = validate::access_key_id(&key.access_key_id) {
             ctx.ui.warn(&w);
         }
@@ -48,6 +56,11 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
         if key.root {
             ctx.ui.warn(validate::ROOT_KEYS);
         }
+    }
+    if keyring {
+        return super::keyring::import(ctx, editor, &keys, &names, args.force);
+    }
+    for (key, name) in keys.iter().zip(&names) {
         let target = Target::Profile(name);
         let creds = FileKind::Credentials;
         let doc = editor.doc(creds);
