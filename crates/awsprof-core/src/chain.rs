@@ -940,7 +940,10 @@ mod tests {
         assert_eq!(s.profiles["k"].kind(), crate::ProfileKind::KeyringMfa);
         let r = resolve(&s, "r").unwrap();
         assert_eq!((r.base.clone(), r.roles.len()), (keyring("k"), 1));
-        assert!(r.mfa_session.is_some(), "the line prints a session to every tool");
+        assert!(
+            r.mfa_session.is_some(),
+            "the line prints a session to every tool"
+        );
         assert_eq!(s.profiles["plain"].kind(), crate::ProfileKind::Keyring);
         assert_eq!(resolve(&s, "plain").unwrap().mfa_session, None);
         assert_eq!(

@@ -25,7 +25,7 @@ const ACTION: [&str; 2] = ["keyring", "credentials"];
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// There is no keyring service to talk to (no D-Bus session, no Secret Service).
-    #[error("no OS keyring is available: {store} could not be reached ({detail}); nothing was written. On Linux the keyring is the Secret Service (gnome-keyring or KeePassXC) on the D-Bus session bus; a headless machine or an ssh session may have neither")]
+    #[error("no OS keyring is available: {store} could not be reached ({detail}). On Linux the keyring is the Secret Service (gnome-keyring or KeePassXC) on the D-Bus session bus; a headless machine or an ssh session may have neither")]
     Unavailable {
         /// The store.
         store: &'static str,
@@ -34,7 +34,7 @@ pub enum StoreError {
     },
     /// The keyring is locked and was not unlocked (the prompt was dismissed or could not
     /// be shown).
-    #[error("{store} is locked and was not unlocked ({detail}); unlock it (log in to the desktop, or `gnome-keyring-daemon --unlock`) and try again; nothing was written")]
+    #[error("{store} is locked and was not unlocked ({detail}); unlock it (log in to the desktop, or `gnome-keyring-daemon --unlock`) and try again")]
     Locked {
         /// The store.
         store: &'static str,

@@ -119,6 +119,15 @@ fn classify(inner: Box<dyn std::error::Error + Send + Sync>, denied: bool) -> St
                 store: NAME,
                 detail,
             },
+            // The unlock prompt failed, so the write found the collection still locked.
+            S::Zbus(zbus::Error::MethodError(name, _, _))
+                if name.as_str() == "org.freedesktop.Secret.Error.IsLocked" =>
+            {
+                StoreError::Locked {
+                    store: NAME,
+                    detail,
+                }
+            }
             // A bus with no Secret Service on it (nothing to start one).
             S::Zbus(z) if unknown_service(z) => StoreError::Unavailable {
                 store: NAME,

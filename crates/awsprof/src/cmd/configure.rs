@@ -47,8 +47,8 @@ pub fn run(ctx: &super::Ctx, args: &ConfigureArgs) -> Result<()> {
     // Read without the lock: answering takes a while, and other writers must not wait.
     let set = ctx.load(Filter::Profile(&name))?;
     let current = set.profile(&name);
-    let keyring = super::keyring::wanted(ctx, args.keyring, current);
     // Before any question: in awsprof this stops, and awsprof-net asks them.
+    let keyring = super::keyring::wanted(ctx, args.keyring, current)?;
     let held = match keyring {
         true => super::keyring::current(ctx, current)?,
         false => None,

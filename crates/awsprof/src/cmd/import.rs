@@ -38,13 +38,9 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
             bail!("profile `{name}` already exists; pass --force to replace its keys (nothing was written)");
         }
     }
-    let keyring = names.iter().any(|n| {
-        let section = set.profile(n);
-        super::keyring::wanted(ctx, args.keyring, section)
-    });
-    if keyring {
-        // Asked for before any warning: in awsprof this stops, and awsprof-net runs it.
-        super::keyring::store(ctx)?;
+    let mut keyring = false;
+    for name in &names {
+        keyring |= super::keyring::wanted(ctx, args.keyring, set.profile(name))?;
     }
     for key in &keys {
         if let Some(w) = validate::access_key_id(&key.access_key_id) {

@@ -74,6 +74,11 @@ pub enum KeyringError {
     NothingToRemove(String, &'static str),
 }
 
+/// A keyring failure in a command that changes things: nothing was.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}; nothing was changed")]
+pub struct Unchanged(#[from] kr::StoreError);
+
 /// The OS keyring, or [`NeedsKeyring`] on the side that does not link it.
 pub fn store(ctx: &super::Ctx) -> Result<&'static dyn Store> {
     match ctx.backend.keyring() {
@@ -113,7 +118,7 @@ impl<'a> Written<'a> {
     /// Writes `keys` for `account` and reads them back. Other keys already there are
     /// replaced only with `force`.
     fn put(&mut self, account: &str, keys: &StoredKeys, force: bool) -> Result<()> {
-        let previous = self.store.get(account)?;
+        let previous = self.store.get(account).map_err(Unchanged)?;
         if let Some(held) = previous.as_deref().map(StoredKeys::from_secret) {
             let same = held.as_ref().is_ok_and(|h| h == keys);
             if !same && !force {
@@ -129,8 +134,10 @@ impl<'a> Written<'a> {
             }
         }
         self.undo.push((account.to_string(), previous));
-        self.store.set(account, &keys.to_secret())?;
-        if self.store.keys(account)?.as_ref() != Some(keys) {
+        self.store
+            .set(account, &keys.to_secret())
+            .map_err(Unchanged)?;
+        if self.store.keys(account).map_err(Unchanged)?.as_ref() != Some(keys) {
             return Err(KeyringError::ReadBack(account.to_string(), self.store.name()).into());
         }
         Ok(())
@@ -138,10 +145,10 @@ impl<'a> Written<'a> {
 
     /// Deletes the entry of `account`, remembering it.
     fn delete(&mut self, account: &str) -> Result<bool> {
-        let previous = self.store.get(account)?;
+        let previous = self.store.get(account).map_err(Unchanged)?;
         let had = previous.is_some();
         self.undo.push((account.to_string(), previous));
-        self.store.delete(account)?;
+        self.store.delete(account).map_err(Unchanged)?;
         Ok(had)
     }
 
@@ -524,15 +531,20 @@ pub fn current(ctx: &super::Ctx, section: Option<&Section>) -> Result<Option<Sto
 
 /// Whether `configure` (or `import`) of `section` goes to the keyring: asked for, or the
 /// profile reads it already (keys written to the file would be ignored beside its line).
-pub fn wanted(ctx: &super::Ctx, asked: bool, section: Option<&Section>) -> bool {
+/// Either way the store is asked for first, so in `awsprof` this stops before anything is
+/// said or asked, and `awsprof-net` runs the command.
+pub fn wanted(ctx: &super::Ctx, asked: bool, section: Option<&Section>) -> Result<bool> {
     let reads = section.is_some_and(|s| chain::source(s, Position::Selected) == Source::Keyring);
+    if asked || reads {
+        store(ctx)?;
+    }
     if reads && !asked {
         ctx.ui.note(&format!(
             "profile `{}` keeps its keys in the keyring; they go there",
             section.map_or("", |s| s.name.as_str())
         ));
     }
-    asked || reads
+    Ok(asked || reads)
 }
 
 /// `configure --keyring`: the answers given, with the keys into the keyring.
