@@ -124,6 +124,9 @@ pub enum ProfileKind {
     Keyring,
     /// Keys in the OS keyring with `mfa_serial`: used through an MFA session.
     KeyringMfa,
+    /// Half a key pair (`aws_access_key_id` or `aws_secret_access_key` alone, or a session
+    /// token without them): yields nothing until the pair is complete.
+    PartialKeys,
     /// No credentials of its own: region, output or other settings only.
     Other,
 }
@@ -143,6 +146,7 @@ impl ProfileKind {
             ProfileKind::CredentialProcess => "credential-process",
             ProfileKind::Keyring => "keyring",
             ProfileKind::KeyringMfa => "keyring-mfa",
+            ProfileKind::PartialKeys => "partial-keys",
             ProfileKind::Other => "other",
         }
     }
@@ -151,7 +155,10 @@ impl ProfileKind {
     pub fn needs_provider(self) -> bool {
         !matches!(
             self,
-            ProfileKind::Static | ProfileKind::StaticSession | ProfileKind::Other
+            ProfileKind::Static
+                | ProfileKind::StaticSession
+                | ProfileKind::PartialKeys
+                | ProfileKind::Other
         )
     }
 }

@@ -255,7 +255,8 @@ fn move_keys(ctx: &super::Ctx, args: &KeyringMoveArgs) -> Result<()> {
         return Err(ctx.unknown(name)?.into());
     };
     match chain::source(&section, Position::Selected) {
-        Source::Keys => {}
+        // Half a pair: reading the keys below says which half is missing.
+        Source::Keys | Source::PartialKeys => {}
         Source::Keyring => return Err(KeyringError::Already(name.to_string()).into()),
         Source::Nothing => {
             return Err(KeyringError::NoKeys {
@@ -487,7 +488,7 @@ fn credentials(ctx: &super::Ctx, args: &KeyringCredentialsArgs) -> Result<()> {
 pub fn import(
     ctx: &super::Ctx,
     mut editor: Editor,
-    keys: &[AccessKey],
+    keys: &[&AccessKey],
     names: &[String],
     force: bool,
 ) -> Result<()> {
