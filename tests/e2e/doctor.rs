@@ -36,8 +36,12 @@ fn healthy_files_pass() {
     assert_eq!(secrets.len(), 1, "{f:?}");
     assert_eq!(secrets[0]["level"], "warning");
     assert_eq!(
+        secrets[0]["fix"],
+        serde_json::json!(["awsprof", "keyring", "move", "default"])
+    );
+    assert_eq!(
         secrets[0]["message"],
-        "profile `default`: the secret of long-term access key AKIAIOSFODNN7EXAMPLE is kept in plain text at ~/.aws/credentials:3; move it to the OS keyring: `awsprof keyring move default`"
+        "profile `default`: the secret of long-term access key AKIAIOSFODNN7EXAMPLE is kept in plain text at ~/.aws/credentials:3; move it to the OS keyring; run: awsprof keyring move default"
     );
 }
 
@@ -55,8 +59,8 @@ fn temporary_keys_and_keys_in_the_keyring_are_not_called_plain_text() {
         .collect();
     assert_eq!(secrets.len(), 1, "{secrets:?}");
     assert!(
-        secrets[0].contains(
-            "~/.aws/config:5; move it to the OS keyring: `awsprof keyring move team/dev@acme`"
+        secrets[0].ends_with(
+            "~/.aws/config:5; move it to the OS keyring; run: awsprof keyring move team/dev@acme"
         ),
         "{secrets:?}"
     );

@@ -221,7 +221,7 @@ fn moving_a_profile_changes_only_its_key_lines_and_every_consumer_still_works() 
     let report = support::stderr(&doctor) + &String::from_utf8_lossy(&doctor.stdout);
     assert!(!report.contains("profile `dev`: the secret"), "{report}");
     assert!(
-        report.contains("awsprof keyring move default"),
+        report.contains("; run: awsprof keyring move default"),
         "doctor still names the keys left in the file: {report}"
     );
 

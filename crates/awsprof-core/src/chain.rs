@@ -498,7 +498,7 @@ pub fn divergence(profile: &Section) -> Option<Divergence> {
                 SSO_KEYS.into_iter().filter(|k| has(profile, k)).collect();
             (!keys.is_empty()).then_some(Divergence::KeysBesideStraySso { keys })
         }
-        Source::Process => {
+        Source::Process | Source::Keyring => {
             let in_credentials = |k: &str| {
                 profile
                     .property(k)

@@ -436,23 +436,31 @@ fn plain_text_keys(set: &ProfileSet, paths: &Paths, out: &mut Vec<Finding>) {
         if profile.get("aws_session_token").is_some() || secret.value.is_empty() {
             continue;
         }
-        let suggestion = match crate::keyring::process_line(name)
-            .ok()
-            .and(crate::keyring::shell_word(name))
-        {
-            Some(word) => format!("move it to the OS keyring: `awsprof keyring move {word}`"),
-            None => "rename the profile to a plain name, then `awsprof keyring move` it to the OS keyring".to_string(),
-        };
-        out.push(Finding::new(
-            Level::Warning,
-            "secrets",
-            format!(
-                "profile `{name}`: the secret of long-term access key {} is kept in plain text at {}:{}; {suggestion}",
-                id.value,
-                paths.get(secret.file).display(),
-                secret.line
-            ),
-        ));
+        let at = format!(
+            "profile `{name}`: the secret of long-term access key {} is kept in plain text at {}:{}",
+            id.value,
+            paths.get(secret.file).display(),
+            secret.line
+        );
+        use crate::chain::{source, Position, Source};
+        let movable = matches!(source(profile, Position::Selected), Source::Keys)
+            && crate::keyring::process_line(name).is_ok();
+        out.push(if movable {
+            Finding::new(
+                Level::Warning,
+                "secrets",
+                format!("{at}; move it to the OS keyring"),
+            )
+            .fixed_by(&["awsprof", "keyring", "move", name])
+        } else {
+            // The profile's own credentials come from elsewhere (a role, the keyring):
+            // these keys serve only as another profile's source, or not at all.
+            Finding::new(
+                Level::Warning,
+                "secrets",
+                format!("{at}, though the profile's own credentials do not come from it; delete the keys if nothing uses them"),
+            )
+        });
     }
 }
 
