@@ -862,7 +862,7 @@ pub struct SecretService {
 
 /// The apt packages of a Secret Service for the tests.
 pub const SECRET_SERVICE_INSTALL: &str =
-    "scripts/test installs them, or: apt-get install -y dbus dbus-x11 gnome-keyring libsecret-tools";
+    "scripts/test installs them, or: apt-get install -y dbus gnome-keyring libsecret-tools";
 
 /// Fails the test unless `tool` is an executable on PATH (secret-tool has no option that
 /// exits 0 without doing something).
