@@ -74,6 +74,25 @@ impl Lab {
         )
     }
 
+    /// The keys of `profile` are in the keyring (read by secret-tool), in no file, and
+    /// `export` prints them; returns what it printed.
+    #[track_caller]
+    fn in_the_keyring_only(&self, profile: &str, id: &str, secret: &str) -> String {
+        assert_eq!(
+            self.ss.lookup(&self.home, profile),
+            Some(stored(id, secret))
+        );
+        let files = self.files_with(secret);
+        assert!(files.is_empty(), "the secret is in {files:?}");
+        let export = support::stdout_ok(&self.run(&["export", profile]));
+        assert!(
+            export.contains(&format!("AWS_ACCESS_KEY_ID='{id}'")),
+            "{export}"
+        );
+        assert!(export.contains(&format!("AWS_SECRET_ACCESS_KEY='{secret}'")));
+        export
+    }
+
     fn files(&self) -> (String, String) {
         (
             support::read(self.home.config()),
@@ -126,22 +145,7 @@ fn a_csv_import_puts_the_secret_in_the_keyring_only_and_the_aws_cli_signs_with_i
         config,
         format!("{CONFIG}\n[profile imported]\ncredential_process = awsprof keyring credentials imported\n")
     );
-    assert_eq!(
-        lab.ss.lookup(&lab.home, "imported"),
-        Some(stored(id, secret))
-    );
-    let files = lab.files_with(secret);
-    assert!(files.is_empty(), "the secret is in {files:?}");
-
-    let export = support::stdout_ok(&lab.run(&["export", "imported"]));
-    assert!(
-        export.contains(&format!("AWS_ACCESS_KEY_ID='{id}'")),
-        "{export}"
-    );
-    assert!(
-        export.contains(&format!("AWS_SECRET_ACCESS_KEY='{secret}'")),
-        "{export}"
-    );
+    lab.in_the_keyring_only("imported", id, secret);
 
     let proxy = CountingProxy::to(Moto::shared().port);
     let aws = lab.aws_whoami("imported", &proxy);
@@ -173,19 +177,7 @@ fn moving_a_profile_changes_only_its_key_lines_and_every_consumer_still_works() 
             "output = json\ncredential_process = awsprof keyring credentials dev\n"
         )
     );
-    assert_eq!(
-        lab.ss.lookup(&lab.home, "dev"),
-        Some(stored(DEV_ID, DEV_SECRET))
-    );
-    let files = lab.files_with(DEV_SECRET);
-    assert!(files.is_empty(), "the secret is still in {files:?}");
-
-    let export = support::stdout_ok(&lab.run(&["export", "dev"]));
-    assert!(
-        export.contains(&format!("AWS_ACCESS_KEY_ID='{DEV_ID}'")),
-        "{export}"
-    );
-    assert!(export.contains(&format!("AWS_SECRET_ACCESS_KEY='{DEV_SECRET}'")));
+    let export = lab.in_the_keyring_only("dev", DEV_ID, DEV_SECRET);
     assert!(export.contains("AWS_REGION='eu-west-1'"), "{export}");
 
     // The AWS CLI through the credential_process line, and a role whose source is dev.
@@ -233,14 +225,20 @@ fn moving_a_profile_changes_only_its_key_lines_and_every_consumer_still_works() 
     assert_eq!(lab.files(), (config, creds));
 }
 
-#[test]
-fn an_mfa_keyring_profile_gives_out_a_cached_session_and_never_its_keys() {
-    let (id, secret) = ("AKIAMFAKEYRING000001", "mfaSECRETneverLEAVEStheKEYRING");
+/// A profile `mfa` with `mfa_serial` whose keys (`id`, `secret`) are in the keyring.
+fn mfa_lab(id: &str, secret: &str) -> Lab {
     let lab = Lab::new(
         "[profile mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\ncredential_process = awsprof keyring credentials mfa\nregion = us-east-1\n",
         "",
     );
     lab.ss.store(&lab.home, "mfa", &stored(id, secret));
+    lab
+}
+
+#[test]
+fn an_mfa_keyring_profile_gives_out_a_cached_session_and_never_its_keys() {
+    let (id, secret) = ("AKIAMFAKEYRING000001", "mfaSECRETneverLEAVEStheKEYRING");
+    let lab = mfa_lab(id, secret);
     let list = support::stdout_ok(&lab.run(&["list", "--json"]));
     assert!(list.contains("\"kind\": \"keyring-mfa\""), "{list}");
     let proxy = CountingProxy::to(Moto::shared().port);
@@ -286,11 +284,7 @@ fn an_mfa_keyring_profile_gives_out_a_cached_session_and_never_its_keys() {
 #[test]
 fn the_aws_cli_running_the_line_asks_for_the_mfa_code_on_the_terminal() {
     let (id, secret) = ("AKIAMFATTYKEYRING001", "ttySECRETstaysINtheKEYRING");
-    let lab = Lab::new(
-        "[profile mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\ncredential_process = awsprof keyring credentials mfa\nregion = us-east-1\n",
-        "",
-    );
-    lab.ss.store(&lab.home, "mfa", &stored(id, secret));
+    let lab = mfa_lab(id, secret);
     let proxy = CountingProxy::to(Moto::shared().port);
     let mut cmd = Command::new(support::aws());
     lab.ss.isolate(&lab.home, &mut cmd);
@@ -315,6 +309,18 @@ fn the_aws_cli_running_the_line_asks_for_the_mfa_code_on_the_terminal() {
     assert!(!screen.contains(secret));
 }
 
+/// An access-key CSV for a new key, in a directory of its own (kept while the first is).
+fn new_key_csv() -> (tempfile::TempDir, std::path::PathBuf) {
+    let download = tempfile::tempdir().unwrap();
+    let csv = download.path().join("k.csv");
+    std::fs::write(
+        &csv,
+        "Access key ID,Secret access key\nAKIANEWKEY0000000001,newSECRET\n",
+    )
+    .unwrap();
+    (download, csv)
+}
+
 /// Runs every keyring command that writes, and a read, checking each fails with `needles`
 /// and leaves both files as they were.
 fn every_command_fails_and_writes_nothing(
@@ -326,13 +332,7 @@ fn every_command_fails_and_writes_nothing(
         support::read(home.config()),
         support::read(home.credentials()),
     );
-    let download = tempfile::tempdir().unwrap();
-    let csv = download.path().join("k.csv");
-    std::fs::write(
-        &csv,
-        "Access key ID,Secret access key\nAKIANEWKEY0000000001,newSECRET\n",
-    )
-    .unwrap();
+    let (_download, csv) = new_key_csv();
     let runs: Vec<(&str, Output)> = vec![
         (
             "keyring move dev",
@@ -565,13 +565,7 @@ fn a_write_that_fails_half_way_leaves_the_files_and_the_keyring_as_they_were() {
     assert_eq!(lab.ss.lookup(&lab.home, "dev"), Some(old));
 
     // The same import, half-way.
-    let download = tempfile::tempdir().unwrap();
-    let csv = download.path().join("k.csv");
-    std::fs::write(
-        &csv,
-        "Access key ID,Secret access key\nAKIANEWKEY0000000001,newSECRET\n",
-    )
-    .unwrap();
+    let (_download, csv) = new_key_csv();
     let csv = csv.to_str().unwrap();
     let (out, config) = with_a_full_config_disk(
         &lab,

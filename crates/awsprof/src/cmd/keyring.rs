@@ -415,32 +415,23 @@ fn remove(ctx: &super::Ctx, args: &KeyringRemoveArgs) -> Result<()> {
     if key.is_none() && !reads {
         return Err(KeyringError::NothingToRemove(name.to_string(), store.name()).into());
     }
-    if !args.yes {
-        if !ctx.ui.interactive() {
-            bail!("refusing to delete the keys of `{name}` without confirmation: stdin is not a terminal; pass --yes");
-        }
-        let what = match &key {
-            Some(k) => format!("access key {k} of `{name}` from {}", store.name()),
-            None => format!("the keyring line of profile `{name}`"),
-        };
-        let line = if reads {
-            format!(
-                " and its credential_process line from {}",
-                shown(ctx, FileKind::Config)
-            )
-        } else {
-            String::new()
-        };
-        let question = format!("Delete {what}{line}? The keys cannot be recovered from awsprof.");
-        let yes = match ctx.ui.confirm(&question) {
-            Ok(yes) => yes,
-            Err(awsprof_core::ui::UiError::Ended) => false,
-            Err(e) => return Err(e.into()),
-        };
-        if !yes {
-            bail!("not confirmed; nothing removed");
-        }
-    }
+    let what = match &key {
+        Some(k) => format!("access key {k} of `{name}` from {}", store.name()),
+        None => format!("the keyring line of profile `{name}`"),
+    };
+    let line = match reads {
+        true => format!(
+            " and its credential_process line from {}",
+            shown(ctx, FileKind::Config)
+        ),
+        false => String::new(),
+    };
+    writing::confirm_removal(
+        ctx,
+        args.yes,
+        &format!("refusing to delete the keys of `{name}` without confirmation: stdin is not a terminal; pass --yes"),
+        &format!("Delete {what}{line}? The keys cannot be recovered from awsprof."),
+    )?;
     let mut editor = Editor::open(&ctx.paths)?;
     if reads {
         for kind in [FileKind::Config, FileKind::Credentials] {
