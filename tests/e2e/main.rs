@@ -15,6 +15,8 @@ mod support;
 mod architecture;
 mod bad_input;
 mod bench_data;
+#[cfg(unix)]
+mod console;
 mod credentials_process;
 mod credentials_sso;
 mod credentials_sts;

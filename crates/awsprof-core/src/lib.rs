@@ -13,6 +13,7 @@ pub mod accesskeys;
 pub mod cache;
 pub mod chain;
 pub mod clock;
+pub mod console;
 pub mod creds;
 pub mod doctor;
 pub mod edit;

@@ -67,4 +67,11 @@ pub trait Ui: Sync {
         let _ = what;
         Box::new(())
     }
+
+    /// Opens `url` in the person's web browser; false when there is none to open here
+    /// (the default: only an executable that links a browser opener can).
+    fn open_browser(&self, url: &str) -> bool {
+        let _ = url;
+        false
+    }
 }

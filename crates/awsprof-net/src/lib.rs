@@ -12,15 +12,16 @@
 //! - [`sources`]: `credential_source = Ec2InstanceMetadata | EcsContainer`;
 //! - [`keyring`]: the OS keyring (long-term keys kept out of the credentials file);
 //! - [`job`]: running a job's steps and filling the cache;
-//! - [`whoami`], [`login`]: the commands that are all network.
+//! - [`whoami`], [`login`], [`console`]: the commands that are all network.
 //!
-//! New work that needs the SDK or another heavy dependency (console sign-in federation,
-//! SSO account listing for `sso sync`) belongs here, as one module each plus an arm in
-//! [`Sdk::network_command`]. The keyring is reached through [`Backend::keyring`]: the
-//! commands that use it are the awsprof library's, run here with the store.
+//! New work that needs the SDK or another heavy dependency (SSO account listing for
+//! `sso sync`) belongs here, as one module each plus an arm in [`Sdk::network_command`].
+//! The keyring is reached through [`Backend::keyring`]: the commands that use it are the
+//! awsprof library's, run here with the store.
 
 #![warn(missing_docs)]
 
+pub mod console;
 pub mod job;
 pub mod keyring;
 pub mod login;
@@ -164,6 +165,23 @@ impl Ui for NetTerminal {
     fn busy(&self, what: &str) -> Box<dyn Busy + '_> {
         Box::new(runtime::Spinner::start(what))
     }
+    fn open_browser(&self, url: &str) -> bool {
+        can_open_browser() && webbrowser::open(url).is_ok()
+    }
+}
+
+/// Whether a browser can be opened here: `$BROWSER` (but not `none`), macOS, Windows, or
+/// a desktop session. Without one, webbrowser would fall back to a text browser in this
+/// terminal.
+fn can_open_browser() -> bool {
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    if let Some(browser) = var("BROWSER") {
+        return browser != "none";
+    }
+    if cfg!(target_os = "macos") || cfg!(windows) {
+        return true;
+    }
+    var("DISPLAY").is_some() || var("WAYLAND_DISPLAY").is_some()
 }
 
 /// Runs the SDK work in this process.
@@ -183,6 +201,7 @@ impl Backend for Sdk {
         match &cli.command {
             Command::Whoami(args) => whoami::run(&ctx, args)?,
             Command::Login(args) => login::run(&ctx, args)?,
+            Command::Console(args) => console::run(&ctx, args)?,
             _ => return Err(anyhow::anyhow!("not a network command")),
         }
         Ok(ExitCode::SUCCESS)

@@ -249,18 +249,6 @@ pub fn role_credentials(
     })
 }
 
-/// Whether a browser can be opened here (a desktop session, or `$BROWSER`).
-fn can_open_browser() -> bool {
-    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
-    if set("BROWSER") {
-        return true;
-    }
-    if cfg!(target_os = "macos") || cfg!(windows) {
-        return true;
-    }
-    set("DISPLAY") || set("WAYLAND_DISPLAY")
-}
-
 /// The OIDC device-authorization login: registers a client, prints the URL and code on
 /// stderr, opens a browser when there is one, waits for the user to approve, and writes
 /// the token where the AWS CLI v2 looks for it.
@@ -338,7 +326,7 @@ pub fn login(
         .unwrap_or_default()
         .to_string();
     net.ui.note(&format!("to sign in to IAM Identity Center, open this page and confirm the code:\n\n    {url}\n\n    code: {user_code}\n"));
-    if open_browser && can_open_browser() && webbrowser::open(&url).is_ok() {
+    if open_browser && net.ui.open_browser(&url) {
         net.ui.note("a browser was opened on that page");
     }
     let mut interval = Duration::from_secs(u64::try_from(auth.interval().max(1)).unwrap_or(5));
