@@ -4,7 +4,9 @@
 //! `awsprof-net` runs the job in its own process with the SDK.
 //!
 //! Only a cache miss comes here: the warm cache, static keys, `credential_process` and
-//! `credential_source = Environment` are served by the resolve module without it.
+//! `credential_source = Environment` are served by the resolve module without it. Keys in
+//! the OS keyring come here too (a job that starts with the keyring step), and so do the
+//! keyring commands ([`NeedsKeyring`]): the keyring is linked on the network side.
 
 use anyhow::Result;
 use awsprof_core::chain::Chain;

@@ -5,8 +5,9 @@
 //! says where the credentials come from. Static keys are answered at once. Otherwise the
 //! cache is read from the last step back: a hit on the last step is the answer, still in
 //! this one process. Steps that need no SDK (`credential_process`, `credential_source =
-//! Environment`) run here too. Only what is left, on a cache miss, becomes a
-//! [`Job`] for the backend, with the MFA codes already asked for.
+//! Environment`, and the OS keyring where the backend links it) run here too. Only what is
+//! left, on a cache miss, becomes a [`Job`] for the backend, with the MFA codes already
+//! asked for.
 
 use crate::backend::{Job, JOB_VERSION};
 use crate::ctx::{self, Ctx};
