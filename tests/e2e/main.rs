@@ -31,6 +31,8 @@ mod edit_import;
 #[cfg(unix)]
 mod edit_profiles;
 mod edit_safety;
+#[cfg(unix)]
+mod keyring;
 mod messages;
 mod precedence;
 #[cfg(unix)]

@@ -20,6 +20,7 @@ pub mod edit;
 pub mod env;
 pub mod error;
 pub mod keypath;
+pub mod keyring;
 pub mod model;
 pub mod parse;
 pub mod settings;

@@ -11,16 +11,20 @@
 //! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login,
 //!   the listing of every account and role (ListAccounts, ListAccountRoles);
 //! - [`sources`]: `credential_source = Ec2InstanceMetadata | EcsContainer`;
+//! - [`keyring`]: the OS keyring (long-term keys kept out of the credentials file);
 //! - [`job`]: running a job's steps and filling the cache;
 //! - [`whoami`], [`login`], [`console`], [`sso_sync`]: the commands that are all network.
 //!
-//! New work that needs the SDK or another heavy dependency (the OS keyring) belongs
-//! here, as one module each plus an arm in [`Sdk::network_command`].
+//! New work that needs the SDK or another heavy dependency belongs here, as one module
+//! each plus an arm in [`Sdk::network_command`]. The keyring is reached through
+//! [`Backend::keyring`]: the commands that use it are the awsprof library's, run here with
+//! the store.
 
 #![warn(missing_docs)]
 
 pub mod console;
 pub mod job;
+pub mod keyring;
 pub mod login;
 pub mod runtime;
 pub mod sources;
@@ -94,6 +98,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The OS keyring failed, or holds no keys for the profile.
+    #[error(transparent)]
+    Keyring(#[from] awsprof_core::keyring::StoreError),
     /// A job this executable cannot run.
     #[error("{0}")]
     Job(String),
@@ -204,6 +211,10 @@ impl Backend for Sdk {
             _ => return Err(anyhow::anyhow!("not a network command")),
         }
         Ok(ExitCode::SUCCESS)
+    }
+
+    fn keyring(&self) -> Option<&dyn awsprof_core::keyring::Store> {
+        Some(&keyring::OS)
     }
 }
 
