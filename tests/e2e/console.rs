@@ -371,7 +371,7 @@ fn the_root_users_keys_are_refused_before_any_sign_in() {
 /// The token `aws sso login` leaves for the `my-sso` session, expiring in `secs`.
 fn sso_login(home: &AwsHome, token: &str, secs: i64) {
     require_python_module("hashlib");
-    crate::credentials_sso::write_cli_token(
+    crate::support::write_cli_token(
         home,
         "my-sso",
         json!({

@@ -10,6 +10,7 @@
 //!
 //! A new area is a new module here; what two areas need goes into [`support`].
 
+mod fake_portal;
 mod support;
 
 mod architecture;
@@ -31,6 +32,8 @@ mod edit_import;
 #[cfg(unix)]
 mod edit_profiles;
 mod edit_safety;
+#[cfg(unix)]
+mod keyring;
 mod messages;
 mod precedence;
 #[cfg(unix)]
@@ -45,4 +48,5 @@ mod shell_renew;
 mod shell_switch;
 mod shell_terminal;
 mod split;
+mod sso_sync;
 mod terminal_output;

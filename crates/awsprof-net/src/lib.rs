@@ -8,23 +8,28 @@
 //! Where things go:
 //! - [`runtime`]: the tokio runtime, made on the first call, and the spinner;
 //! - [`sts`]: AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken, GetCallerIdentity;
-//! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login;
+//! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login,
+//!   the listing of every account and role (ListAccounts, ListAccountRoles);
 //! - [`sources`]: `credential_source = Ec2InstanceMetadata | EcsContainer`;
+//! - [`keyring`]: the OS keyring (long-term keys kept out of the credentials file);
 //! - [`job`]: running a job's steps and filling the cache;
-//! - [`whoami`], [`login`], [`console`]: the commands that are all network.
+//! - [`whoami`], [`login`], [`console`], [`sso_sync`]: the commands that are all network.
 //!
-//! New work that needs the SDK or another heavy dependency (SSO account listing for
-//! `sso sync`, the OS keyring) belongs here, as one module each plus an arm in
-//! [`Sdk::network_command`].
+//! New work that needs the SDK or another heavy dependency belongs here, as one module
+//! each plus an arm in [`Sdk::network_command`]. The keyring is reached through
+//! [`Backend::keyring`]: the commands that use it are the awsprof library's, run here with
+//! the store.
 
 #![warn(missing_docs)]
 
 pub mod console;
 pub mod job;
+pub mod keyring;
 pub mod login;
 pub mod runtime;
 pub mod sources;
 pub mod sso;
+pub mod sso_sync;
 pub mod sts;
 pub mod whoami;
 
@@ -36,7 +41,7 @@ use awsprof::backend::{Backend, Job};
 use awsprof::cli::{Cli, Command};
 use awsprof::ctx::Ctx;
 use awsprof_core::creds::Credentials;
-use awsprof_core::ui::{Busy, Ui, UiError};
+use awsprof_core::ui::{Busy, Progress, Ui, UiError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -65,10 +70,10 @@ pub enum Error {
         message: String,
     },
     /// IAM Identity Center failed.
-    #[error("profile `{profile}`: {message}")]
+    #[error("{subject}: {message}")]
     Sso {
-        /// The profile.
-        profile: String,
+        /// The profile or sso-session it was for.
+        subject: sso::Subject,
         /// What went wrong.
         message: String,
     },
@@ -93,6 +98,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The OS keyring failed, or holds no keys for the profile.
+    #[error(transparent)]
+    Keyring(#[from] awsprof_core::keyring::StoreError),
     /// A job this executable cannot run.
     #[error("{0}")]
     Job(String),
@@ -159,6 +167,9 @@ impl Ui for NetTerminal {
     fn busy(&self, what: &str) -> Box<dyn Busy + '_> {
         Box::new(runtime::Spinner::start(what))
     }
+    fn progress(&self, what: &str, total: u64) -> Box<dyn Progress + '_> {
+        Box::new(runtime::Bar::start(what, total))
+    }
     fn open_browser(&self, url: &str) -> bool {
         can_open_browser() && webbrowser::open(url).is_ok()
     }
@@ -195,10 +206,15 @@ impl Backend for Sdk {
         match &cli.command {
             Command::Whoami(args) => whoami::run(&ctx, args)?,
             Command::Login(args) => login::run(&ctx, args)?,
+            Command::Sso(awsprof::cli::SsoCommand::Sync(args)) => sso_sync::run(&ctx, args)?,
             Command::Console(args) => console::run(&ctx, args)?,
             _ => return Err(anyhow::anyhow!("not a network command")),
         }
         Ok(ExitCode::SUCCESS)
+    }
+
+    fn keyring(&self) -> Option<&dyn awsprof_core::keyring::Store> {
+        Some(&keyring::OS)
     }
 }
 
