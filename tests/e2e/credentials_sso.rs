@@ -31,7 +31,7 @@ sso_registration_scopes = sso:account:access
 
 /// The fake portal + OIDC service. Valid bearer tokens are listed in `tokens`; CreateToken
 /// answers "pending" `pending` times before it grants.
-fn fake(tokens: &'static [&'static str], pending: usize) -> FakeHttp {
+pub(crate) fn fake(tokens: &'static [&'static str], pending: usize) -> FakeHttp {
     let polls = Arc::new(AtomicUsize::new(0));
     FakeHttp::start(move |req| {
         let ok = |v: Value| (200, vec![], v.to_string());
@@ -114,14 +114,14 @@ fn home() -> AwsHome {
     AwsHome::with(CONFIG, "")
 }
 
-fn token_file(home: &AwsHome, key: &str) -> std::path::PathBuf {
+pub(crate) fn token_file(home: &AwsHome, key: &str) -> std::path::PathBuf {
     home.aws_dir()
         .join("sso/cache")
         .join(format!("{}.json", python_sha1(key)))
 }
 
 /// A token cache file as `aws sso login` (AWS CLI v2) writes it.
-fn write_cli_token(home: &AwsHome, key: &str, token: Value) {
+pub(crate) fn write_cli_token(home: &AwsHome, key: &str, token: Value) {
     let path = token_file(home, key);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, serde_json::to_string_pretty(&token).unwrap()).unwrap();

@@ -52,13 +52,14 @@ aws_access_key_id = AKIAI44QH8DHBEXAMPLE
 aws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY
 ";
 
-struct Lab {
-    home: AwsHome,
-    moto: &'static Moto,
-    proxy: CountingProxy,
+pub(crate) struct Lab {
+    pub(crate) home: AwsHome,
+    pub(crate) moto: &'static Moto,
+    pub(crate) proxy: CountingProxy,
 }
 
-fn lab() -> Lab {
+/// A home with the profiles above, and moto behind a request-counting proxy.
+pub(crate) fn lab() -> Lab {
     aws();
     let moto = Moto::shared();
     let proxy = CountingProxy::to(moto.port);

@@ -15,6 +15,7 @@ mod support;
 mod architecture;
 mod bad_input;
 mod bench_data;
+mod credentials_flight;
 mod credentials_process;
 mod credentials_sso;
 mod credentials_sts;

@@ -419,6 +419,14 @@ impl PtyChild {
         }
     }
 
+    /// Everything the command wrote to the terminal since the last match, without waiting.
+    pub fn poll(&mut self) -> &str {
+        while let Ok(bytes) = self.output.try_recv() {
+            self.seen.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        &self.seen
+    }
+
     /// Types `text` at the terminal.
     pub fn send(&mut self, text: &str) {
         use std::io::Write;

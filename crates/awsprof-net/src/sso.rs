@@ -3,7 +3,7 @@
 
 use crate::{Error, Net};
 use aws_sdk_sso::config::{BehaviorVersion, Region};
-use awsprof_core::cache::{sha1_hex, write_private};
+use awsprof_core::cache::{sha1_hex, write_private, FileLock};
 use awsprof_core::chain::SsoConfig;
 use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
@@ -94,36 +94,32 @@ pub fn access_token(
         ));
     }
     let path = token_path(settings, config);
-    let text = std::fs::read_to_string(&path).map_err(|_| {
-        sso_err(
-            profile,
-            format!(
-                "no IAM Identity Center session in {}; {}",
-                path.display(),
-                login_hint(profile)
-            ),
-        )
-    })?;
-    let token: Token = serde_json::from_str(&text).map_err(|e| {
-        sso_err(
-            profile,
-            format!(
-                "{}: not a token cache file ({e}); {}",
-                path.display(),
-                login_hint(profile)
-            ),
-        )
-    })?;
-    let expires = clock::parse(&token.expires_at);
-    let now = clock::now();
-    if expires.is_some_and(|t| t - now > TOKEN_REFRESH_WINDOW) {
+    let fresh_enough = |t: &Token| {
+        clock::parse(&t.expires_at).is_some_and(|at| at - clock::now() > TOKEN_REFRESH_WINDOW)
+    };
+    let token = read_token(&path, profile)?;
+    if fresh_enough(&token) {
         return Ok(token.access_token);
     }
+    // Single flight: the profiles of one session share its token, and a refresh token may
+    // be good for one use only. One process refreshes; the others wait, then read it.
+    let ui = net.ui;
+    let _lock = FileLock::acquire(&path.with_extension("lock"), &|holder| {
+        let who = holder.map_or_else(String::new, |pid| format!(" (process {pid})"));
+        ui.note(&format!(
+            "waiting for another awsprof{who} that is refreshing the IAM Identity Center session of profile `{profile}`"
+        ))
+    })?;
+    let token = read_token(&path, profile)?;
+    if fresh_enough(&token) {
+        return Ok(token.access_token);
+    }
+    let expires = clock::parse(&token.expires_at);
     if let Some(fresh) = refresh(net, settings, config, &token)? {
         write_private(&path, &serde_json::to_string(&fresh).unwrap_or_default())?;
         return Ok(fresh.access_token);
     }
-    if expires.is_some_and(|t| t > now) {
+    if expires.is_some_and(|t| t > clock::now()) {
         return Ok(token.access_token);
     }
     Err(sso_err(
@@ -133,6 +129,30 @@ pub fn access_token(
             login_hint(profile)
         ),
     ))
+}
+
+/// The cached token at `path`; a missing or unreadable file says how to log in.
+fn read_token(path: &std::path::Path, profile: &str) -> Result<Token, Error> {
+    let text = std::fs::read_to_string(path).map_err(|_| {
+        sso_err(
+            profile,
+            format!(
+                "no IAM Identity Center session in {}; {}",
+                path.display(),
+                login_hint(profile)
+            ),
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        sso_err(
+            profile,
+            format!(
+                "{}: not a token cache file ({e}); {}",
+                path.display(),
+                login_hint(profile)
+            ),
+        )
+    })
 }
 
 /// A new token from the refresh token, when the cache has one and a live registration.

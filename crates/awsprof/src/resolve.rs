@@ -109,6 +109,11 @@ pub fn plan(ctx: &Ctx, name: &str) -> Result<Plan> {
 
 /// The credentials of `plan`: static keys, the cache, local steps, and only then the
 /// backend for the steps that need the SDK.
+///
+/// A fresh cache hit takes no lock. Otherwise the cache keys of the steps to run are
+/// locked first (single flight: of many processes that miss together, one asks for the
+/// MFA code and makes the calls, and the others wait, then read what it cached), and the
+/// cache is read again under the locks.
 pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials> {
     let chain = &plan.chain;
     if let Some(e) = chain.credentials_problem() {
@@ -118,16 +123,33 @@ pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials
     let keys: Vec<Option<String>> = steps.iter().map(|s| cache::key(s, chain)).collect();
     // Without a home directory there is no cache (and no relative path is written to).
     let use_cache = !opts.no_cache && plan.settings.home_known;
+    let cache = Cache::new(plan.settings.cache_dir.clone());
+    let asked = std::time::SystemTime::now();
     let (mut start, mut input) = (0, None);
     if use_cache && !opts.refresh {
-        let cache = Cache::new(plan.settings.cache_dir.clone());
-        for i in (0..steps.len()).rev() {
-            if let Some(hit) = keys[i].as_deref().and_then(|k| cache.get(k)) {
-                (start, input) = (i + 1, Some(hit));
-                break;
+        if let Some((i, hit)) = cached(&cache, &keys, None) {
+            if i + 1 == steps.len() {
+                return Ok(hit);
             }
+            (start, input) = (i + 1, Some(hit));
         }
     }
+    let _locks = if use_cache {
+        let to_run: Vec<&str> = keys[start..].iter().flatten().map(String::as_str).collect();
+        let locks = cache.lock(&to_run, &|holder| waiting(ctx, plan, holder))?;
+        // Whatever another process fetched while this one waited is as good as new; with
+        // --refresh, only what was written since this command started counts.
+        let since = opts.refresh.then_some(asked);
+        if let Some((i, hit)) = cached(&cache, &keys, since).filter(|(i, _)| *i >= start) {
+            if i + 1 == steps.len() {
+                return Ok(hit);
+            }
+            (start, input) = (i + 1, Some(hit));
+        }
+        locks
+    } else {
+        Vec::new()
+    };
     if start == 0 {
         if let Some(base) = local_base(&chain.base, opts)? {
             (start, input) = (1, Some(base));
@@ -161,6 +183,32 @@ pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials
         cache: use_cache,
     };
     ctx.backend.run(&job, ctx.ui)
+}
+
+/// The last step of the chain whose cached credentials are fresh (written since `since`,
+/// when given), read from the last step back.
+fn cached(
+    cache: &Cache,
+    keys: &[Option<String>],
+    since: Option<std::time::SystemTime>,
+) -> Option<(usize, Credentials)> {
+    keys.iter().enumerate().rev().find_map(|(i, key)| {
+        let key = key.as_deref()?;
+        let hit = match since {
+            Some(t) => cache.get_written_since(key, t),
+            None => cache.get(key),
+        };
+        hit.map(|c| (i, c))
+    })
+}
+
+/// Another process is fetching the same credentials: say so once, then wait for it.
+fn waiting(ctx: &Ctx, plan: &Plan, holder: Option<u32>) {
+    let who = holder.map_or_else(String::new, |pid| format!(" (process {pid})"));
+    ctx.ui.note(&format!(
+        "waiting for another awsprof{who} that is getting the credentials of profile `{}`",
+        plan.name
+    ));
 }
 
 /// The base credentials when they need no SDK: keys, `credential_process`, the
