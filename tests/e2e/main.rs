@@ -17,6 +17,7 @@ mod bad_input;
 mod bench_data;
 mod credentials_flight;
 mod credentials_process;
+mod credentials_recursion;
 mod credentials_sso;
 mod credentials_sts;
 mod differential_botocore;

@@ -400,7 +400,9 @@ mod tests {
     fn a_second_locker_waits_for_the_first_and_is_told_who_holds_it() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path().join("cache"));
-        let held = cache.lock(&["k", "j", "k"], &|_| panic!("nothing to wait for")).unwrap();
+        let held = cache
+            .lock(&["k", "j", "k"], &|_| panic!("nothing to wait for"))
+            .unwrap();
         assert_eq!(held.len(), 2, "each key once");
         let told = std::sync::Mutex::new(None);
         std::thread::scope(|s| {

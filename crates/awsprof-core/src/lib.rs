@@ -20,6 +20,7 @@ pub mod env;
 pub mod error;
 pub mod keypath;
 pub mod model;
+pub mod nesting;
 pub mod parse;
 pub mod settings;
 pub mod shell;

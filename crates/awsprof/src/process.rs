@@ -56,8 +56,14 @@ pub enum Problem {
     Output(#[from] ProcessOutputError),
 }
 
-/// Runs `command` for `profile`, killing it after `timeout`.
-pub fn run(profile: &str, command: &str, timeout: Duration) -> Result<Credentials, ProcessError> {
+/// Runs `command` for `profile` with `env` added to its environment (the recursion
+/// guard's variables), killing it after `timeout`.
+pub fn run(
+    profile: &str,
+    command: &str,
+    timeout: Duration,
+    env: &[(&str, String)],
+) -> Result<Credentials, ProcessError> {
     let fail = |problem: Problem| ProcessError {
         profile: profile.to_string(),
         command: command.to_string(),
@@ -73,6 +79,7 @@ pub fn run(profile: &str, command: &str, timeout: Duration) -> Result<Credential
         c
     };
     let mut child = cmd
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

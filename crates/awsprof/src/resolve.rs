@@ -14,6 +14,7 @@ use anyhow::Result;
 use awsprof_core::cache::{self, Cache};
 use awsprof_core::chain::{self, Base, Chain, CredentialSource, Step};
 use awsprof_core::creds::Credentials;
+use awsprof_core::nesting::Nesting;
 use awsprof_core::settings::Settings;
 use awsprof_core::ui::UiError;
 use awsprof_core::Section;
@@ -91,7 +92,12 @@ pub struct Plan {
 }
 
 /// Reads the files once and resolves the chain of `name`; no network, no cache.
+///
+/// When a `credential_process` started this awsprof for a profile already on the way (or
+/// too many are nested), it fails before reading anything: otherwise the program would
+/// start itself again without end.
 pub fn plan(ctx: &Ctx, name: &str) -> Result<Plan> {
+    Nesting::from_env(&|k| std::env::var(k).ok()).check(name)?;
     let texts = ctx.texts()?;
     let index = texts.index(&ctx.paths)?;
     let Some(profile) = index.profile(name) else {
@@ -151,7 +157,7 @@ pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials
         Vec::new()
     };
     if start == 0 {
-        if let Some(base) = local_base(&chain.base, opts)? {
+        if let Some(base) = local_base(plan, opts)? {
             (start, input) = (1, Some(base));
         }
     }
@@ -213,11 +219,18 @@ fn waiting(ctx: &Ctx, plan: &Plan, holder: Option<u32>) {
 
 /// The base credentials when they need no SDK: keys, `credential_process`, the
 /// environment.
-fn local_base(base: &Base, opts: &Options) -> Result<Option<Credentials>> {
-    Ok(match base {
+fn local_base(plan: &Plan, opts: &Options) -> Result<Option<Credentials>> {
+    Ok(match &plan.chain.base {
         Base::StaticKeys { credentials, .. } => Some(credentials.clone()),
         Base::Process { profile, command } => {
-            Some(crate::process::run(profile, command, opts.process_timeout)?)
+            let nesting = Nesting::from_env(&|k| std::env::var(k).ok());
+            let env = nesting.child_env(&[&plan.name, profile]);
+            Some(crate::process::run(
+                profile,
+                command,
+                opts.process_timeout,
+                &env,
+            )?)
         }
         Base::NamedSource {
             profile,
