@@ -579,3 +579,96 @@ fn slow_call_shows_a_spinner_on_a_terminal() {
         "{rest}"
     );
 }
+
+/// The lab, plus a role whose MFA code comes from `mfa_process`: a script with `body`.
+fn lab_with_mfa_process(body: &str) -> Lab {
+    let lab = lab();
+    let script = lab.home.path().join("mfa.sh");
+    std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut config = read(lab.home.config());
+    config.push_str(&format!(
+        "\n[profile ykrole]\nrole_arn = arn:aws:iam::123456789012:role/YkRole\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/yubikey\nmfa_process = {} --oath\nrole_session_name = yk\n\n[profile ykuser]\nmfa_serial = arn:aws:iam::123456789012:mfa/yubikey\nmfa_process = {}\n",
+        script.display(),
+        script.display()
+    ));
+    config.push_str("");
+    std::fs::write(lab.home.config(), config).unwrap();
+    let mut creds = read(lab.home.credentials());
+    creds.push_str("\n[ykuser]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\naws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\n");
+    std::fs::write(lab.home.credentials(), creds).unwrap();
+    lab
+}
+
+/// `awsprof export PROFILE` without a terminal (stdin is /dev/null).
+fn export_without_terminal(lab: &Lab, profile: &str) -> std::process::Output {
+    lab.home
+        .cmd()
+        .args(["export", profile, "--format", "json"])
+        .env("AWS_ENDPOINT_URL_STS", lab.proxy.url())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn mfa_process_prints_the_code_instead_of_a_prompt() {
+    // As `ykman oath accounts code -s NAME` prints it: the digits and a newline.
+    let lab = lab_with_mfa_process(r#"echo "touch your key ($1)" >&2; echo 246810"#);
+    let out = export_without_terminal(&lab, "ykrole");
+    let v: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
+    assert!(v["AWS_SESSION_TOKEN"].is_string());
+    let sent = lab.proxy.sent();
+    assert!(sent.contains("TokenCode=246810"), "the code went to STS");
+    assert!(sent.contains("SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fyubikey"));
+    let err = stderr(&out);
+    assert!(
+        err.contains("touch your key (--oath)"),
+        "its stderr passes through: {err}"
+    );
+    assert!(!err.contains("Enter MFA code"), "{err}");
+    // An MFA session (GetSessionToken) of a user takes it too.
+    stdout_ok(&export_without_terminal(&lab, "ykuser"));
+    assert_eq!(lab.proxy.count("Action=GetSessionToken"), 1);
+    assert_eq!(lab.proxy.count("TokenCode=246810"), 2);
+}
+
+#[test]
+fn a_failing_or_empty_mfa_process_is_a_clear_error() {
+    for (body, wanted) in [
+        (
+            "echo 'no key inserted' >&2; exit 3",
+            "exited with status 3 (its messages are above)",
+        ),
+        ("exit 0", "printed no MFA code on stdout"),
+        (
+            "echo 'Error: 123456 is not a code'",
+            "printed something other than the digits of an MFA code (not shown)",
+        ),
+    ] {
+        let lab = lab_with_mfa_process(body);
+        let out = export_without_terminal(&lab, "ykrole");
+        assert_eq!(out.status.code(), Some(1), "{body}");
+        assert!(out.stdout.is_empty());
+        let err = stderr(&out);
+        // The home directory is shown as `~`.
+        assert!(
+            err.contains("profile `ykrole`: mfa_process `~/mfa.sh --oath` "),
+            "{err}"
+        );
+        assert!(err.contains(wanted), "{body}: {err}");
+        assert!(
+            !err.contains("123456"),
+            "what it printed is not shown: {err}"
+        );
+        assert_eq!(
+            lab.proxy.count("Action=AssumeRole"),
+            0,
+            "no call without a code"
+        );
+    }
+}

@@ -154,6 +154,9 @@ pub struct RoleHop {
     pub duration_seconds: Option<u32>,
     /// `mfa_serial`: the MFA device whose code the call needs.
     pub mfa_serial: Option<String>,
+    /// `mfa_process` (as aws-vault reads it): a command that prints the code.
+    #[serde(default)]
+    pub mfa_process: Option<String>,
 }
 
 /// An MFA session (`GetSessionToken`) for a profile with long-term keys and `mfa_serial`.
@@ -163,6 +166,9 @@ pub struct MfaSession {
     pub serial: String,
     /// `duration_seconds`.
     pub duration_seconds: Option<u32>,
+    /// `mfa_process`: a command that prints the code.
+    #[serde(default)]
+    pub mfa_process: Option<String>,
 }
 
 /// A resolved chain: the base step, then the role hops in the order they run.
@@ -612,6 +618,7 @@ pub fn resolve(set: &(impl Profiles + ?Sized), selected: &str) -> Result<Chain, 
                 Some(serial) => Some(MfaSession {
                     serial: serial.to_string(),
                     duration_seconds: seconds(&base_profile, "duration_seconds")?,
+                    mfa_process: base_profile.get("mfa_process").map(str::to_string),
                 }),
                 None => None,
             }
@@ -648,6 +655,7 @@ fn role_hop(profile: &Section) -> Result<RoleHop, ChainError> {
         session_name: get("role_session_name"),
         duration_seconds: seconds(profile, "duration_seconds")?,
         mfa_serial: get("mfa_serial"),
+        mfa_process: get("mfa_process"),
     })
 }
 
@@ -832,7 +840,8 @@ mod tests {
             u.mfa_session,
             Some(MfaSession {
                 serial: "arn:aws:iam::1:mfa/u".into(),
-                duration_seconds: Some(900)
+                duration_seconds: Some(900),
+                mfa_process: None,
             })
         );
         assert!(u.needs_provider());

@@ -54,7 +54,7 @@ pub enum CredentialError {
         profile: String,
     },
     /// An MFA code is needed and cannot be asked for.
-    #[error("profile `{profile}` needs an MFA code for {serial}, and there is no terminal to ask on; pass --mfa-code")]
+    #[error("profile `{profile}` needs an MFA code for {serial}, and there is no terminal to ask on; pass --mfa-code, or set mfa_process to a command that prints the code")]
     MfaNoTerminal {
         /// The profile whose step needs it.
         profile: String,
@@ -97,7 +97,7 @@ pub struct Plan {
 /// too many are nested), it fails before reading anything: otherwise the program would
 /// start itself again without end.
 pub fn plan(ctx: &Ctx, name: &str) -> Result<Plan> {
-    Nesting::from_env(&|k| std::env::var(k).ok()).check(name)?;
+    nesting().check(name)?;
     let texts = ctx.texts()?;
     let index = texts.index(&ctx.paths)?;
     let Some(profile) = index.profile(name) else {
@@ -168,15 +168,23 @@ pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials
     }
     let mut mfa_codes = Vec::new();
     for (i, step) in steps.iter().enumerate().skip(start) {
-        let (profile, serial) = match step {
-            Step::Session(s) => (chain.base.profile(), s.serial.as_str()),
+        let need = match step {
+            Step::Session(s) => Mfa {
+                profile: chain.base.profile(),
+                serial: &s.serial,
+                process: s.mfa_process.as_deref(),
+            },
             Step::Role(hop) => match &hop.mfa_serial {
-                Some(serial) => (hop.profile.as_str(), serial.as_str()),
+                Some(serial) => Mfa {
+                    profile: &hop.profile,
+                    serial,
+                    process: hop.mfa_process.as_deref(),
+                },
                 None => continue,
             },
             Step::Base(_) => continue,
         };
-        mfa_codes.push((i, mfa_code(ctx, profile, serial, opts)?));
+        mfa_codes.push((i, mfa_code(ctx, plan, &need, opts)?));
     }
     let job = Job {
         version: JOB_VERSION,
@@ -223,8 +231,7 @@ fn local_base(plan: &Plan, opts: &Options) -> Result<Option<Credentials>> {
     Ok(match &plan.chain.base {
         Base::StaticKeys { credentials, .. } => Some(credentials.clone()),
         Base::Process { profile, command } => {
-            let nesting = Nesting::from_env(&|k| std::env::var(k).ok());
-            let env = nesting.child_env(&[&plan.name, profile]);
+            let env = child_env(plan, profile);
             Some(crate::process::run(
                 profile,
                 command,
@@ -238,6 +245,16 @@ fn local_base(plan: &Plan, opts: &Options) -> Result<Option<Credentials>> {
         } => Some(environment(profile)?),
         _ => None,
     })
+}
+
+/// The profiles whose programs started this process.
+fn nesting() -> Nesting {
+    Nesting::from_env(&|k| std::env::var(k).ok())
+}
+
+/// The recursion guard's variables for a program of `profile`, run for `plan`.
+fn child_env(plan: &Plan, profile: &str) -> [(&'static str, String); 2] {
+    nesting().child_env(&[&plan.name, profile])
 }
 
 /// `credential_source = Environment`: the keys in this process's environment.
@@ -257,13 +274,34 @@ fn environment(profile: &str) -> Result<Credentials, CredentialError> {
     })
 }
 
-/// The MFA code for `serial`: `--mfa-code`, else asked for without echo.
-fn mfa_code(ctx: &Ctx, profile: &str, serial: &str, opts: &Options) -> Result<String> {
+/// What a step needs an MFA code for.
+struct Mfa<'a> {
+    /// The profile that names the device.
+    profile: &'a str,
+    /// `mfa_serial`.
+    serial: &'a str,
+    /// Its `mfa_process`, if any.
+    process: Option<&'a str>,
+}
+
+/// The MFA code for `need`: `--mfa-code`, else what its `mfa_process` prints, else asked
+/// for without echo.
+fn mfa_code(ctx: &Ctx, plan: &Plan, need: &Mfa<'_>, opts: &Options) -> Result<String> {
+    let (profile, serial) = (need.profile, need.serial);
     let fail =
         |e: fn(String, String) -> CredentialError| e(profile.to_string(), serial.to_string());
-    let code = match &opts.mfa_code {
-        Some(c) => c.clone(),
-        None => match ctx.ui.secret(&format!("Enter MFA code for {serial}: ")) {
+    let code = match (&opts.mfa_code, need.process) {
+        (Some(c), _) => c.clone(),
+        (None, Some(command)) => {
+            let env = child_env(plan, profile);
+            return Ok(crate::process::mfa_code(
+                profile,
+                command,
+                opts.process_timeout,
+                &env,
+            )?);
+        }
+        (None, None) => match ctx.ui.secret(&format!("Enter MFA code for {serial}: ")) {
             Ok(code) => code,
             Err(UiError::NoTerminal) => {
                 return Err(fail(|profile, serial| CredentialError::MfaNoTerminal {
