@@ -95,6 +95,19 @@ pub fn session_key(access_key_id: &str, serial: &str, duration: Option<u32>) -> 
     sha1_hex(&python_json(&args))
 }
 
+/// Our key for what a profile's `credential_process` printed: the command line and the
+/// profile, so that neither another program nor another profile shares an entry.
+pub fn process_key(profile: &str, command: &str) -> String {
+    sha1_hex(&python_json(&[
+        ("CredentialProcess", json!(command)),
+        ("Profile", json!(profile)),
+    ]))
+}
+
+/// The `ProviderType` of a cached `credential_process` output: its expiry is the
+/// program's to choose, so it is not held to the STS lifetimes.
+pub const PROCESS_PROVIDER: &str = "awsprof-credential-process";
+
 /// What a fresh set of credentials looks like to the cache.
 pub enum Freshness {
     /// Usable: expires after the refresh window (or never).
@@ -143,8 +156,10 @@ impl Cache {
         let c = &v["Credentials"];
         let s = |k: &str| c[k].as_str().map(str::to_string);
         let expiration = clock::parse(c["Expiration"].as_str()?)?;
-        if !matches!(freshness(Some(expiration)), Freshness::Fresh) {
-            return None;
+        match freshness(Some(expiration)) {
+            Freshness::Fresh => {}
+            Freshness::Skewed if v["ProviderType"] == PROCESS_PROVIDER => {}
+            _ => return None,
         }
         Some(Credentials {
             access_key_id: s("AccessKeyId")?,
@@ -283,8 +298,8 @@ impl FileLock {
 
 /// The cache key of one step of `chain`, when that step's credentials are cached: the
 /// role calls and IAM Identity Center by the AWS CLI's keys, an MFA session by ours.
-/// Static keys, `credential_process` and the named sources are never cached (the AWS CLI
-/// does not cache them either).
+/// Static keys and the named sources are never cached (the AWS CLI does not cache them
+/// either), nor is `credential_process` unless its profile asks for it.
 pub fn key(step: &Step<'_>, chain: &Chain) -> Option<String> {
     match step {
         Step::Base(Base::WebIdentity { role_arn, .. }) => {
@@ -299,6 +314,11 @@ pub fn key(step: &Step<'_>, chain: &Chain) -> Option<String> {
             )),
             _ => None,
         },
+        Step::Base(Base::Process {
+            profile,
+            command,
+            cache: true,
+        }) => Some(process_key(profile, command)),
         Step::Base(_) => None,
         Step::Session(s) => match &chain.base {
             Base::StaticKeys { credentials, .. } => Some(session_key(

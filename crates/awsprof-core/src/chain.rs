@@ -123,6 +123,9 @@ pub enum Base {
         profile: String,
         /// `credential_process`, a command line.
         command: String,
+        /// `awsprof_cache_process = true`: what it prints is cached until its expiry.
+        #[serde(default)]
+        cache: bool,
     },
 }
 
@@ -314,6 +317,16 @@ pub enum ChainError {
     /// IAM Identity Center without an account and role: a profile to log in with only.
     #[error("profile `{0}` names IAM Identity Center but no sso_account_id and sso_role_name: it can log in (`awsprof login`) but yields no credentials")]
     SsoWithoutRole(String),
+    /// A true/false setting that is neither.
+    #[error("profile `{profile}`: {key} = {value:?} is neither true nor false")]
+    BadBoolean {
+        /// The profile.
+        profile: String,
+        /// The key.
+        key: &'static str,
+        /// The value.
+        value: String,
+    },
     /// A number setting that is not a number.
     #[error("profile `{profile}`: {key} = {value:?} is not a whole number of seconds")]
     BadNumber {
@@ -632,6 +645,24 @@ pub fn resolve(set: &(impl Profiles + ?Sized), selected: &str) -> Result<Chain, 
     })
 }
 
+/// The profile key that turns on caching of what `credential_process` prints. awsprof's
+/// own (the AWS CLI caches no process output and reads no such key), so it is prefixed.
+pub const CACHE_PROCESS: &str = "awsprof_cache_process";
+
+/// A `true` / `false` setting (either case), false when absent.
+fn boolean(profile: &Section, key: &'static str) -> Result<bool, ChainError> {
+    match profile.get(key) {
+        None => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(v) => Err(ChainError::BadBoolean {
+            profile: profile.name.clone(),
+            key,
+            value: v.to_string(),
+        }),
+    }
+}
+
 fn seconds(profile: &Section, key: &'static str) -> Result<Option<u32>, ChainError> {
     profile
         .get(key)
@@ -690,6 +721,7 @@ fn base(
                 .get("credential_process")
                 .unwrap_or_default()
                 .to_string(),
+            cache: boolean(profile, CACHE_PROCESS)?,
         }),
         Source::Keys | Source::Nothing | Source::Role(_) => Ok(Base::StaticKeys {
             profile: name(),
@@ -896,7 +928,8 @@ mod tests {
             resolve(&s, "p").unwrap().base,
             Base::Process {
                 profile: "p".into(),
-                command: "/bin/creds --x".into()
+                command: "/bin/creds --x".into(),
+                cache: false,
             }
         );
     }

@@ -158,6 +158,9 @@ pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials
     };
     if start == 0 {
         if let Some(base) = local_base(plan, opts)? {
+            if let (true, Some(key)) = (use_cache, &keys[0]) {
+                keep_process_output(&cache, key, &base)?;
+            }
             (start, input) = (1, Some(base));
         }
     }
@@ -230,7 +233,9 @@ fn waiting(ctx: &Ctx, plan: &Plan, holder: Option<u32>) {
 fn local_base(plan: &Plan, opts: &Options) -> Result<Option<Credentials>> {
     Ok(match &plan.chain.base {
         Base::StaticKeys { credentials, .. } => Some(credentials.clone()),
-        Base::Process { profile, command } => {
+        Base::Process {
+            profile, command, ..
+        } => {
             let env = child_env(plan, profile);
             Some(crate::process::run(
                 profile,
@@ -245,6 +250,20 @@ fn local_base(plan: &Plan, opts: &Options) -> Result<Option<Credentials>> {
         } => Some(environment(profile)?),
         _ => None,
     })
+}
+
+/// Caches what a `credential_process` printed (its profile asked for it), when it says
+/// when it expires and that is not within the refresh window: never without an expiry.
+fn keep_process_output(cache: &Cache, key: &str, creds: &Credentials) -> Result<()> {
+    let expires = creds
+        .expiration
+        .as_deref()
+        .and_then(awsprof_core::clock::parse);
+    if expires.is_some() && !matches!(cache::freshness(expires), cache::Freshness::Stale) {
+        let extra = [("ProviderType", serde_json::json!(cache::PROCESS_PROVIDER))];
+        cache.put(key, creds, &extra)?;
+    }
+    Ok(())
 }
 
 /// The profiles whose programs started this process.
