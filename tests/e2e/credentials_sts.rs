@@ -672,3 +672,103 @@ fn a_failing_or_empty_mfa_process_is_a_clear_error() {
         );
     }
 }
+
+/// One failed export: exit 1, nothing on stdout, and one line on stderr, returned.
+fn one_line_error(out: &std::process::Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(out));
+    assert!(out.stdout.is_empty());
+    let err = stderr(out);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("awsprof: error: "), "{err}");
+    err
+}
+
+#[test]
+fn sts_errors_are_one_line_with_the_cause_and_what_to_do() {
+    // A moto of its own that checks IAM once the user and its key exist (two calls).
+    let moto = Moto::start(&[("INITIAL_NO_AUTH_ACTION_COUNT", "2")]);
+    let home = AwsHome::with("", "");
+    let aws = |args: &[&str]| {
+        let out = home
+            .aws()
+            .args(args)
+            .args(["--endpoint-url", &moto.url(), "--output", "json"])
+            .env("AWS_ACCESS_KEY_ID", "AKIASETUPEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "setup")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .output()
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(&stdout_ok(&out)).unwrap()
+    };
+    aws(&["iam", "create-user", "--user-name", "nobody-trusts-me"]);
+    let key = aws(&[
+        "iam",
+        "create-access-key",
+        "--user-name",
+        "nobody-trusts-me",
+    ]);
+    let (id, secret) = (
+        key["AccessKey"]["AccessKeyId"].as_str().unwrap(),
+        key["AccessKey"]["SecretAccessKey"].as_str().unwrap(),
+    );
+    std::fs::write(
+        home.config(),
+        "[profile denied]\nrole_arn = arn:aws:iam::123456789012:role/Locked\nsource_profile = user\n\
+         [profile unknown]\nrole_arn = arn:aws:iam::123456789012:role/Locked\nsource_profile = gone\n\
+         [profile expired]\nrole_arn = arn:aws:iam::123456789012:role/Locked\nsource_profile = old\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.credentials(),
+        format!(
+            "[user]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n\
+             [gone]\naws_access_key_id = AKIADELETEDEXAMPLE00\naws_secret_access_key = s\n\
+             [old]\naws_access_key_id = ASIAOLDSESSION000000\naws_secret_access_key = s\naws_session_token = t\n"
+        ),
+    )
+    .unwrap();
+    let export = |profile: &str, endpoint: &str| {
+        home.cmd()
+            .args(["export", profile])
+            .env("AWS_ENDPOINT_URL_STS", endpoint)
+            .output()
+            .unwrap()
+    };
+    let err = one_line_error(&export("denied", &moto.url()));
+    assert!(
+        err.contains("AssumeRole arn:aws:iam::123456789012:role/Locked failed: AccessDenied: User: arn:aws:iam::123456789012:user/nobody-trusts-me is not authorized to perform: sts:AssumeRole; profile `user`'s identity may not do this: check the role's trust policy"),
+        "{err}"
+    );
+    let err = one_line_error(&export("unknown", &moto.url()));
+    assert!(
+        err.contains("failed: InvalidClientTokenId: The security token included in the request is invalid; the access key of profile `gone` is not valid"),
+        "{err}"
+    );
+    // moto never answers ExpiredToken (it does not check session tokens), so a one-route
+    // stand-in for STS answers as STS does for an expired session token.
+    let sts = FakeHttp::start(|_| {
+        (
+            400,
+            vec![("content-type".into(), "text/xml".into())],
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>r</RequestId></ErrorResponse>".into(),
+        )
+    });
+    let err = one_line_error(&export("expired", &sts.url()));
+    assert!(
+        err.contains("failed: ExpiredToken: The security token included in the request is expired; the session token of profile `old`'s credentials has expired: get new ones for it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_profile_without_credentials_says_which_keys_would_give_it_some() {
+    let home = AwsHome::with(
+        "[profile settings-only]\nregion = eu-west-1\noutput = json\n",
+        "",
+    );
+    let err = one_line_error(&home.run(&["export", "settings-only"]));
+    assert!(
+        err.contains("profile `settings-only` did not contain credential information; any of these gives it some: aws_access_key_id with aws_secret_access_key, role_arn with source_profile or credential_source, sso_session with sso_account_id and sso_role_name, credential_process, web_identity_token_file with role_arn, login_session"),
+        "{err}"
+    );
+}

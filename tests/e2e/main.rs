@@ -18,6 +18,7 @@ mod bench_data;
 mod credentials_flight;
 mod credentials_process;
 mod credentials_recursion;
+mod credentials_server;
 mod credentials_sso;
 mod credentials_sts;
 mod differential_botocore;

@@ -509,30 +509,43 @@ impl Moto {
     /// The run's moto, started on first use; fails the test when moto is not installed.
     pub fn shared() -> &'static Moto {
         static MOTO: std::sync::OnceLock<Moto> = std::sync::OnceLock::new();
-        MOTO.get_or_init(|| {
-            require_python_module("moto.server");
-            let port = free_port();
-            let guard = Command::new("sh")
-                .args([
-                    "-c",
-                    r#""$0" -m moto.server -H 127.0.0.1 -p "$1" >/dev/null 2>&1 </dev/null &
+        MOTO.get_or_init(|| Moto::start(&[]))
+    }
+
+    /// A moto of its own, with `vars` in its environment (`INITIAL_NO_AUTH_ACTION_COUNT`
+    /// turns its IAM checks on), stopped when dropped.
+    pub fn start(vars: &[(&str, &str)]) -> Moto {
+        require_python_module("moto.server");
+        let port = free_port();
+        let guard = Command::new("sh")
+            .envs(vars.iter().copied())
+            .args([
+                "-c",
+                r#""$0" -m moto.server -H 127.0.0.1 -p "$1" >/dev/null 2>&1 </dev/null &
 read -r _; kill "$!""#,
-                ])
-                .arg(python())
-                .arg(port.to_string())
-                .stdin(std::process::Stdio::piped())
-                .spawn()
-                .expect("start moto");
-            wait_for_port(port, 30, "moto");
-            Moto {
-                port,
-                _guard: guard,
-            }
-        })
+            ])
+            .arg(python())
+            .arg(port.to_string())
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("start moto");
+        wait_for_port(port, 30, "moto");
+        Moto {
+            port,
+            _guard: guard,
+        }
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    /// Closing its stdin stops it (the shared one lives as long as the test process).
+    fn drop(&mut self) {
+        drop(self._guard.stdin.take());
+        let _ = self._guard.wait();
     }
 }
 

@@ -16,7 +16,7 @@
 //! - after the first profile, complete static keys win over the profile's own `role_arn`;
 //! - a profile whose `source_profile` is itself uses its own keys as the base;
 //! - a base is, in this order: `web_identity_token_file`, IAM Identity Center,
-//!   `credential_process`, static keys;
+//!   `login_session`, `credential_process`, static keys;
 //! - a profile visited twice is a loop, reported by name.
 //!
 //! Where the SDKs disagree with each other (docs/divergences.md, "Where credentials come
@@ -117,6 +117,14 @@ pub enum Base {
         /// Its settings.
         config: SsoConfig,
     },
+    /// An AWS Sign-In session (`login_session`, which `aws login` writes): credentials
+    /// from the AWS CLI's login token cache, refreshed through the sign-in service.
+    Login {
+        /// The profile.
+        profile: String,
+        /// `login_session`: the ARN of the identity that signed in.
+        session: String,
+    },
     /// An external program that prints credentials as JSON.
     Process {
         /// The profile.
@@ -137,6 +145,7 @@ impl Base {
             | Base::NamedSource { profile, .. }
             | Base::WebIdentity { profile, .. }
             | Base::Sso { profile, .. }
+            | Base::Login { profile, .. }
             | Base::Process { profile, .. } => profile,
         }
     }
@@ -273,7 +282,7 @@ pub enum ChainError {
     #[error("profile `{0}`: profile missing aws_secret_access_key")]
     MissingSecret(String),
     /// A profile (selected, or a source) that yields no credentials at all.
-    #[error("profile `{0}` did not contain credential information (no keys, role_arn, credential_source, web identity, SSO or credential_process)")]
+    #[error("profile `{0}` did not contain credential information; any of these gives it some: aws_access_key_id with aws_secret_access_key, role_arn with source_profile or credential_source, sso_session with sso_account_id and sso_role_name, credential_process, web_identity_token_file with role_arn, login_session (as `aws login` writes it)")]
     NoCredentials(String),
     /// `web_identity_token_file` without `role_arn`.
     #[error("profile `{0}`: `web_identity_token_file` was specified but `role_arn` was missing")]
@@ -352,6 +361,8 @@ pub enum Source<'p> {
         /// Whether the profile names an `[sso-session]`.
         session: bool,
     },
+    /// `login_session`.
+    Login,
     /// `credential_process`.
     Process,
     /// Static keys (perhaps incomplete: [`resolve`] says what is missing).
@@ -383,6 +394,25 @@ pub enum Position {
     /// A profile reached through `source_profile`: complete static keys win there.
     Source,
 }
+
+/// Every key that can give a profile credentials of its own, or make it a role: what
+/// `env --server` leaves out of `[default]` in the copies of the files its command sees.
+pub const CREDENTIAL_KEYS: &[&str] = &[
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "role_arn",
+    "source_profile",
+    "credential_source",
+    "web_identity_token_file",
+    "sso_session",
+    "sso_start_url",
+    "sso_region",
+    "sso_account_id",
+    "sso_role_name",
+    "login_session",
+    "credential_process",
+];
 
 /// The IAM Identity Center keys of a profile.
 const SSO_KEYS: [&str; 5] = [
@@ -441,6 +471,9 @@ fn base_source(profile: &Section) -> Source<'_> {
             session: has(profile, "sso_session"),
         };
     }
+    if has(profile, "login_session") {
+        return Source::Login;
+    }
     if has(profile, "credential_process") {
         return Source::Process;
     }
@@ -476,6 +509,9 @@ pub enum Divergence {
     /// `credential_process` beside static keys in the credentials file: awsprof and the
     /// Rust SDK run the process; botocore uses the keys.
     ProcessBesideCredentialsFileKeys,
+    /// `login_session` beside static keys in the credentials file: awsprof and the Rust
+    /// SDK use the sign-in session; botocore uses the keys.
+    LoginBesideCredentialsFileKeys,
 }
 
 /// How the SDKs disagree about `profile` as the selected profile, if they do.
@@ -498,14 +534,18 @@ pub fn divergence(profile: &Section) -> Option<Divergence> {
                 SSO_KEYS.into_iter().filter(|k| has(profile, k)).collect();
             (!keys.is_empty()).then_some(Divergence::KeysBesideStraySso { keys })
         }
-        Source::Process => {
+        own @ (Source::Process | Source::Login) => {
             let in_credentials = |k: &str| {
                 profile
                     .property(k)
                     .is_some_and(|p| p.file == crate::FileKind::Credentials)
             };
             (in_credentials("aws_access_key_id") && in_credentials("aws_secret_access_key"))
-                .then_some(Divergence::ProcessBesideCredentialsFileKeys)
+                .then_some(if own == Source::Login {
+                    Divergence::LoginBesideCredentialsFileKeys
+                } else {
+                    Divergence::ProcessBesideCredentialsFileKeys
+                })
         }
         _ => None,
     }
@@ -521,6 +561,7 @@ impl Section {
             Source::WebIdentity => crate::ProfileKind::WebIdentity,
             Source::Sso { session: true } => crate::ProfileKind::Sso,
             Source::Sso { session: false } => crate::ProfileKind::SsoLegacy,
+            Source::Login => crate::ProfileKind::LoginSession,
             Source::Process => crate::ProfileKind::CredentialProcess,
             Source::Keys if self.get("aws_session_token").is_some() => {
                 crate::ProfileKind::StaticSession
@@ -714,6 +755,14 @@ fn base(
         Source::Sso { .. } => Ok(Base::Sso {
             profile: name(),
             config: sso(set, profile)?,
+        }),
+        Source::Login => Ok(Base::Login {
+            profile: name(),
+            session: profile
+                .get("login_session")
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
         }),
         Source::Process => Ok(Base::Process {
             profile: name(),

@@ -118,6 +118,8 @@ pub enum ProfileKind {
     Sso,
     /// IAM Identity Center with the legacy `sso_start_url` in the profile.
     SsoLegacy,
+    /// `login_session`: an AWS Sign-In session, as `aws login` writes it.
+    LoginSession,
     /// `credential_process`.
     CredentialProcess,
     /// No credentials of its own: region, output or other settings only.
@@ -136,6 +138,7 @@ impl ProfileKind {
             ProfileKind::WebIdentity => "web-identity",
             ProfileKind::Sso => "sso",
             ProfileKind::SsoLegacy => "sso-legacy",
+            ProfileKind::LoginSession => "login-session",
             ProfileKind::CredentialProcess => "credential-process",
             ProfileKind::Other => "other",
         }

@@ -16,12 +16,15 @@ pub struct Settings {
     /// `sts_regional_endpoints = legacy`: the legacy global regions use the global
     /// endpoint.
     pub sts_legacy: bool,
-    /// Endpoint URLs by service id (`STS`, `SSO`, `SSO_OIDC`).
+    /// Endpoint URLs by service id (`STS`, `SSO`, `SSO_OIDC`, `SIGNIN`).
     pub endpoints: Vec<(String, String)>,
     /// The credential cache (`~/.aws/cli/cache`).
     pub cache_dir: PathBuf,
     /// The IAM Identity Center token cache (`~/.aws/sso/cache`).
     pub sso_cache_dir: PathBuf,
+    /// AWS Sign-In's token cache (`AWS_LOGIN_CACHE_DIRECTORY`, else `~/.aws/login/cache`).
+    #[serde(default)]
+    pub login_cache_dir: PathBuf,
     /// Whether the home directory is known; without it there is no cache to use.
     pub home_known: bool,
 }
@@ -47,7 +50,12 @@ const LEGACY_GLOBAL_REGIONS: &[&str] = &[
 ];
 
 /// The service ids with the `[services]` key and env-var suffix the SDKs use.
-const SERVICES: &[(&str, &str)] = &[("STS", "sts"), ("SSO", "sso"), ("SSO_OIDC", "sso_oidc")];
+const SERVICES: &[(&str, &str)] = &[
+    ("STS", "sts"),
+    ("SSO", "sso"),
+    ("SSO_OIDC", "sso_oidc"),
+    ("SIGNIN", "signin"),
+];
 
 impl Settings {
     /// Settings for the profile `selected` of `set`, reading the environment with `env`.
@@ -104,6 +112,9 @@ impl Settings {
             endpoints,
             cache_dir: home.join(".aws").join("cli").join("cache"),
             sso_cache_dir: home.join(".aws").join("sso").join("cache"),
+            login_cache_dir: env("AWS_LOGIN_CACHE_DIRECTORY")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| home.join(".aws").join("login").join("cache")),
             home_known,
         }
     }

@@ -9,6 +9,7 @@
 //! - [`runtime`]: the tokio runtime, made on the first call, and the spinner;
 //! - [`sts`]: AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken, GetCallerIdentity;
 //! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login;
+//! - [`signin`]: `login_session` profiles (AWS Sign-In, what `aws login` writes);
 //! - [`sources`]: `credential_source = Ec2InstanceMetadata | EcsContainer`;
 //! - [`job`]: running a job's steps and filling the cache;
 //! - [`whoami`], [`login`]: the commands that are all network.
@@ -22,6 +23,7 @@
 pub mod job;
 pub mod login;
 pub mod runtime;
+pub mod signin;
 pub mod sources;
 pub mod sso;
 pub mod sts;
@@ -60,7 +62,9 @@ pub enum Error {
     Call {
         /// The call.
         what: String,
-        /// The SDK's explanation.
+        /// AWS's error code (`AccessDenied`), when AWS answered with one.
+        code: Option<String>,
+        /// AWS's message (after the code), or why there was no answer.
         message: String,
     },
     /// IAM Identity Center failed.

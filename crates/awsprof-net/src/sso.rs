@@ -244,6 +244,7 @@ pub fn role_credentials(
         .map_err(|e| Error::io(&settings.sso_cache_dir, e))?
         .map_err(|e| Error::Call {
             what: what.clone(),
+            code: None,
             message: format!(
                 "{}; if the session has ended, {}",
                 crate::explain(&e),
@@ -252,11 +253,13 @@ pub fn role_credentials(
         })?;
     let rc = out.role_credentials().ok_or_else(|| Error::Call {
         what: what.clone(),
+        code: None,
         message: "the response held no credentials".into(),
     })?;
     let field = |v: Option<&str>, k: &str| {
         v.map(str::to_string).ok_or_else(|| Error::Call {
             what: what.clone(),
+            code: None,
             message: format!("the response held no {k}"),
         })
     };
@@ -312,6 +315,7 @@ pub fn login(
     let io = |e| Error::io(&settings.sso_cache_dir, e);
     let call = |what: &str, e: String| Error::Call {
         what: what.to_string(),
+        code: None,
         message: e,
     };
     let client_name = format!("awsprof-{}", clock::now().unix_timestamp());

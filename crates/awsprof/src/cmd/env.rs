@@ -11,6 +11,9 @@ use std::process::{Command, ExitCode};
 /// in the dotenv format, which is also safe to `eval` in any POSIX shell.
 pub fn run(ctx: &super::Ctx, args: &EnvArgs) -> Result<ExitCode> {
     let name = ctx.selected(args.profile.as_deref());
+    if args.server {
+        return serve(ctx, &name, args);
+    }
     let (profile, creds) = super::export::resolve(ctx, &name, &args.creds)?;
     let plan = use_credentials_plan(&name, profile.get("region"), &creds, None);
     let Some((program, rest)) = args.command.split_first() else {
@@ -44,6 +47,38 @@ pub fn run(ctx: &super::Ctx, args: &EnvArgs) -> Result<ExitCode> {
             Err(e) => Err(failed(e).into()),
         }
     }
+}
+
+/// `--server`: CMD gets the credentials from a local credential server that renews them,
+/// not as keys in its environment.
+fn serve(ctx: &super::Ctx, name: &str, args: &EnvArgs) -> Result<ExitCode> {
+    use crate::{resolve, server};
+    let Some((program, rest)) = args.command.split_first() else {
+        return Err(anyhow::anyhow!(
+            "--server needs a command to run: awsprof env PROFILE --server -- CMD"
+        ));
+    };
+    let plan = resolve::plan(ctx, name)?;
+    let opts = super::export::options(&args.creds);
+    // Resolved before CMD starts: a profile without credentials fails here, not in CMD.
+    let creds = resolve::credentials(ctx, &plan, &opts)?;
+    let region = plan.profile.get("region").map(str::to_string);
+    let hidden = server::hide_default(ctx)?;
+    let mut extra = Vec::new();
+    if let Some(h) = &hidden {
+        ctx.ui.note(&format!(
+            "the files' [default] profile has credentials ({}), which the AWS SDKs and the AWS CLI would use before the credential server: CMD sees copies of the files without them",
+            h.keys.join(", ")
+        ));
+        extra.push(("AWS_CONFIG_FILE", h.config.as_path()));
+        extra.push(("AWS_SHARED_CREDENTIALS_FILE", h.credentials.as_path()));
+    }
+    let endpoint = server::start(ctx, plan, &opts, creds)?;
+    let env = awsprof_core::env::server_plan(region.as_deref(), &endpoint.uri, &endpoint.token);
+    let status = server::run_command(program, rest, &env, &extra)?;
+    // The copies go before awsprof ends, even the way CMD ended.
+    drop(hidden);
+    Ok(server::exit_as(status))
 }
 
 /// The command given to `env` could not be started.
