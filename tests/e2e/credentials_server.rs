@@ -116,7 +116,12 @@ exit 0
     });
     if let Some(status) = child.try_wait().unwrap() {
         let mut err = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
         panic!("CMD ended early ({status}): {err}");
     }
     let text = read(&endpoint);

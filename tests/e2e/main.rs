@@ -16,6 +16,7 @@ mod architecture;
 mod bad_input;
 mod bench_data;
 mod credentials_flight;
+mod credentials_login;
 mod credentials_process;
 mod credentials_recursion;
 mod credentials_server;

@@ -799,6 +799,63 @@ pub fn python_sha1(text: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// SHA-256 hex of `text` by Python's hashlib (as the AWS CLI names its login token files).
+pub fn python_sha256(text: &str) -> String {
+    let out = Command::new(python())
+        .args([
+            "-c",
+            "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())",
+            text,
+        ])
+        .output()
+        .expect("run python3");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// The AWS CLI v2's login token cache file for `session` (what `aws login` writes), with
+/// credentials `key_id` expiring `expires_in` seconds from now and a real P-256 DPoP key
+/// (made by Python's cryptography) for the refresh.
+pub fn write_login_token(home: &AwsHome, session: &str, key_id: &str, expires_in: i64) -> PathBuf {
+    let out = Command::new(python())
+        .args([
+            "-c",
+            concat!(
+                "from cryptography.hazmat.primitives.asymmetric import ec\n",
+                "from cryptography.hazmat.primitives import serialization as s\n",
+                "k = ec.generate_private_key(ec.SECP256R1())\n",
+                "print(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.TraditionalOpenSSL,",
+                " s.NoEncryption()).decode(), end='')",
+            ),
+        ])
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pem = String::from_utf8(out.stdout).unwrap();
+    let token = serde_json::json!({
+        "accessToken": {
+            "accessKeyId": key_id,
+            "secretAccessKey": "login-secret",
+            "sessionToken": format!("login-session-for-{key_id}"),
+            "accountId": "123456789012",
+            "expiresAt": python_utc_in(expires_in),
+        },
+        "tokenType": "aws_sigv4",
+        "refreshToken": "refresh-0",
+        "idToken": "id-token",
+        "clientId": "arn:aws:signin:::devtools/same-device",
+        "dpopKey": pem,
+    });
+    let dir = home.aws_dir().join("login/cache");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.json", python_sha256(session.trim())));
+    std::fs::write(&path, serde_json::to_string_pretty(&token).unwrap()).unwrap();
+    path
+}
+
 /// A UTC timestamp `seconds` from now as the AWS CLI v2 writes it (`...Z`), by Python.
 pub fn python_utc_in(seconds: i64) -> String {
     let out = Command::new(python())
