@@ -44,3 +44,4 @@ mod shell_picker;
 mod shell_switch;
 mod shell_terminal;
 mod split;
+mod terminal_output;

@@ -4,8 +4,9 @@
 //! comments, blank lines, key order, line endings and the sub-property blocks of other keys.
 //! The editor never creates a duplicate section or key, because the AWS CLI refuses to
 //! read files that have them in some places and the SDKs silently take the last one in
-//! others. When duplicates already exist, it edits the last occurrence, the one the SDKs
-//! use, and leaves a [`Document::take_notes`] note saying so. A new key goes at the end of
+//! others. When duplicates already exist, it edits the key where the SDKs read it (its last
+//! occurrence across the merged sections; a new key goes into the last section) and leaves
+//! a [`Document::take_notes`] note naming that line. A new key goes at the end of
 //! its section, after the last property and before trailing blank lines and comments (which
 //! usually describe the next section). After every edit the whole text is parsed again and
 //! the value read back: an edit that would not read back as meant is refused.
@@ -465,30 +466,34 @@ impl Document {
         self.insert(at, new)
     }
 
+    /// Says what an edit of `key` did when `target` or the key is there more than once:
+    /// `line` (0-based) is where the key was changed, or where it was added when `added`.
     fn note_duplicates(
         &mut self,
         target: Target<'_>,
         sections: &[(usize, usize)],
-        key: Option<(&str, usize)>,
+        (key, count): (&str, usize),
+        (line, added): (usize, bool),
     ) {
+        let header = target.header(self.kind);
+        let file = self.kind.as_str();
+        let at = line + 1;
         if sections.len() > 1 {
             let lines: Vec<String> = sections.iter().map(|(s, _)| (s + 1).to_string()).collect();
+            let what = if added {
+                format!("`{key}` was added to the last one, at line {at}")
+            } else {
+                format!("`{key}` was changed where the SDKs read it, at line {at}")
+            };
             self.notes.push(format!(
-                "{} appears {} times in the {} file (lines {}); edited the last occurrence, the one the SDKs use",
-                target.header(self.kind),
+                "{header} appears {} times in the {file} file (lines {}); the SDKs merge them, so {what}",
                 sections.len(),
-                self.kind.as_str(),
                 lines.join(", ")
             ));
-        }
-        if let Some((key, count)) = key {
-            if count > 1 && sections.len() <= 1 {
-                self.notes.push(format!(
-                    "`{key}` is set {count} times in {} in the {} file; edited the last one, the one the SDKs use",
-                    target.header(self.kind),
-                    self.kind.as_str()
-                ));
-            }
+        } else if count > 1 {
+            self.notes.push(format!(
+                "`{key}` is set {count} times in {header} in the {file} file; changed the last one, at line {at}, the one the SDKs use"
+            ));
         }
     }
 
@@ -525,7 +530,6 @@ impl Document {
         let infos = self.scan()?;
         let sections = self.sections(&infos, target, true);
         let occ = Self::occurrences(&infos, &sections, &lkey);
-        self.note_duplicates(target, &sections, Some((key, occ.len())));
         let eol = self.eol;
         let Some(&i) = occ.last() else {
             let mut body = Vec::new();
@@ -539,12 +543,14 @@ impl Document {
             match sections.last() {
                 Some(&range) => {
                     let at = Self::content_end(&infos, range) + 1;
+                    self.note_duplicates(target, &sections, (key, 0), (at, true));
                     self.insert(at, body)?;
                 }
                 None => self.append_section(target, body)?,
             }
             return Ok(true);
         };
+        self.note_duplicates(target, &sections, (key, occ.len()), (i, false));
         let Info::Property {
             empty, value: span, ..
         } = &infos[i]
@@ -937,6 +943,30 @@ mod tests {
             "[profile a]\nregion = 1\n[profile a]\nregion = 3\n"
         );
         assert_eq!(d.take_notes().len(), 1);
+    }
+
+    /// The note names the line that changed: the key where it is set, even in the first of
+    /// the sections, or the line added to the last one.
+    #[test]
+    fn duplicate_sections_the_note_names_the_line_that_changed() {
+        let text = "[alice]\naws_access_key_id = OLD\n[bob]\nx = 1\n[alice]\nregion = r\n";
+        let mut d = doc(FileKind::Credentials, text);
+        d.set(Target::Profile("alice"), "aws_access_key_id", None, "NEW")
+            .unwrap();
+        d.set(Target::Profile("alice"), "aws_secret_access_key", None, "S")
+            .unwrap();
+        assert_eq!(
+            d.text(),
+            "[alice]\naws_access_key_id = NEW\n[bob]\nx = 1\n[alice]\nregion = r\naws_secret_access_key = S\n"
+        );
+        let notes = d.take_notes();
+        assert_eq!(
+            notes,
+            [
+                "[alice] appears 2 times in the credentials file (lines 1, 5); the SDKs merge them, so `aws_access_key_id` was changed where the SDKs read it, at line 2",
+                "[alice] appears 2 times in the credentials file (lines 1, 5); the SDKs merge them, so `aws_secret_access_key` was added to the last one, at line 7",
+            ]
+        );
     }
 
     #[test]

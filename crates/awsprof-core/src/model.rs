@@ -122,6 +122,9 @@ pub enum ProfileKind {
     LoginSession,
     /// `credential_process`.
     CredentialProcess,
+    /// Half a key pair (`aws_access_key_id` or `aws_secret_access_key` alone, or a session
+    /// token without them): yields nothing until the pair is complete.
+    PartialKeys,
     /// No credentials of its own: region, output or other settings only.
     Other,
 }
@@ -140,6 +143,7 @@ impl ProfileKind {
             ProfileKind::SsoLegacy => "sso-legacy",
             ProfileKind::LoginSession => "login-session",
             ProfileKind::CredentialProcess => "credential-process",
+            ProfileKind::PartialKeys => "partial-keys",
             ProfileKind::Other => "other",
         }
     }
@@ -148,7 +152,10 @@ impl ProfileKind {
     pub fn needs_provider(self) -> bool {
         !matches!(
             self,
-            ProfileKind::Static | ProfileKind::StaticSession | ProfileKind::Other
+            ProfileKind::Static
+                | ProfileKind::StaticSession
+                | ProfileKind::PartialKeys
+                | ProfileKind::Other
         )
     }
 }

@@ -358,9 +358,13 @@ pub struct ImportArgs {
     /// The CSV file downloaded from the IAM console.
     #[arg(long, value_name = "FILE", required = true)]
     pub csv: std::path::PathBuf,
-    /// The profile to create [default: the user name in the file].
+    /// The profile to create [default: the user name in the file]; with several keys the
+    /// first is NAME, the next NAME-2, NAME-3, ...
     #[arg(long, short = 'p')]
     pub profile: Option<String>,
+    /// Import only the N-th access key of the file (1 is the first row after the header).
+    #[arg(long, value_name = "N")]
+    pub row: Option<usize>,
     /// Replace the keys of a profile that already exists.
     #[arg(long)]
     pub force: bool,

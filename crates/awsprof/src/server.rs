@@ -318,6 +318,14 @@ pub fn hide_default(ctx: &Ctx) -> Result<Option<HiddenDefault>> {
     }))
 }
 
+/// How a command that awsprof ran beside itself went.
+pub enum Ran {
+    /// It ran, and ended so.
+    Ended(std::process::ExitStatus),
+    /// It could not be started.
+    NotStarted(std::io::Error),
+}
+
 /// Runs CMD with the environment `plan` describes (and `extra`), passing on the signals
 /// sent to awsprof alone, and returns how it ended.
 pub fn run_command(
@@ -325,7 +333,7 @@ pub fn run_command(
     args: &[OsString],
     plan: &awsprof_core::env::Plan,
     extra: &[(&str, &std::path::Path)],
-) -> Result<std::process::ExitStatus> {
+) -> Result<Ran> {
     use awsprof_core::env::Op;
     let mut cmd = Command::new(program);
     cmd.args(args);
@@ -340,13 +348,13 @@ pub fn run_command(
     }
     #[cfg(unix)]
     signals::catch()?;
-    let mut child = cmd.spawn().map_err(|source| crate::cmd::env::CannotRun {
-        program: program.to_string_lossy().into_owned(),
-        source,
-    })?;
+    let mut child = match cmd.spawn() {
+        Ok(child) => child,
+        Err(e) => return Ok(Ran::NotStarted(e)),
+    };
     #[cfg(unix)]
     signals::forward_to(child.id());
-    Ok(child.wait()?)
+    Ok(Ran::Ended(child.wait()?))
 }
 
 /// Ends the way CMD ended: its exit status, or (on Unix) the signal that killed it, as if

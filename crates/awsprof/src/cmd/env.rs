@@ -75,10 +75,17 @@ fn serve(ctx: &super::Ctx, name: &str, args: &EnvArgs) -> Result<ExitCode> {
     }
     let endpoint = server::start(ctx, plan, &opts, creds)?;
     let env = awsprof_core::env::server_plan(region.as_deref(), &endpoint.uri, &endpoint.token);
-    let status = server::run_command(program, rest, &env, &extra)?;
+    let ran = server::run_command(program, rest, &env, &extra)?;
     // The copies go before awsprof ends, even the way CMD ended.
     drop(hidden);
-    Ok(server::exit_as(status))
+    match ran {
+        server::Ran::Ended(status) => Ok(server::exit_as(status)),
+        server::Ran::NotStarted(source) => Err(CannotRun {
+            program: program.to_string_lossy().into_owned(),
+            source,
+        }
+        .into()),
+    }
 }
 
 /// The command given to `env` could not be started.
