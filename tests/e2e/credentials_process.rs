@@ -133,18 +133,12 @@ fn counting_home(expires_in: Option<i64>) -> AwsHome {
     let expiration = expires_in
         .map(|s| format!(r#", "Expiration": "{}""#, python_utc_in(s)))
         .unwrap_or_default();
-    std::fs::write(
+    write_executable(
         &script,
-        format!(
+        &format!(
             "#!/bin/sh\necho run >> \"$HOME/runs\"\nprintf '{{\"Version\": 1, \"AccessKeyId\": \"ASIA%s\", \"SecretAccessKey\": \"s\", \"SessionToken\": \"t\"{expiration}}}' \"$$\"\n"
         ),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    );
     std::fs::write(
         home.config(),
         format!(

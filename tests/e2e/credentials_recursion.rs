@@ -137,20 +137,14 @@ fn the_aws_cli_chain_is_honoured_and_both_chains_are_extended() {
     std::fs::create_dir_all(home.aws_dir()).unwrap();
     let seen = home.path().join("seen");
     let script = home.path().join("creds.sh");
-    std::fs::write(
+    write_executable(
         &script,
-        format!(
+        &format!(
             "#!/bin/sh\nprintf '%s|%s' \"$AWSPROF_PROFILE_CHAIN\" \"$_AWS_CLI_PROFILE_CHAIN\" > '{}'\n\
              printf '{{\"Version\": 1, \"AccessKeyId\": \"AKIAPROC\", \"SecretAccessKey\": \"s\"}}'\n",
             seen.display()
         ),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    );
     std::fs::write(
         home.config(),
         format!(

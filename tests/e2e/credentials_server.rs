@@ -15,12 +15,7 @@ const ROLE_ARN: &str = "arn:aws:sts::123456789012:assumed-role/RoleA/awsprof-tes
 /// Writes an executable script into the lab's home.
 fn script(lab: &Lab, name: &str, body: &str) -> PathBuf {
     let path = lab.home.path().join(name);
-    std::fs::write(&path, body).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    write_executable(&path, body);
     path
 }
 

@@ -584,12 +584,7 @@ fn slow_call_shows_a_spinner_on_a_terminal() {
 fn lab_with_mfa_process(body: &str) -> Lab {
     let lab = lab();
     let script = lab.home.path().join("mfa.sh");
-    std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    write_executable(&script, &format!("#!/bin/sh\n{body}\n"));
     let mut config = read(lab.home.config());
     config.push_str(&format!(
         "\n[profile ykrole]\nrole_arn = arn:aws:iam::123456789012:role/YkRole\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/yubikey\nmfa_process = {} --oath\nrole_session_name = yk\n\n[profile ykuser]\nmfa_serial = arn:aws:iam::123456789012:mfa/yubikey\nmfa_process = {}\n",

@@ -799,6 +799,16 @@ pub fn python_sha1(text: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// Writes `text` to `path` and makes it executable (a script a profile runs).
+pub fn write_executable(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
 /// SHA-256 hex of `text` by Python's hashlib (as the AWS CLI names its login token files).
 pub fn python_sha256(text: &str) -> String {
     let out = Command::new(python())

@@ -103,19 +103,11 @@ pub const AWS_CONTAINER_CREDENTIALS_FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_
 /// The `Authorization` header the container endpoint wants.
 pub const AWS_CONTAINER_AUTHORIZATION_TOKEN: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 
-/// Variables through which the SDKs' default chain finds credentials before it asks the
-/// container endpoint: keys (and the Java SDK's old names for them), a profile, a web
-/// identity, the ECS agent's relative URI (which wins over the full one), a token file
-/// (which wins over the token), the EC2 CLI's credential file.
+/// Besides [`IDENTITY_VARS`] and `AWS_PROFILE`, the variables through which the SDKs'
+/// default chain finds credentials before it asks the container endpoint: the Java SDK's
+/// old names for the keys, a web identity, the ECS agent's relative URI (which wins over
+/// the full one), a token file (which wins over the token), the EC2 CLI's credential file.
 pub const BEFORE_CONTAINER_VARS: &[&str] = &[
-    AWS_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY,
-    AWS_SESSION_TOKEN,
-    AWS_SECURITY_TOKEN,
-    AWS_CREDENTIAL_EXPIRATION,
-    AWS_SESSION_EXPIRATION,
-    AWS_PROFILE,
-    AWS_DEFAULT_PROFILE,
     "AWS_ACCESS_KEY",
     "AWS_SECRET_KEY",
     "AWS_WEB_IDENTITY_TOKEN_FILE",
@@ -131,7 +123,11 @@ pub const BEFORE_CONTAINER_VARS: &[&str] = &[
 /// variables as for `env` (set to the profile's region, or cleared).
 pub fn server_plan(region: Option<&str>, uri: &str, token: &str) -> Plan {
     let mut plan = Plan::default();
-    for var in BEFORE_CONTAINER_VARS {
+    for var in IDENTITY_VARS
+        .iter()
+        .chain(&[AWS_PROFILE])
+        .chain(BEFORE_CONTAINER_VARS)
+    {
         plan.unset(var);
     }
     plan.set(AWS_CONTAINER_CREDENTIALS_FULL_URI, uri);

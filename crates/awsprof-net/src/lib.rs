@@ -124,6 +124,40 @@ pub(crate) fn explain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// What one of aws-config's providers gave, as awsprof's credentials.
+pub(crate) fn from_provider(c: &aws_credential_types::Credentials) -> Credentials {
+    Credentials {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: c.secret_access_key().to_string(),
+        session_token: c.session_token().map(str::to_string),
+        expiration: c
+            .expiry()
+            .map(|t| awsprof_core::clock::format(time::OffsetDateTime::from(t))),
+        account_id: c.account_id().map(|a| a.as_str().to_string()),
+    }
+}
+
+/// Locks the lock file beside `file` (single flight for what it caches), saying on `net`'s
+/// terminal, if another process holds it for long, that it waits for that one to be
+/// `doing` for `profile`.
+pub(crate) fn lock_beside(
+    net: &Net<'_>,
+    file: &Path,
+    doing: &str,
+    profile: &str,
+) -> Result<awsprof_core::cache::FileLock, Error> {
+    let ui = net.ui;
+    Ok(awsprof_core::cache::FileLock::acquire(
+        &file.with_extension("lock"),
+        &|holder| {
+            let who = holder.map_or_else(String::new, |pid| format!(" (process {pid})"));
+            ui.note(&format!(
+                "waiting for another awsprof{who} that is {doing} of profile `{profile}`"
+            ))
+        },
+    )?)
+}
+
 pub(crate) fn timeouts() -> aws_sdk_sts::config::timeout::TimeoutConfig {
     aws_sdk_sts::config::timeout::TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(5))

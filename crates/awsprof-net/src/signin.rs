@@ -10,8 +10,6 @@ use crate::{explain, Error, Net};
 use aws_config::login::LoginCredentialsProvider;
 use aws_config::provider_config::ProviderConfig;
 use aws_credential_types::provider::ProvideCredentials;
-use awsprof_core::cache::FileLock;
-use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
 use awsprof_core::settings::Settings;
 use sha2::{Digest, Sha256};
@@ -49,13 +47,7 @@ pub fn credentials(
     }
     // Single flight: a refresh token is good once, so of many processes whose token is
     // about to expire one refreshes it; the others wait, then read the new one.
-    let ui = net.ui;
-    let _lock = FileLock::acquire(&path.with_extension("lock"), &|holder| {
-        let who = holder.map_or_else(String::new, |pid| format!(" (process {pid})"));
-        ui.note(&format!(
-            "waiting for another awsprof{who} that is refreshing the AWS Sign-In session of profile `{profile}`"
-        ))
-    })?;
+    let _lock = crate::lock_beside(net, &path, "refreshing the AWS Sign-In session", profile)?;
     // The provider reads the endpoint (AWS_ENDPOINT_URL_SIGNIN) and the token cache
     // directory from this process's environment, which awsprof passed on.
     let config = ProviderConfig::without_region()
@@ -74,13 +66,5 @@ pub fn credentials(
                 login_hint(profile)
             ))
         })?;
-    Ok(Credentials {
-        access_key_id: c.access_key_id().to_string(),
-        secret_access_key: c.secret_access_key().to_string(),
-        session_token: c.session_token().map(str::to_string),
-        expiration: c
-            .expiry()
-            .map(|t| clock::format(time::OffsetDateTime::from(t))),
-        account_id: c.account_id().map(|a| a.as_str().to_string()),
-    })
+    Ok(crate::from_provider(&c))
 }

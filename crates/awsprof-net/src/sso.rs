@@ -3,7 +3,7 @@
 
 use crate::{Error, Net};
 use aws_sdk_sso::config::{BehaviorVersion, Region};
-use awsprof_core::cache::{sha1_hex, write_private, FileLock};
+use awsprof_core::cache::{sha1_hex, write_private};
 use awsprof_core::chain::SsoConfig;
 use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
@@ -103,13 +103,12 @@ pub fn access_token(
     }
     // Single flight: the profiles of one session share its token, and a refresh token may
     // be good for one use only. One process refreshes; the others wait, then read it.
-    let ui = net.ui;
-    let _lock = FileLock::acquire(&path.with_extension("lock"), &|holder| {
-        let who = holder.map_or_else(String::new, |pid| format!(" (process {pid})"));
-        ui.note(&format!(
-            "waiting for another awsprof{who} that is refreshing the IAM Identity Center session of profile `{profile}`"
-        ))
-    })?;
+    let _lock = crate::lock_beside(
+        net,
+        &path,
+        "refreshing the IAM Identity Center session",
+        profile,
+    )?;
     let token = read_token(&path, profile)?;
     if fresh_enough(&token) {
         return Ok(token.access_token);

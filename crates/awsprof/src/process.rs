@@ -73,13 +73,8 @@ pub fn run(
     timeout: Duration,
     env: &[(&str, String)],
 ) -> Result<Credentials, ProcessError> {
-    let fail = |problem: Problem| ProcessError {
-        profile: profile.to_string(),
-        key: "credential_process",
-        command: command.to_string(),
-        problem,
-    };
-    let stdout = output(command, timeout, env).map_err(fail)?;
+    let fail = failure(profile, "credential_process", command);
+    let stdout = output(command, timeout, env).map_err(&fail)?;
     Credentials::from_process_output(&stdout).map_err(|e| fail(Problem::Output(e)))
 }
 
@@ -91,13 +86,8 @@ pub fn mfa_code(
     timeout: Duration,
     env: &[(&str, String)],
 ) -> Result<String, ProcessError> {
-    let fail = |problem: Problem| ProcessError {
-        profile: profile.to_string(),
-        key: "mfa_process",
-        command: command.to_string(),
-        problem,
-    };
-    let stdout = output(command, timeout, env).map_err(fail)?;
+    let fail = failure(profile, "mfa_process", command);
+    let stdout = output(command, timeout, env).map_err(&fail)?;
     let code = String::from_utf8_lossy(&stdout).trim().to_string();
     if code.is_empty() {
         return Err(fail(Problem::NoCode));
@@ -106,6 +96,20 @@ pub fn mfa_code(
         return Err(fail(Problem::NotCode));
     }
     Ok(code)
+}
+
+/// How a program named by `key` of `profile` failed.
+fn failure<'a>(
+    profile: &'a str,
+    key: &'static str,
+    command: &'a str,
+) -> impl Fn(Problem) -> ProcessError + 'a {
+    move |problem| ProcessError {
+        profile: profile.to_string(),
+        key,
+        command: command.to_string(),
+        problem,
+    }
 }
 
 /// Runs `command` through the platform shell and returns what it printed on stdout; its

@@ -334,15 +334,9 @@ pub fn run_command(
     plan: &awsprof_core::env::Plan,
     extra: &[(&str, &std::path::Path)],
 ) -> Result<Ran> {
-    use awsprof_core::env::Op;
     let mut cmd = Command::new(program);
     cmd.args(args);
-    for op in &plan.ops {
-        match op {
-            Op::Set(k, v) => cmd.env(k, v),
-            Op::Unset(k) => cmd.env_remove(k),
-        };
-    }
+    apply(plan, &mut cmd);
     for (k, v) in extra {
         cmd.env(k, v);
     }
@@ -355,6 +349,17 @@ pub fn run_command(
     #[cfg(unix)]
     signals::forward_to(child.id());
     Ok(Ran::Ended(child.wait()?))
+}
+
+/// Sets and removes in `cmd`'s environment what `plan` says.
+pub fn apply(plan: &awsprof_core::env::Plan, cmd: &mut Command) {
+    use awsprof_core::env::Op;
+    for op in &plan.ops {
+        match op {
+            Op::Set(k, v) => cmd.env(k, v),
+            Op::Unset(k) => cmd.env_remove(k),
+        };
+    }
 }
 
 /// Ends the way CMD ended: its exit status, or (on Unix) the signal that killed it, as if

@@ -2,7 +2,7 @@
 
 use crate::cli::EnvArgs;
 use anyhow::Result;
-use awsprof_core::env::{use_credentials_plan, Op};
+use awsprof_core::env::use_credentials_plan;
 use awsprof_core::shell::Kind;
 use std::io;
 use std::process::{Command, ExitCode};
@@ -22,12 +22,7 @@ pub fn run(ctx: &super::Ctx, args: &EnvArgs) -> Result<ExitCode> {
     };
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    for op in &plan.ops {
-        match op {
-            Op::Set(k, v) => cmd.env(k, v),
-            Op::Unset(k) => cmd.env_remove(k),
-        };
-    }
+    crate::server::apply(&plan, &mut cmd);
     let failed = |source: io::Error| CannotRun {
         program: program.to_string_lossy().into_owned(),
         source,
