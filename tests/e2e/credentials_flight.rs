@@ -4,9 +4,10 @@
 //! request-counting proxy, and the local stand-in of the IAM Identity Center portal (no
 //! offline portal exists).
 
-use crate::credentials_sso::{fake, token_file, write_cli_token};
+use crate::credentials_sso::fake;
 use crate::credentials_sts::{lab, Lab};
 use crate::support::*;
+use crate::support::{token_file, write_cli_token};
 use serde_json::{json, Value};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};

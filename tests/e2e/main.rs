@@ -10,11 +10,14 @@
 //!
 //! A new area is a new module here; what two areas need goes into [`support`].
 
+mod fake_portal;
 mod support;
 
 mod architecture;
 mod bad_input;
 mod bench_data;
+#[cfg(unix)]
+mod console;
 mod credentials_flight;
 mod credentials_login;
 mod credentials_process;
@@ -32,6 +35,8 @@ mod edit_import;
 #[cfg(unix)]
 mod edit_profiles;
 mod edit_safety;
+#[cfg(unix)]
+mod keyring;
 mod messages;
 mod precedence;
 #[cfg(unix)]
@@ -44,4 +49,5 @@ mod shell_picker;
 mod shell_switch;
 mod shell_terminal;
 mod split;
+mod sso_sync;
 mod terminal_output;

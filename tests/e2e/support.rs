@@ -334,6 +334,14 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Writes `text` to `path` as an executable script (a `credential_process`, a `BROWSER`).
+#[cfg(unix)]
+pub fn write_script(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 /// A file's text, or "" when it does not exist.
 pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
@@ -683,106 +691,21 @@ impl AwsHome {
     }
 }
 
-/// One request a [`FakeHttp`] server received.
-#[derive(Clone, Debug)]
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    /// Header names lower-cased.
-    pub headers: Vec<(String, String)>,
-    pub body: String,
+pub use crate::fake_portal::{FakeHttp, Portal};
+
+/// Where the AWS CLI v2 keeps the IAM Identity Center token of `key` (the sso-session
+/// name, or a legacy profile's start URL): named by Python's SHA-1, as the CLI names it.
+pub fn token_file(home: &AwsHome, key: &str) -> PathBuf {
+    home.aws_dir()
+        .join("sso/cache")
+        .join(format!("{}.json", python_sha1(key)))
 }
 
-impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A reply: status, extra headers, JSON body.
-pub type Reply = (u16, Vec<(String, String)>, String);
-
-/// A tiny HTTP/1.1 server for services that have no offline stand-in (the IAM Identity
-/// Center portal and OIDC): each request is logged and answered by `handler`, one request
-/// per connection.
-pub struct FakeHttp {
-    pub port: u16,
-    pub log: std::sync::Arc<std::sync::Mutex<Vec<Request>>>,
-}
-
-impl FakeHttp {
-    pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> FakeHttp {
-        use std::io::{BufRead, BufReader, Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind fake server");
-        let port = listener.local_addr().unwrap().port();
-        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let shared = log.clone();
-        let handler = std::sync::Arc::new(handler);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let log = shared.clone();
-                let handler = handler.clone();
-                std::thread::spawn(move || {
-                    let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let mut parts = line.split_whitespace();
-                    let method = parts.next().unwrap_or_default().to_string();
-                    let path = parts.next().unwrap_or_default().to_string();
-                    let mut headers = Vec::new();
-                    loop {
-                        let mut h = String::new();
-                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                            break;
-                        }
-                        if let Some((k, v)) = h.split_once(':') {
-                            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-                        }
-                    }
-                    let len = headers
-                        .iter()
-                        .find(|(k, _)| k == "content-length")
-                        .and_then(|(_, v)| v.parse().ok())
-                        .unwrap_or(0);
-                    let mut body = vec![0u8; len];
-                    let _ = reader.read_exact(&mut body);
-                    let req = Request {
-                        method,
-                        path,
-                        headers,
-                        body: String::from_utf8_lossy(&body).into_owned(),
-                    };
-                    let (status, extra, body) = handler(&req);
-                    log.lock().unwrap().push(req);
-                    let mut out = format!(
-                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-                        body.len()
-                    );
-                    for (k, v) in extra {
-                        out.push_str(&format!("{k}: {v}\r\n"));
-                    }
-                    out.push_str("\r\n");
-                    out.push_str(&body);
-                    let mut stream = stream;
-                    let _ = stream.write_all(out.as_bytes());
-                });
-            }
-        });
-        FakeHttp { port, log }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    pub fn requests(&self) -> Vec<Request> {
-        self.log.lock().unwrap().clone()
-    }
+/// A token cache file as `aws sso login` (AWS CLI v2) writes it.
+pub fn write_cli_token(home: &AwsHome, key: &str, token: serde_json::Value) {
+    let path = token_file(home, key);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, serde_json::to_string_pretty(&token).unwrap()).unwrap();
 }
 
 /// SHA-1 hex of `text`, computed by Python's hashlib (an implementation independent of
@@ -926,4 +849,270 @@ pub fn wait_for(what: &str, secs: u64, mut cond: impl FnMut() -> bool) {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+/// A real Secret Service for one test: a private D-Bus session bus (its own
+/// `dbus-daemon` with a config that starts nothing on demand, so no desktop service and
+/// no unlock prompt can appear) and, unless asked for a bare bus, `gnome-keyring-daemon`
+/// on it with a new login keyring unlocked by a known password. The keyring's files live
+/// under the test's home (`XDG_DATA_HOME`), so nothing touches the user's own keyring,
+/// and a test can grep them. Both daemons are killed when this is dropped.
+#[cfg(unix)]
+pub struct SecretService {
+    /// `DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+    /// Runtime directory (the bus socket, gnome-keyring's control socket): `XDG_RUNTIME_DIR`.
+    pub runtime: tempfile::TempDir,
+    /// `XDG_DATA_HOME`, `XDG_CONFIG_HOME`, `XDG_CACHE_HOME`: under the home.
+    data: PathBuf,
+    config: PathBuf,
+    cache: PathBuf,
+    bus: std::process::Child,
+    keyring: Option<std::process::Child>,
+}
+
+/// The apt packages of a Secret Service for the tests.
+pub const SECRET_SERVICE_INSTALL: &str =
+    "scripts/test installs them, or: apt-get install -y dbus gnome-keyring libsecret-tools";
+
+/// Fails the test unless `tool` is an executable on PATH (secret-tool has no option that
+/// exits 0 without doing something).
+fn require_secret_service_tool(tool: &str) {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(tool).is_file()));
+    assert!(
+        found,
+        "{tool} is required by this test and is missing: {SECRET_SERVICE_INSTALL}"
+    );
+}
+
+#[cfg(unix)]
+impl SecretService {
+    /// A private bus with an unlocked gnome-keyring-daemon, its data under `home`.
+    pub fn start(home: &AwsHome) -> SecretService {
+        let mut ss = SecretService::bus_only(home);
+        require_secret_service_tool("gnome-keyring-daemon");
+        let mut cmd = Command::new("gnome-keyring-daemon");
+        ss.isolate(home, &mut cmd);
+        let mut child = cmd
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start gnome-keyring-daemon");
+        {
+            use std::io::Write;
+            // --unlock reads the login keyring's password from stdin, up to its end.
+            let mut stdin = child.stdin.take().expect("stdin");
+            stdin.write_all(Self::PASSWORD.as_bytes()).unwrap();
+        }
+        ss.keyring = Some(child);
+        wait_for("gnome-keyring-daemon on the test bus", 20, || {
+            ss.dbus(&[
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .contains("boolean true")
+        });
+        ss
+    }
+
+    /// The login keyring's password.
+    pub const PASSWORD: &'static str = "test-login-password";
+
+    /// A private session bus with no Secret Service on it.
+    pub fn bus_only(home: &AwsHome) -> SecretService {
+        for tool in ["dbus-daemon", "dbus-send", "secret-tool"] {
+            require_secret_service_tool(tool);
+        }
+        let runtime = tempfile::tempdir().expect("runtime dir");
+        let socket = runtime.path().join("bus");
+        let conf = runtime.path().join("bus.conf");
+        // No <servicedir>: nothing is started on demand (the desktop's gnome-keyring, the
+        // GUI prompter), so a test sees only what it started.
+        std::fs::write(
+            &conf,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+                socket.display()
+            ),
+        )
+        .unwrap();
+        let bus = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", conf.display()))
+            .args(["--nofork", "--nopidfile"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start dbus-daemon");
+        let ss = SecretService {
+            address: format!("unix:path={}", socket.display()),
+            data: home.path().join(".local/share"),
+            config: home.path().join(".config"),
+            cache: home.path().join(".cache"),
+            runtime,
+            bus,
+            keyring: None,
+        };
+        wait_for("the test's dbus-daemon", 20, || {
+            ss.dbus(&[
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.GetId",
+            ])
+            .contains("string")
+        });
+        ss
+    }
+
+    /// Makes `cmd` see this bus and these directories (and no display to prompt on), as
+    /// well as `home` the way [`AwsHome::isolate`] makes it.
+    pub fn isolate(&self, home: &AwsHome, cmd: &mut Command) {
+        home.isolate(cmd);
+        for k in ["DISPLAY", "WAYLAND_DISPLAY", "GNOME_KEYRING_CONTROL"] {
+            cmd.env_remove(k);
+        }
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .env("XDG_DATA_HOME", &self.data)
+            .env("XDG_CONFIG_HOME", &self.config)
+            .env("XDG_CACHE_HOME", &self.cache);
+    }
+
+    /// `awsprof` on this bus.
+    pub fn awsprof(&self, home: &AwsHome) -> Command {
+        let mut cmd = Command::new(bin());
+        self.isolate(home, &mut cmd);
+        cmd
+    }
+
+    /// `dbus-send --session --print-reply ARGS` on this bus: its stdout ("" on failure).
+    pub fn dbus(&self, args: &[&str]) -> String {
+        let out = Command::new("dbus-send")
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .args(["--session", "--print-reply"])
+            .args(args)
+            .output()
+            .expect("run dbus-send");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The secret of awsprof's entry for `account`, read by libsecret's `secret-tool`, a
+    /// client independent of awsprof; `None` when there is none.
+    pub fn lookup(&self, home: &AwsHome, account: &str) -> Option<String> {
+        let mut cmd = Command::new("secret-tool");
+        self.isolate(home, &mut cmd);
+        let out = cmd
+            .args(["lookup", "service", "awsprof", "username", account])
+            .output()
+            .expect("run secret-tool");
+        let text = String::from_utf8(out.stdout).expect("secret-tool prints UTF-8");
+        (out.status.success() && !text.is_empty()).then_some(text)
+    }
+
+    /// Stores `secret` as awsprof's entry for `account`, through `secret-tool`.
+    pub fn store(&self, home: &AwsHome, account: &str, secret: &str) {
+        use std::io::Write;
+        let mut cmd = Command::new("secret-tool");
+        self.isolate(home, &mut cmd);
+        let mut child = cmd
+            .args(["store", "--label", &format!("test {account}")])
+            .args([
+                "service", "awsprof", "username", account, "target", "default",
+            ])
+            .args(["application", "rust-keyring"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("run secret-tool");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(secret.as_bytes())
+            .unwrap();
+        assert!(child.wait().unwrap().success(), "secret-tool store failed");
+    }
+
+    /// The object paths of awsprof's entries, locked or not, from the Secret Service's
+    /// own search (attributes are readable without unlocking).
+    pub fn item_paths(&self) -> Vec<String> {
+        let reply = self.dbus(&[
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.SearchItems",
+            "dict:string:string:service,awsprof",
+        ]);
+        reply
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("object path \""))
+            .map(|p| p.trim_end_matches('"').to_string())
+            .collect()
+    }
+
+    /// Locks the login keyring, as the desktop does on a timeout or screen lock.
+    pub fn lock(&self) {
+        let reply = self.dbus(&[
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ]);
+        assert!(reply.contains("/collection/login"), "lock failed: {reply}");
+    }
+}
+
+#[cfg(unix)]
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        if let Some(k) = &mut self.keyring {
+            let _ = k.kill();
+            let _ = k.wait();
+        }
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+/// Every file under `dirs` whose bytes contain `needle` (symbolic links not followed).
+pub fn files_containing(dirs: &[&Path], needle: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, needle: &[u8], found: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                walk(&path, needle, found);
+            } else if kind.is_file() {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                if bytes.windows(needle.len()).any(|w| w == needle) {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for dir in dirs {
+        walk(dir, needle.as_bytes(), &mut found);
+    }
+    found
 }

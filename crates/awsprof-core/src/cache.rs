@@ -108,6 +108,21 @@ pub fn process_key(profile: &str, command: &str) -> String {
 /// program's to choose, so it is not held to the STS lifetimes.
 pub const PROCESS_PROVIDER: &str = "awsprof-credential-process";
 
+/// Our key for the MFA session of keys kept in the OS keyring: named by the keyring entry,
+/// not the key id, so a warm session is found without opening the keyring.
+pub fn keyring_session_key(account: &str, serial: &str, duration: Option<u32>) -> String {
+    let mut args: Vec<(&str, Value)> = Vec::new();
+    if let Some(d) = duration {
+        args.push(("DurationSeconds", json!(d)));
+    }
+    args.push((
+        "Keyring",
+        json!(format!("{}/{account}", crate::keyring::SERVICE)),
+    ));
+    args.push(("SerialNumber", json!(serial)));
+    sha1_hex(&python_json(&args))
+}
+
 /// What a fresh set of credentials looks like to the cache.
 pub enum Freshness {
     /// Usable: expires after the refresh window (or never).
@@ -350,6 +365,9 @@ pub fn key(step: &Step<'_>, chain: &Chain) -> Option<String> {
                 &s.serial,
                 s.duration_seconds,
             )),
+            Base::Keyring { account, .. } => {
+                Some(keyring_session_key(account, &s.serial, s.duration_seconds))
+            }
             _ => None,
         },
         Step::Role(hop) => Some(role_key(

@@ -125,6 +125,14 @@ pub enum Base {
         /// `login_session`: the ARN of the identity that signed in.
         session: String,
     },
+    /// Long-term keys in the OS keyring, read by awsprof itself: the profile's
+    /// `credential_process` is awsprof's own line (`awsprof keyring credentials NAME`).
+    Keyring {
+        /// The profile.
+        profile: String,
+        /// The keyring account the line names (the profile's own name, as written).
+        account: String,
+    },
     /// An external program that prints credentials as JSON.
     Process {
         /// The profile.
@@ -146,6 +154,7 @@ impl Base {
             | Base::WebIdentity { profile, .. }
             | Base::Sso { profile, .. }
             | Base::Login { profile, .. }
+            | Base::Keyring { profile, .. }
             | Base::Process { profile, .. } => profile,
         }
     }
@@ -365,6 +374,8 @@ pub enum Source<'p> {
     Login,
     /// `credential_process`.
     Process,
+    /// `credential_process` that is awsprof's own keyring line: keys in the OS keyring.
+    Keyring,
     /// Static keys: `aws_access_key_id` and `aws_secret_access_key`.
     Keys,
     /// Half a key pair, or a session token alone: [`resolve`] says what is missing.
@@ -476,7 +487,10 @@ fn base_source(profile: &Section) -> Source<'_> {
     if has(profile, "login_session") {
         return Source::Login;
     }
-    if has(profile, "credential_process") {
+    if let Some(command) = profile.get("credential_process") {
+        if crate::keyring::account_of(command).is_some() {
+            return Source::Keyring;
+        }
         return Source::Process;
     }
     if has_complete_keys(profile) {
@@ -539,7 +553,7 @@ pub fn divergence(profile: &Section) -> Option<Divergence> {
                 SSO_KEYS.into_iter().filter(|k| has(profile, k)).collect();
             (!keys.is_empty()).then_some(Divergence::KeysBesideStraySso { keys })
         }
-        own @ (Source::Process | Source::Login) => {
+        own @ (Source::Process | Source::Login | Source::Keyring) => {
             let in_credentials = |k: &str| {
                 profile
                     .property(k)
@@ -568,6 +582,8 @@ impl Section {
             Source::Sso { session: false } => crate::ProfileKind::SsoLegacy,
             Source::Login => crate::ProfileKind::LoginSession,
             Source::Process => crate::ProfileKind::CredentialProcess,
+            Source::Keyring if self.get("mfa_serial").is_some() => crate::ProfileKind::KeyringMfa,
+            Source::Keyring => crate::ProfileKind::Keyring,
             Source::Keys if self.get("aws_session_token").is_some() => {
                 crate::ProfileKind::StaticSession
             }
@@ -671,18 +687,15 @@ pub fn resolve(set: &(impl Profiles + ?Sized), selected: &str) -> Result<Chain, 
     };
     roles.reverse();
     let mfa_session = match &base {
+        // The keyring's keys leave it only as an MFA session when the profile names a
+        // device: its credential_process line prints that session to every tool, so a
+        // role on top of it starts from the session too.
         Base::StaticKeys { credentials, .. }
             if roles.is_empty() && credentials.session_token.is_none() =>
         {
-            match base_profile.get("mfa_serial") {
-                Some(serial) => Some(MfaSession {
-                    serial: serial.to_string(),
-                    duration_seconds: seconds(&base_profile, "duration_seconds")?,
-                    mfa_process: base_profile.get("mfa_process").map(str::to_string),
-                }),
-                None => None,
-            }
+            mfa_session(&base_profile)?
         }
+        Base::Keyring { .. } => mfa_session(&base_profile)?,
         _ => None,
     };
     Ok(Chain {
@@ -707,6 +720,33 @@ fn boolean(profile: &Section, key: &'static str) -> Result<bool, ChainError> {
             key,
             value: v.to_string(),
         }),
+    }
+}
+
+/// The chain of `awsprof keyring credentials NAME`: the keys of keyring account `NAME`,
+/// turned into an MFA session when `profile` (the profile of that name) has
+/// `mfa_serial`. Whatever else the profile says is not followed: the line is a leaf, so
+/// it never starts another credential_process and cannot loop.
+pub fn keyring_chain(profile: &Section) -> Result<Chain, ChainError> {
+    Ok(Chain {
+        base: Base::Keyring {
+            profile: profile.name.clone(),
+            account: profile.name.clone(),
+        },
+        roles: Vec::new(),
+        mfa_session: mfa_session(profile)?,
+    })
+}
+
+/// The `GetSessionToken` step a profile's `mfa_serial` asks for.
+fn mfa_session(base_profile: &Section) -> Result<Option<MfaSession>, ChainError> {
+    match base_profile.get("mfa_serial") {
+        Some(serial) => Ok(Some(MfaSession {
+            serial: serial.to_string(),
+            duration_seconds: seconds(base_profile, "duration_seconds")?,
+            mfa_process: base_profile.get("mfa_process").map(str::to_string),
+        })),
+        None => Ok(None),
     }
 }
 
@@ -769,6 +809,13 @@ fn base(
                 .unwrap_or_default()
                 .trim()
                 .to_string(),
+        }),
+        Source::Keyring => Ok(Base::Keyring {
+            profile: name(),
+            account: profile
+                .get("credential_process")
+                .and_then(crate::keyring::account_of)
+                .unwrap_or_else(name),
         }),
         Source::Process => Ok(Base::Process {
             profile: name(),
@@ -973,6 +1020,35 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("duration_seconds = \"1h\""));
+    }
+
+    #[test]
+    fn awsprofs_keyring_line_is_a_keyring_base_whose_mfa_session_comes_before_roles() {
+        let s = set(
+            "[profile k]\ncredential_process = awsprof keyring credentials k\nmfa_serial = m\n[profile r]\nrole_arn = x\nsource_profile = k\n[profile plain]\ncredential_process = /usr/bin/awsprof keyring credentials plain\n[profile other]\ncredential_process = awsprof export --format process k\n",
+            "",
+        );
+        let keyring = |p: &str| Base::Keyring {
+            profile: p.into(),
+            account: p.into(),
+        };
+        let k = resolve(&s, "k").unwrap();
+        assert_eq!(k.base, keyring("k"));
+        assert_eq!(k.mfa_session.as_ref().map(|m| m.serial.as_str()), Some("m"));
+        assert_eq!(s.profiles["k"].kind(), crate::ProfileKind::KeyringMfa);
+        let r = resolve(&s, "r").unwrap();
+        assert_eq!((r.base.clone(), r.roles.len()), (keyring("k"), 1));
+        assert!(
+            r.mfa_session.is_some(),
+            "the line prints a session to every tool"
+        );
+        assert_eq!(s.profiles["plain"].kind(), crate::ProfileKind::Keyring);
+        assert_eq!(resolve(&s, "plain").unwrap().mfa_session, None);
+        assert_eq!(
+            s.profiles["other"].kind(),
+            crate::ProfileKind::CredentialProcess
+        );
+        assert_eq!(keyring_chain(&s.profiles["k"]).unwrap().base, keyring("k"));
     }
 
     #[test]

@@ -122,6 +122,10 @@ pub enum ProfileKind {
     LoginSession,
     /// `credential_process`.
     CredentialProcess,
+    /// Long-term keys in the OS keyring (awsprof's own `credential_process` line).
+    Keyring,
+    /// Keys in the OS keyring with `mfa_serial`: used through an MFA session.
+    KeyringMfa,
     /// Half a key pair (`aws_access_key_id` or `aws_secret_access_key` alone, or a session
     /// token without them): yields nothing until the pair is complete.
     PartialKeys,
@@ -143,6 +147,8 @@ impl ProfileKind {
             ProfileKind::SsoLegacy => "sso-legacy",
             ProfileKind::LoginSession => "login-session",
             ProfileKind::CredentialProcess => "credential-process",
+            ProfileKind::Keyring => "keyring",
+            ProfileKind::KeyringMfa => "keyring-mfa",
             ProfileKind::PartialKeys => "partial-keys",
             ProfileKind::Other => "other",
         }

@@ -49,7 +49,8 @@ const LEGACY_GLOBAL_REGIONS: &[&str] = &[
     "us-west-2",
 ];
 
-/// The service ids with the `[services]` key and env-var suffix the SDKs use.
+/// The service ids with the `[services]` key and env-var suffix the SDKs use. `SIGNIN` is
+/// the Sign-In service, whose federation endpoint `console` calls.
 const SERVICES: &[(&str, &str)] = &[
     ("STS", "sts"),
     ("SSO", "sso"),

@@ -499,9 +499,11 @@ impl Editor {
     }
 
     /// Writes the files whose text changed (credentials first: a profile's keys are
-    /// in place before the config that refers to them). Returns the kinds written.
+    /// in place before the config that refers to them). Returns the kinds written. When
+    /// the second write fails, the first file gets its old text back: an edit that spans
+    /// both files (a profile moved to the keyring) lands whole or not at all.
     pub fn commit(self) -> Result<Vec<FileKind>> {
-        let mut written = Vec::new();
+        let mut written: Vec<(FileKind, &Slot)> = Vec::new();
         for (kind, slot) in [
             (FileKind::Credentials, &self.credentials),
             (FileKind::Config, &self.config),
@@ -512,12 +514,22 @@ impl Editor {
                 None => text.is_empty(),
             };
             if !unchanged {
-                remove_stale_temporaries(self.paths.get(kind));
-                write_atomic(self.paths.get(kind), &text)?;
-                written.push(kind);
+                let path = self.paths.get(kind);
+                remove_stale_temporaries(path);
+                if let Err(e) = write_atomic(path, &text) {
+                    for (done, before) in written {
+                        let path = self.paths.get(done);
+                        let _ = match &before.original {
+                            Some(text) => write_atomic(path, text),
+                            None => std::fs::remove_file(path).map_err(|e| Error::io(path, e)),
+                        };
+                    }
+                    return Err(e);
+                }
+                written.push((kind, slot));
             }
         }
-        Ok(written)
+        Ok(written.into_iter().map(|(k, _)| k).collect())
     }
 }
 

@@ -80,6 +80,8 @@ fn as_suite_output(chain: &Chain) -> Value {
         ])}),
         Base::Process { command, .. } => json!({ "CredentialProcess": command }),
         Base::Login { session, .. } => json!({ "LoginSession": session }),
+        // awsprof's own credential_process line; the suite has none.
+        Base::Keyring { account, .. } => json!({ "Keyring": account }),
     });
     for hop in &chain.roles {
         steps.push(json!({ "AssumeRole": obj(&[

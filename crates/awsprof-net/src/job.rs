@@ -153,7 +153,12 @@ fn run_step(
 
 fn run_base(net: &mut Net, base: &Base, settings: &Settings) -> Result<Credentials, Error> {
     match base {
-        Base::Sso { profile, config } => sso::role_credentials(net, settings, profile, config),
+        Base::Sso { profile, config } => sso::role_credentials(
+            net,
+            settings,
+            &sso::Subject::Profile(profile.clone()),
+            config,
+        ),
         Base::WebIdentity {
             profile,
             role_arn,
@@ -186,6 +191,11 @@ fn run_base(net: &mut Net, base: &Base, settings: &Settings) -> Result<Credentia
         }
         Base::NamedSource { profile, source } => sources::named(net, profile, *source),
         Base::Login { profile, session } => signin::credentials(net, settings, profile, session),
+        Base::Keyring { profile, account } => Ok(awsprof_core::keyring::credentials(
+            &crate::keyring::OS,
+            profile,
+            account,
+        )?),
         // awsprof runs these itself; a job never starts with one.
         Base::StaticKeys { .. } | Base::Process { .. } => Err(Error::Job(format!(
             "profile `{}`: this step needs no network and is not awsprof-net's to run",

@@ -8,24 +8,30 @@
 //! Where things go:
 //! - [`runtime`]: the tokio runtime, made on the first call, and the spinner;
 //! - [`sts`]: AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken, GetCallerIdentity;
-//! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login;
+//! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login,
+//!   the listing of every account and role (ListAccounts, ListAccountRoles);
 //! - [`signin`]: `login_session` profiles (AWS Sign-In, what `aws login` writes);
 //! - [`sources`]: `credential_source = Ec2InstanceMetadata | EcsContainer`;
+//! - [`keyring`]: the OS keyring (long-term keys kept out of the credentials file);
 //! - [`job`]: running a job's steps and filling the cache;
-//! - [`whoami`], [`login`]: the commands that are all network.
+//! - [`whoami`], [`login`], [`console`], [`sso_sync`]: the commands that are all network.
 //!
-//! New work that needs the SDK or another heavy dependency (console sign-in federation,
-//! SSO account listing for `sso sync`, the OS keyring) belongs here, as one module each
-//! plus an arm in [`Sdk::network_command`].
+//! New work that needs the SDK or another heavy dependency belongs here, as one module
+//! each plus an arm in [`Sdk::network_command`]. The keyring is reached through
+//! [`Backend::keyring`]: the commands that use it are the awsprof library's, run here with
+//! the store.
 
 #![warn(missing_docs)]
 
+pub mod console;
 pub mod job;
+pub mod keyring;
 pub mod login;
 pub mod runtime;
 pub mod signin;
 pub mod sources;
 pub mod sso;
+pub mod sso_sync;
 pub mod sts;
 pub mod whoami;
 
@@ -37,7 +43,7 @@ use awsprof::backend::{Backend, Job};
 use awsprof::cli::{Cli, Command};
 use awsprof::ctx::Ctx;
 use awsprof_core::creds::Credentials;
-use awsprof_core::ui::{Busy, Ui, UiError};
+use awsprof_core::ui::{Busy, Progress, Ui, UiError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -68,10 +74,10 @@ pub enum Error {
         message: String,
     },
     /// IAM Identity Center failed.
-    #[error("profile `{profile}`: {message}")]
+    #[error("{subject}: {message}")]
     Sso {
-        /// The profile.
-        profile: String,
+        /// The profile or sso-session it was for.
+        subject: sso::Subject,
         /// What went wrong.
         message: String,
     },
@@ -96,6 +102,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The OS keyring failed, or holds no keys for the profile.
+    #[error(transparent)]
+    Keyring(#[from] awsprof_core::keyring::StoreError),
     /// A job this executable cannot run.
     #[error("{0}")]
     Job(String),
@@ -139,12 +148,12 @@ pub(crate) fn from_provider(c: &aws_credential_types::Credentials) -> Credential
 
 /// Locks the lock file beside `file` (single flight for what it caches), saying on `net`'s
 /// terminal, if another process holds it for long, that it waits for that one to be
-/// `doing` for `profile`.
+/// `doing` for `whose` (a profile or an sso-session).
 pub(crate) fn lock_beside(
     net: &Net<'_>,
     file: &Path,
     doing: &str,
-    profile: &str,
+    whose: &str,
 ) -> Result<awsprof_core::cache::FileLock, Error> {
     let ui = net.ui;
     Ok(awsprof_core::cache::FileLock::acquire(
@@ -152,7 +161,7 @@ pub(crate) fn lock_beside(
         &|holder| {
             let who = holder.map_or_else(String::new, |pid| format!(" (process {pid})"));
             ui.note(&format!(
-                "waiting for another awsprof{who} that is {doing} of profile `{profile}`"
+                "waiting for another awsprof{who} that is {doing} of {whose}"
             ))
         },
     )?)
@@ -196,6 +205,26 @@ impl Ui for NetTerminal {
     fn busy(&self, what: &str) -> Box<dyn Busy + '_> {
         Box::new(runtime::Spinner::start(what))
     }
+    fn progress(&self, what: &str, total: u64) -> Box<dyn Progress + '_> {
+        Box::new(runtime::Bar::start(what, total))
+    }
+    fn open_browser(&self, url: &str) -> bool {
+        can_open_browser() && webbrowser::open(url).is_ok()
+    }
+}
+
+/// Whether a browser can be opened here: `$BROWSER` (but not `none`), macOS, Windows, or
+/// a desktop session. Without one, webbrowser would fall back to a text browser in this
+/// terminal.
+fn can_open_browser() -> bool {
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    if let Some(browser) = var("BROWSER") {
+        return browser != "none";
+    }
+    if cfg!(target_os = "macos") || cfg!(windows) {
+        return true;
+    }
+    var("DISPLAY").is_some() || var("WAYLAND_DISPLAY").is_some()
 }
 
 /// Runs the SDK work in this process.
@@ -215,9 +244,15 @@ impl Backend for Sdk {
         match &cli.command {
             Command::Whoami(args) => whoami::run(&ctx, args)?,
             Command::Login(args) => login::run(&ctx, args)?,
+            Command::Sso(awsprof::cli::SsoCommand::Sync(args)) => sso_sync::run(&ctx, args)?,
+            Command::Console(args) => console::run(&ctx, args)?,
             _ => return Err(anyhow::anyhow!("not a network command")),
         }
         Ok(ExitCode::SUCCESS)
+    }
+
+    fn keyring(&self) -> Option<&dyn awsprof_core::keyring::Store> {
+        Some(&keyring::OS)
     }
 }
 

@@ -35,7 +35,7 @@ pub fn credentials(
 ) -> Result<Credentials, Error> {
     let path = token_path(settings, session);
     let fail = |message: String| Error::Sso {
-        profile: profile.to_string(),
+        subject: crate::sso::Subject::Profile(profile.to_string()),
         message,
     };
     if !path.is_file() {
@@ -47,7 +47,12 @@ pub fn credentials(
     }
     // Single flight: a refresh token is good once, so of many processes whose token is
     // about to expire one refreshes it; the others wait, then read the new one.
-    let _lock = crate::lock_beside(net, &path, "refreshing the AWS Sign-In session", profile)?;
+    let _lock = crate::lock_beside(
+        net,
+        &path,
+        "refreshing the AWS Sign-In session",
+        &format!("profile `{profile}`"),
+    )?;
     // The provider reads the endpoint (AWS_ENDPOINT_URL_SIGNIN) and the token cache
     // directory from this process's environment, which awsprof passed on.
     let config = ProviderConfig::without_region()

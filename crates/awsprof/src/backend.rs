@@ -4,7 +4,9 @@
 //! `awsprof-net` runs the job in its own process with the SDK.
 //!
 //! Only a cache miss comes here: the warm cache, static keys, `credential_process` and
-//! `credential_source = Environment` are served by the resolve module without it.
+//! `credential_source = Environment` are served by the resolve module without it. Keys in
+//! the OS keyring come here too (a job that starts with the keyring step), and so do the
+//! keyring commands ([`NeedsKeyring`]): the keyring is linked on the network side.
 
 use anyhow::Result;
 use awsprof_core::chain::Chain;
@@ -49,9 +51,24 @@ pub trait Backend: Sync {
     /// Runs the steps of `job` from `job.start` and returns the last one's credentials.
     fn run(&self, job: &Job, ui: &dyn Ui) -> Result<Credentials>;
 
-    /// Runs a command that is all network (`whoami`, `login`) and returns its status.
+    /// Runs a command that is all network (`whoami`, `login`, `console`) and returns its
+    /// status.
     fn network_command(&self, cli: &crate::cli::Cli) -> Result<ExitCode>;
+
+    /// The OS keyring, on the side that links it (`awsprof-net`); `None` here, where a
+    /// command that needs it fails with [`NeedsKeyring`] before it does anything, and is
+    /// run again whole by `awsprof-net`.
+    fn keyring(&self) -> Option<&dyn awsprof_core::keyring::Store> {
+        None
+    }
 }
+
+/// A command needs the OS keyring, which this executable does not link: the entry point
+/// runs it again, whole, in `awsprof-net` ([`Backend::network_command`]). Raised before
+/// the command has asked, written or printed anything.
+#[derive(Debug, thiserror::Error)]
+#[error("the OS keyring is used by {NET}, which was not run")]
+pub struct NeedsKeyring;
 
 /// The network side failed with this exit status and has already said why on stderr.
 #[derive(Debug)]
@@ -77,7 +94,7 @@ pub const INSTALL: &str =
 
 /// `awsprof-net` was not found.
 #[derive(Debug, thiserror::Error)]
-#[error("{NET} was not found beside {} or on PATH; it makes the calls to AWS (roles, IAM Identity Center, whoami, login) that the cache cannot answer: install it with `{INSTALL}`", exe.display())]
+#[error("{NET} was not found beside {} or on PATH; it makes the calls to AWS (roles, IAM Identity Center, whoami, login, console) that the cache cannot answer: install it with `{INSTALL}`", exe.display())]
 pub struct NetMissing {
     /// This executable.
     pub exe: std::path::PathBuf,

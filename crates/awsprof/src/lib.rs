@@ -42,7 +42,11 @@ fn run(cli: &cli::Cli, ctx: &ctx::Ctx) -> anyhow::Result<ExitCode> {
         Command::Remove(a) => cmd::remove::run(ctx, a)?,
         Command::Rename(a) => cmd::rename::run(ctx, a)?,
         Command::Import(a) => cmd::import::run(ctx, a)?,
-        Command::Whoami(_) | Command::Login(_) => return ctx.backend.network_command(cli),
+        Command::Whoami(_)
+        | Command::Login(_)
+        | Command::Console(_)
+        | Command::Sso(cli::SsoCommand::Sync(_)) => return ctx.backend.network_command(cli),
+        Command::Sso(cli::SsoCommand::Add(a)) => cmd::sso::add(ctx, a)?,
         Command::Man => cmd::man::run()?,
         Command::Doctor(a) => {
             if !cmd::doctor::run(ctx, a)? {
@@ -59,6 +63,7 @@ fn run(cli: &cli::Cli, ctx: &ctx::Ctx) -> anyhow::Result<ExitCode> {
         Command::Export(a) => cmd::export::run(ctx, a)?,
         Command::Env(a) => return cmd::env::run(ctx, a),
         Command::Init(a) => cmd::init::run(a)?,
+        Command::Keyring(a) => return cmd::keyring::run(ctx, a),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -105,7 +110,13 @@ pub fn entry(
         .complete();
     let cli = parse(ui);
     let ctx = ctx::Ctx::from_env(ui, backend);
-    report(ui, run(&cli, &ctx))
+    let result = match run(&cli, &ctx) {
+        Err(e) if e.downcast_ref::<backend::NeedsKeyring>().is_some() => {
+            backend.network_command(&cli)
+        }
+        other => other,
+    };
+    report(ui, result)
 }
 
 /// An error as one message: the error, then each cause that it does not already say (an

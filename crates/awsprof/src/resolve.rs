@@ -5,8 +5,9 @@
 //! says where the credentials come from. Static keys are answered at once. Otherwise the
 //! cache is read from the last step back: a hit on the last step is the answer, still in
 //! this one process. Steps that need no SDK (`credential_process`, `credential_source =
-//! Environment`) run here too. Only what is left, on a cache miss, becomes a
-//! [`Job`] for the backend, with the MFA codes already asked for.
+//! Environment`, and the OS keyring where the backend links it) run here too. Only what is
+//! left, on a cache miss, becomes a [`Job`] for the backend, with the MFA codes already
+//! asked for.
 
 use crate::backend::{Job, JOB_VERSION};
 use crate::ctx::{self, Ctx};
@@ -98,12 +99,28 @@ pub struct Plan {
 /// start itself again without end.
 pub fn plan(ctx: &Ctx, name: &str) -> Result<Plan> {
     nesting().check(name)?;
+    plan_with(ctx, name, |index, _| chain::resolve(index, name))
+}
+
+/// The plan of `awsprof keyring credentials NAME`: the keyring entry `NAME` (and its MFA
+/// session), without following the profile's own `credential_process`. The line is a
+/// leaf that starts nothing, so it needs no recursion guard: the AWS CLI runs it for the
+/// profile that is already on its chain.
+pub fn keyring_plan(ctx: &Ctx, name: &str) -> Result<Plan> {
+    plan_with(ctx, name, |_, profile| chain::keyring_chain(profile))
+}
+
+fn plan_with(
+    ctx: &Ctx,
+    name: &str,
+    chain: impl FnOnce(&awsprof_core::model::Index<'_>, &Section) -> Result<Chain, chain::ChainError>,
+) -> Result<Plan> {
     let texts = ctx.texts()?;
     let index = texts.index(&ctx.paths)?;
     let Some(profile) = index.profile(name) else {
         return Err(ctx::unknown(name, index.names()).into());
     };
-    let chain = chain::resolve(&index, name)?;
+    let chain = chain(&index, &profile)?;
     let settings = Settings::new(&index, name, &|k| std::env::var(k).ok());
     Ok(Plan {
         name: name.to_string(),
@@ -157,7 +174,7 @@ pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials
         Vec::new()
     };
     if start == 0 {
-        if let Some(base) = local_base(plan, opts)? {
+        if let Some(base) = local_base(ctx, plan, opts)? {
             if let (true, Some(key)) = (use_cache, &keys[0]) {
                 keep_process_output(&cache, key, &base)?;
             }
@@ -229,10 +246,14 @@ fn waiting(ctx: &Ctx, plan: &Plan, holder: Option<u32>) {
 }
 
 /// The base credentials when they need no SDK: keys, `credential_process`, the
-/// environment.
-fn local_base(plan: &Plan, opts: &Options) -> Result<Option<Credentials>> {
+/// environment, and the keyring where this side links it.
+fn local_base(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Option<Credentials>> {
     Ok(match &plan.chain.base {
         Base::StaticKeys { credentials, .. } => Some(credentials.clone()),
+        Base::Keyring { profile, account } => match ctx.backend.keyring() {
+            Some(store) => Some(awsprof_core::keyring::credentials(store, profile, account)?),
+            None => None,
+        },
         Base::Process {
             profile, command, ..
         } => {
