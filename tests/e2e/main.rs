@@ -18,7 +18,11 @@ mod bad_input;
 mod bench_data;
 #[cfg(unix)]
 mod console;
+mod credentials_flight;
+mod credentials_login;
 mod credentials_process;
+mod credentials_recursion;
+mod credentials_server;
 mod credentials_sso;
 mod credentials_sts;
 mod differential_botocore;

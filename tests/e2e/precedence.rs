@@ -116,6 +116,14 @@ fn shapes() -> Vec<Shape> {
         s("proc-and-config-keys", "credential_process = sh PROC_SCRIPT\naws_access_key_id = AKIAMATRIXPROCKEYS01\naws_secret_access_key = s\n", "", "credential-process", Process),
         d("proc-and-credentials-keys", "credential_process = sh PROC_SCRIPT\n", "aws_access_key_id = AKIAMATRIXPROCKEYS02\naws_secret_access_key = s\n", "credential-process", Process),
         s("proc-fails", "credential_process = false\n", "", "credential-process", FailsWhenRun("credential_process `false` exited with status 1")),
+        // AWS Sign-In (`aws login`): after IAM Identity Center, before credential_process;
+        // served from the AWS CLI's login token cache (see home_with).
+        s("login", "login_session = LOGIN_SESSION\n", "", "login-session", Keys(LOGIN_KEY)),
+        s("login-and-process", "login_session = LOGIN_SESSION\ncredential_process = sh PROC_SCRIPT\n", "", "login-session", Keys(LOGIN_KEY)),
+        s("login-and-config-keys", "login_session = LOGIN_SESSION\naws_access_key_id = AKIAMATRIXLOGINKEYS1\naws_secret_access_key = s\n", "", "login-session", Keys(LOGIN_KEY)),
+        d("login-and-credentials-keys", "login_session = LOGIN_SESSION\n", "aws_access_key_id = AKIAMATRIXLOGINKEYS2\naws_secret_access_key = s\n", "login-session", Keys(LOGIN_KEY)),
+        s("sso-over-login", "sso_session = corp\nsso_account_id = 111122223333\nsso_role_name = OverLogin\nlogin_session = LOGIN_SESSION\n", "", "sso", Cached(r#"{"accountId":"111122223333","roleName":"OverLogin","sessionName":"corp","startUrl":"https://corp.awsapps.com/start"}"#)),
+        s("role-of-login", "role_arn = arn:aws:iam::1:role/OfLogin\nsource_profile = login\n", "", "assume-role", Cached(r#"{"RoleArn": "arn:aws:iam::1:role/OfLogin"}"#)),
         // Keys in the OS keyring: awsprof's own credential_process line (the test's Secret
         // Service holds the entry `kr`, and no other).
         s("kr", "credential_process = awsprof keyring credentials kr\n", "", "keyring", Keys(KEYRING_KEY)),
@@ -133,6 +141,9 @@ fn shapes() -> Vec<Shape> {
 
 const PROC_KEY: &str = "ASIAMATRIXPROCESS001";
 
+/// The `login_session` of the sign-in shapes, and the key id its cached token holds.
+const LOGIN_SESSION: &str = "arn:aws:iam::123456789012:user/matrix";
+const LOGIN_KEY: &str = "ASIAMATRIXLOGIN00001";
 /// The key id of the one keyring entry, `kr`.
 const KEYRING_KEY: &str = "AKIAMATRIXKEYRING001";
 
@@ -163,6 +174,7 @@ fn home_with(shapes: &[Shape]) -> AwsHome {
             s.name,
             s.config
                 .replace("PROC_SCRIPT", &script.display().to_string())
+                .replace("LOGIN_SESSION", LOGIN_SESSION)
                 .replace("TOKEN_FILE", &token.display().to_string())
         ));
         if !s.credentials.is_empty() {
@@ -171,6 +183,8 @@ fn home_with(shapes: &[Shape]) -> AwsHome {
     }
     std::fs::write(home.config(), config).unwrap();
     std::fs::write(home.credentials(), credentials).unwrap();
+    // What `aws login` left: a live session, so no call to the sign-in service is made.
+    support::write_login_token(&home, LOGIN_SESSION, LOGIN_KEY, 3600);
     let cache = home.aws_dir().join("cli/cache");
     std::fs::create_dir_all(&cache).unwrap();
     let expires = support::python_utc_in(3600);

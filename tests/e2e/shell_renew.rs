@@ -143,10 +143,9 @@ fn shells_renew_near_expiry_one_after_another_with_one_call_between_them() {
     assert_eq!(lab.proxy.count("Action=AssumeRole"), 2, "one renewal");
 }
 
-/// Needs issue 11's single-flight lock on the credential cache: without it each shell that
-/// renews at the same moment finds the cache stale and calls STS itself.
+/// Rests on the single-flight lock on the credential cache (issue 11): without it each
+/// shell that renews at the same moment finds the cache stale and calls STS itself.
 #[test]
-#[ignore = "needs the single-flight cache lock of issue 11, not yet on main; run with --ignored"]
 fn shells_renewing_at_once_make_one_call_between_them() {
     let (lab, issued) = Lab::start();
     let before = lab.keys();

@@ -430,6 +430,14 @@ impl PtyChild {
         }
     }
 
+    /// Everything the command wrote to the terminal since the last match, without waiting.
+    pub fn poll(&mut self) -> &str {
+        while let Ok(bytes) = self.output.try_recv() {
+            self.seen.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        &self.seen
+    }
+
     /// Types `text` at the terminal.
     pub fn send(&mut self, text: &str) {
         use std::io::Write;
@@ -512,30 +520,43 @@ impl Moto {
     /// The run's moto, started on first use; fails the test when moto is not installed.
     pub fn shared() -> &'static Moto {
         static MOTO: std::sync::OnceLock<Moto> = std::sync::OnceLock::new();
-        MOTO.get_or_init(|| {
-            require_python_module("moto.server");
-            let port = free_port();
-            let guard = Command::new("sh")
-                .args([
-                    "-c",
-                    r#""$0" -m moto.server -H 127.0.0.1 -p "$1" >/dev/null 2>&1 </dev/null &
+        MOTO.get_or_init(|| Moto::start(&[]))
+    }
+
+    /// A moto of its own, with `vars` in its environment (`INITIAL_NO_AUTH_ACTION_COUNT`
+    /// turns its IAM checks on), stopped when dropped.
+    pub fn start(vars: &[(&str, &str)]) -> Moto {
+        require_python_module("moto.server");
+        let port = free_port();
+        let guard = Command::new("sh")
+            .envs(vars.iter().copied())
+            .args([
+                "-c",
+                r#""$0" -m moto.server -H 127.0.0.1 -p "$1" >/dev/null 2>&1 </dev/null &
 read -r _; kill "$!""#,
-                ])
-                .arg(python())
-                .arg(port.to_string())
-                .stdin(std::process::Stdio::piped())
-                .spawn()
-                .expect("start moto");
-            wait_for_port(port, 30, "moto");
-            Moto {
-                port,
-                _guard: guard,
-            }
-        })
+            ])
+            .arg(python())
+            .arg(port.to_string())
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("start moto");
+        wait_for_port(port, 30, "moto");
+        Moto {
+            port,
+            _guard: guard,
+        }
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    /// Closing its stdin stops it (the shared one lives as long as the test process).
+    fn drop(&mut self) {
+        drop(self._guard.stdin.take());
+        let _ = self._guard.wait();
     }
 }
 
@@ -782,6 +803,73 @@ pub fn python_sha1(text: &str) -> String {
         .output()
         .expect("run python3");
     String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Writes `text` to `path` and makes it executable (a script a profile runs).
+pub fn write_executable(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+/// SHA-256 hex of `text` by Python's hashlib (as the AWS CLI names its login token files).
+pub fn python_sha256(text: &str) -> String {
+    let out = Command::new(python())
+        .args([
+            "-c",
+            "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())",
+            text,
+        ])
+        .output()
+        .expect("run python3");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// The AWS CLI v2's login token cache file for `session` (what `aws login` writes), with
+/// credentials `key_id` expiring `expires_in` seconds from now and a real P-256 DPoP key
+/// (made by Python's cryptography) for the refresh.
+pub fn write_login_token(home: &AwsHome, session: &str, key_id: &str, expires_in: i64) -> PathBuf {
+    let out = Command::new(python())
+        .args([
+            "-c",
+            concat!(
+                "from cryptography.hazmat.primitives.asymmetric import ec\n",
+                "from cryptography.hazmat.primitives import serialization as s\n",
+                "k = ec.generate_private_key(ec.SECP256R1())\n",
+                "print(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.TraditionalOpenSSL,",
+                " s.NoEncryption()).decode(), end='')",
+            ),
+        ])
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pem = String::from_utf8(out.stdout).unwrap();
+    let token = serde_json::json!({
+        "accessToken": {
+            "accessKeyId": key_id,
+            "secretAccessKey": "login-secret",
+            "sessionToken": format!("login-session-for-{key_id}"),
+            "accountId": "123456789012",
+            "expiresAt": python_utc_in(expires_in),
+        },
+        "tokenType": "aws_sigv4",
+        "refreshToken": "refresh-0",
+        "idToken": "id-token",
+        "clientId": "arn:aws:signin:::devtools/same-device",
+        "dpopKey": pem,
+    });
+    let dir = home.aws_dir().join("login/cache");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.json", python_sha256(session.trim())));
+    std::fs::write(&path, serde_json::to_string_pretty(&token).unwrap()).unwrap();
+    path
 }
 
 /// A UTC timestamp `seconds` from now as the AWS CLI v2 writes it (`...Z`), by Python.

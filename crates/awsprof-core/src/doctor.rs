@@ -480,6 +480,9 @@ fn divergence_message(name: &str, d: &crate::chain::Divergence) -> String {
         D::ProcessBesideCredentialsFileKeys => format!(
             "profile `{name}` has credential_process and static keys in the credentials file: awsprof and the AWS SDKs run credential_process; the AWS CLI and boto3 use the keys. Remove one of them"
         ),
+        D::LoginBesideCredentialsFileKeys => format!(
+            "profile `{name}` has login_session and static keys in the credentials file: awsprof and the AWS SDK for Rust use the sign-in session; the AWS CLI and boto3 use the keys. Remove one of them"
+        ),
     }
 }
 

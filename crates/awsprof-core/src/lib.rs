@@ -23,6 +23,7 @@ pub mod error;
 pub mod keypath;
 pub mod keyring;
 pub mod model;
+pub mod nesting;
 pub mod parse;
 pub mod settings;
 pub mod shell;

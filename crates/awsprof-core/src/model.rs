@@ -118,6 +118,8 @@ pub enum ProfileKind {
     Sso,
     /// IAM Identity Center with the legacy `sso_start_url` in the profile.
     SsoLegacy,
+    /// `login_session`: an AWS Sign-In session, as `aws login` writes it.
+    LoginSession,
     /// `credential_process`.
     CredentialProcess,
     /// Long-term keys in the OS keyring (awsprof's own `credential_process` line).
@@ -143,6 +145,7 @@ impl ProfileKind {
             ProfileKind::WebIdentity => "web-identity",
             ProfileKind::Sso => "sso",
             ProfileKind::SsoLegacy => "sso-legacy",
+            ProfileKind::LoginSession => "login-session",
             ProfileKind::CredentialProcess => "credential-process",
             ProfileKind::Keyring => "keyring",
             ProfileKind::KeyringMfa => "keyring-mfa",

@@ -123,36 +123,31 @@ pub fn access_token(
         ));
     }
     let path = token_path(settings, config);
-    let text = std::fs::read_to_string(&path).map_err(|_| {
-        sso_err(
-            subject,
-            format!(
-                "no IAM Identity Center session in {}; {}",
-                path.display(),
-                login_hint(subject)
-            ),
-        )
-    })?;
-    let token: Token = serde_json::from_str(&text).map_err(|e| {
-        sso_err(
-            subject,
-            format!(
-                "{}: not a token cache file ({e}); {}",
-                path.display(),
-                login_hint(subject)
-            ),
-        )
-    })?;
-    let expires = clock::parse(&token.expires_at);
-    let now = clock::now();
-    if expires.is_some_and(|t| t - now > TOKEN_REFRESH_WINDOW) {
+    let fresh_enough = |t: &Token| {
+        clock::parse(&t.expires_at).is_some_and(|at| at - clock::now() > TOKEN_REFRESH_WINDOW)
+    };
+    let token = read_token(&path, subject)?;
+    if fresh_enough(&token) {
         return Ok(token.access_token);
     }
+    // Single flight: the profiles of one session share its token, and a refresh token may
+    // be good for one use only. One process refreshes; the others wait, then read it.
+    let _lock = crate::lock_beside(
+        net,
+        &path,
+        "refreshing the IAM Identity Center session",
+        &subject.to_string(),
+    )?;
+    let token = read_token(&path, subject)?;
+    if fresh_enough(&token) {
+        return Ok(token.access_token);
+    }
+    let expires = clock::parse(&token.expires_at);
     if let Some(fresh) = refresh(net, settings, config, &token)? {
         write_private(&path, &serde_json::to_string(&fresh).unwrap_or_default())?;
         return Ok(fresh.access_token);
     }
-    if expires.is_some_and(|t| t > now) {
+    if expires.is_some_and(|t| t > clock::now()) {
         return Ok(token.access_token);
     }
     Err(sso_err(
@@ -162,6 +157,30 @@ pub fn access_token(
             login_hint(subject)
         ),
     ))
+}
+
+/// The cached token at `path`; a missing or unreadable file says how to log in.
+fn read_token(path: &std::path::Path, subject: &Subject) -> Result<Token, Error> {
+    let text = std::fs::read_to_string(path).map_err(|_| {
+        sso_err(
+            subject,
+            format!(
+                "no IAM Identity Center session in {}; {}",
+                path.display(),
+                login_hint(subject)
+            ),
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        sso_err(
+            subject,
+            format!(
+                "{}: not a token cache file ({e}); {}",
+                path.display(),
+                login_hint(subject)
+            ),
+        )
+    })
 }
 
 /// A new token from the refresh token, when the cache has one and a live registration.
@@ -262,6 +281,7 @@ pub fn role_credentials(
         .map_err(|e| Error::io(&settings.sso_cache_dir, e))?
         .map_err(|e| Error::Call {
             what: what.clone(),
+            code: None,
             message: format!(
                 "{}; if the session has ended, {}",
                 crate::explain(&e),
@@ -270,11 +290,13 @@ pub fn role_credentials(
         })?;
     let rc = out.role_credentials().ok_or_else(|| Error::Call {
         what: what.clone(),
+        code: None,
         message: "the response held no credentials".into(),
     })?;
     let field = |v: Option<&str>, k: &str| {
         v.map(str::to_string).ok_or_else(|| Error::Call {
             what: what.clone(),
+            code: None,
             message: format!("the response held no {k}"),
         })
     };
@@ -318,6 +340,7 @@ pub fn login(
     let io = |e| Error::io(&settings.sso_cache_dir, e);
     let call = |what: &str, e: String| Error::Call {
         what: what.to_string(),
+        code: None,
         message: e,
     };
     let client_name = format!("awsprof-{}", clock::now().unix_timestamp());

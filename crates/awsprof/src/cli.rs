@@ -61,6 +61,11 @@ pub enum Command {
     /// others (AWS_DEFAULT_PROFILE, a stale session token...). On Unix awsprof replaces
     /// itself with the command, so its exit status and signals are the command's own.
     /// When the command cannot be started the exit status is 127 (not found) or 126.
+    ///
+    /// With --server the command gets no keys: a credential server on 127.0.0.1 (random
+    /// port, path and token) hands them out as a container endpoint does and renews them
+    /// before they expire, for jobs that outlive the credentials. awsprof stays beside the
+    /// command, passes on the signals sent to it, and ends as the command ends.
     Env(EnvArgs),
     /// Print the shell integration: the wrapper function, completion and prompt helper.
     ///
@@ -377,6 +382,11 @@ pub struct EnvArgs {
     /// The command to run and its arguments, after `--`.
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+    /// Serve the credentials to CMD from a local credential server that renews them before
+    /// they expire (the container credential protocol every AWS SDK reads), instead of
+    /// putting keys in its environment. Stops when CMD exits.
+    #[arg(long, requires = "command")]
+    pub server: bool,
     #[command(flatten)]
     pub creds: CredentialArgs,
 }

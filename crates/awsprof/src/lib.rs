@@ -17,6 +17,7 @@ pub mod complete;
 pub mod ctx;
 pub mod process;
 pub mod resolve;
+pub mod server;
 pub mod term;
 
 use clap::Parser;
