@@ -633,10 +633,23 @@ pub fn profile_names<'t>(
     config: Option<&'t str>,
     credentials: Option<&'t str>,
 ) -> Result<Vec<&'t str>, (FileKind, ParseError)> {
+    profile_names_starting(config, credentials, "")
+}
+
+/// The profile names that start with `prefix`, as [`profile_names`] gives them. The others
+/// are dropped as they are found, so completing a few typed letters sorts only the names
+/// that match.
+pub fn profile_names_starting<'t>(
+    config: Option<&'t str>,
+    credentials: Option<&'t str>,
+    prefix: &str,
+) -> Result<Vec<&'t str>, (FileKind, ParseError)> {
     let mut names = Vec::new();
     each_header(config, credentials, |_, _, _, key| {
         if let SectionKey::Profile { name, .. } = key {
-            names.push(name);
+            if name.starts_with(prefix) {
+                names.push(name);
+            }
         }
     })?;
     names.sort_unstable();
@@ -741,6 +754,25 @@ mod tests {
             profile_names(Some("[a]\nbroken"), None).unwrap_err().1.line,
             2
         );
+    }
+
+    #[test]
+    fn names_by_prefix_are_the_matching_names_and_still_validate_every_line() {
+        let config = "[profile dev-b]\n[profile prod]\n[profile dev-a]\n[default]\n";
+        let creds = "[dev-a]\n[devx]\n";
+        let all = profile_names(Some(config), Some(creds)).unwrap();
+        for prefix in ["", "d", "dev-", "dev-a", "p", "z"] {
+            let want: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|n| n.starts_with(prefix))
+                .collect();
+            let got = profile_names_starting(Some(config), Some(creds), prefix).unwrap();
+            assert_eq!(got, want, "prefix {prefix:?}");
+        }
+        let broken = "[profile dev]\n[profile other]\nbroken";
+        let err = profile_names_starting(Some(broken), None, "dev").unwrap_err();
+        assert_eq!(err.1.line, 3);
     }
 
     #[test]

@@ -212,8 +212,18 @@ impl Texts {
 
     /// The profile names, sorted, borrowed from the texts (see [`crate::model::profile_names`]).
     pub fn profile_names(&self, paths: &Paths) -> Result<Vec<&str>> {
-        crate::model::profile_names(self.config.as_deref(), self.credentials.as_deref())
-            .map_err(|(kind, e)| parse_error(paths.get(kind), e))
+        self.profile_names_starting(paths, "")
+    }
+
+    /// The profile names that start with `prefix`, sorted (see
+    /// [`crate::model::profile_names_starting`]).
+    pub fn profile_names_starting(&self, paths: &Paths, prefix: &str) -> Result<Vec<&str>> {
+        crate::model::profile_names_starting(
+            self.config.as_deref(),
+            self.credentials.as_deref(),
+            prefix,
+        )
+        .map_err(|(kind, e)| parse_error(paths.get(kind), e))
     }
 }
 

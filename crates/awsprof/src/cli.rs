@@ -5,7 +5,7 @@ use crate::complete::{profile_names, profile_names_or_previous, sso_session_name
 use awsprof_core::shell::Kind;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use clap_complete::ArgValueCandidates;
+use clap_complete::{ArgValueCandidates, ArgValueCompleter};
 use std::ffi::OsString;
 
 /// Switch AWS profiles per shell session: correct, instant, safe.
@@ -187,7 +187,7 @@ pub struct CredentialArgs {
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {
     /// The profile [default: the active profile].
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: Option<String>,
     /// Print JSON: {"Profile", "Account", "Arn", "UserId", "Expiration"}.
     #[arg(long)]
@@ -199,7 +199,7 @@ pub struct WhoamiArgs {
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// The profile [default: the active profile].
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: Option<String>,
     /// Log in to this [sso-session] itself, without a profile (before `sso sync` has made
     /// any).
@@ -213,7 +213,7 @@ pub struct LoginArgs {
 #[derive(Debug, Args)]
 pub struct ConsoleArgs {
     /// The profile [default: the active profile].
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: Option<String>,
     /// Open this service's page: s3, ec2, iam, lambda, cloudwatch... (Tab completes them;
     /// docs/cli.md lists them) [default: the console home].
@@ -343,7 +343,7 @@ pub enum InitShell {
 #[derive(Debug, Args)]
 pub struct UseArgs {
     /// The profile; `-` for the previous one; none to pick from a list (on a terminal).
-    #[arg(add = ArgValueCandidates::new(profile_names_or_previous))]
+    #[arg(add = ArgValueCompleter::new(profile_names_or_previous))]
     pub profile: Option<String>,
     /// The shell to write code for (the `init` function passes its own).
     #[arg(long, value_enum, default_value_t = ShellArg(Kind::Sh))]
@@ -365,7 +365,7 @@ pub struct UnsetArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The profile [default: the active profile].
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: Option<String>,
     /// The output format.
     #[arg(long, short = 'f', value_enum, default_value_t = FormatArg(Kind::Sh))]
@@ -377,7 +377,7 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct EnvArgs {
     /// The profile [default: the active profile].
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: Option<String>,
     /// The command to run and its arguments, after `--`.
     #[arg(last = true, value_name = "CMD")]
@@ -427,7 +427,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The profile to show [default: the active profile].
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: Option<String>,
     /// Print JSON: {"name", "kind", "sources", "properties"}; blocks become objects.
     #[arg(long)]
@@ -443,7 +443,7 @@ pub struct GetArgs {
     /// default.KEY, sso-session.NAME.KEY or services.NAME.SERVICE.KEY.
     pub key: String,
     /// The profile to read [default: the active profile].
-    #[arg(long, short = 'p', add = ArgValueCandidates::new(profile_names))]
+    #[arg(long, short = 'p', add = ArgValueCompleter::new(profile_names))]
     pub profile: Option<String>,
 }
 
@@ -459,14 +459,14 @@ pub struct SetArgs {
     #[arg(long, conflicts_with = "value")]
     pub delete: bool,
     /// The profile to change [default: the active profile].
-    #[arg(long, short = 'p', add = ArgValueCandidates::new(profile_names))]
+    #[arg(long, short = 'p', add = ArgValueCompleter::new(profile_names))]
     pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigureArgs {
     /// The profile to configure [default: the active profile].
-    #[arg(long, short = 'p', add = ArgValueCandidates::new(profile_names))]
+    #[arg(long, short = 'p', add = ArgValueCompleter::new(profile_names))]
     pub profile: Option<String>,
     /// Put the keys in the OS keyring, not in the credentials file (see `keyring`).
     #[arg(long)]
@@ -476,7 +476,7 @@ pub struct ConfigureArgs {
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// The profile to remove.
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: String,
     /// Do not ask for confirmation (needed when stdin is not a terminal).
     #[arg(long, short = 'y')]
@@ -486,7 +486,7 @@ pub struct RemoveArgs {
 #[derive(Debug, Args)]
 pub struct RenameArgs {
     /// The profile's current name.
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub old: String,
     /// The new name (must not exist yet).
     pub new: String,
@@ -541,7 +541,7 @@ pub enum KeyringAction {
 #[derive(Debug, Args)]
 pub struct KeyringMoveArgs {
     /// The profile whose keys to move.
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: String,
     /// Replace other keys the keyring already holds for this profile.
     #[arg(long)]
@@ -558,7 +558,7 @@ pub struct KeyringListArgs {
 #[derive(Debug, Args)]
 pub struct KeyringRemoveArgs {
     /// The profile whose keys to delete.
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: String,
     /// Do not ask for confirmation (needed when stdin is not a terminal).
     #[arg(long, short = 'y')]
@@ -568,7 +568,7 @@ pub struct KeyringRemoveArgs {
 #[derive(Debug, Args)]
 pub struct KeyringCredentialsArgs {
     /// The profile (the keyring account).
-    #[arg(add = ArgValueCandidates::new(profile_names))]
+    #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: String,
     #[command(flatten)]
     pub creds: CredentialArgs,

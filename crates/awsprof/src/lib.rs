@@ -110,6 +110,7 @@ pub fn entry(
     // Before anything else: with COMPLETE=SHELL set, this answers a completion request
     // (profile names read live) and exits.
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .shells(complete::SHELLS)
         .complete();
     let cli = parse(ui);
     let ctx = ctx::Ctx::from_env(ui, backend);
