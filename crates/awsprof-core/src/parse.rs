@@ -225,6 +225,11 @@ pub struct Tokenizer<'a> {
     number: usize,
     state: State,
     failed: bool,
+    /// Where the next `#` or `;` at or after some earlier line start is (the text's
+    /// length when there is none): one search finds it for all the lines before it.
+    comment_at: Option<usize>,
+    /// Off only in tests, which compare the one-pass reading with the line-by-line one.
+    fast: bool,
 }
 
 impl<'a> Tokenizer<'a> {
@@ -236,6 +241,80 @@ impl<'a> Tokenizer<'a> {
             number: 0,
             state: State::Start,
             failed: false,
+            comment_at: None,
+            fast: true,
+        }
+    }
+
+    /// The position of the first `#` or `;` at or after `from`, or the text's length.
+    fn comment_from(&mut self, from: usize) -> usize {
+        match self.comment_at {
+            Some(at) if at >= from => at,
+            _ => {
+                let at = memchr::memchr2(b'#', b';', &self.text.as_bytes()[from..])
+                    .map_or(self.text.len(), |i| from + i);
+                self.comment_at = Some(at);
+                at
+            }
+        }
+    }
+
+    /// The lines most of a file is made of, read in one pass over their bytes: an empty
+    /// line, and `key = value` at the start of a line inside a section with no `#` or `;`
+    /// anywhere in it. One search finds the `=` (or a line end before it, which is not
+    /// this case), one more the line end, and the comment search is shared by every line
+    /// up to the next `#` or `;`. Any other line is `None` and goes through
+    /// [`Tokenizer::classify`], which gives the same token for these lines (a unit test
+    /// and the conformance and property tests compare the two).
+    #[inline]
+    fn fast_line(&mut self) -> Option<Line<'a>> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let first = bytes[start];
+        if first == b'\n' {
+            return Some(self.emit(start + 1, start, Token::Blank));
+        }
+        if !PLAIN_START[first as usize] || matches!(self.state, State::Start) {
+            return None;
+        }
+        let i = memchr::memchr2(b'=', b'\n', &bytes[start..])?;
+        let eq = start + i;
+        if bytes[eq] != b'=' {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &bytes[eq + 1..]).map_or(bytes.len(), |j| eq + j + 2);
+        if self.comment_from(start) < end {
+            return None;
+        }
+        let mut content_end = end;
+        if bytes[content_end - 1] == b'\n' {
+            content_end -= 1;
+        }
+        if content_end > eq + 1 && bytes[content_end - 1] == b'\r' {
+            content_end -= 1;
+        }
+        // `first` is not a space, a tab or `=`: the key is not empty.
+        let key = trim_ws(&self.text[start..eq]);
+        let value = trim_ws(&self.text[eq + 1..content_end]);
+        self.state = State::Section {
+            property: true,
+            sub: value.is_empty(),
+        };
+        Some(self.emit(end, content_end, Token::Property { key, value }))
+    }
+
+    /// The line from `pos` to `end` (its content to `content_end`), and moves past it.
+    #[inline]
+    fn emit(&mut self, end: usize, content_end: usize, token: Token<'a>) -> Line<'a> {
+        let offset = self.pos;
+        self.pos = end;
+        self.number += 1;
+        Line {
+            number: self.number,
+            offset,
+            raw: &self.text[offset..end],
+            content: &self.text[offset..content_end],
+            token,
         }
     }
 
@@ -302,6 +381,11 @@ impl<'a> Iterator for Tokenizer<'a> {
         if self.failed || self.pos >= self.text.len() {
             return None;
         }
+        if self.fast {
+            if let Some(line) = self.fast_line() {
+                return Some(Ok(line));
+            }
+        }
         let rest = &self.text[self.pos..];
         let (raw, content) = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(i) => {
@@ -332,6 +416,21 @@ impl<'a> Iterator for Tokenizer<'a> {
         }
     }
 }
+
+/// The first bytes of a line that [`Tokenizer::classify`] reads as `key = value` (not a
+/// space or tab, a comment, a header or an empty key) and that are not a line end.
+static PLAIN_START: [bool; 256] = {
+    let mut table = [true; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = !matches!(
+            b as u8,
+            b' ' | b'\t' | b'#' | b';' | b'[' | b'=' | b'\r' | b'\n'
+        );
+        b += 1;
+    }
+    table
+};
 
 /// Checks a whole text and returns its lines.
 pub fn tokenize(text: &str) -> Result<Vec<Line<'_>>, ParseError> {
@@ -478,6 +577,78 @@ pub fn sub_properties(value: &str) -> impl Iterator<Item = (&str, &str)> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::strategy::Strategy as _;
+
+    /// Every line as [`Tokenizer::classify`] alone reads it, without the one-pass path.
+    fn slow(text: &str) -> Vec<Result<Line<'_>, ParseError>> {
+        let mut t = Tokenizer::new(text);
+        t.fast = false;
+        t.collect()
+    }
+
+    /// Pieces of lines where the one-pass and the line-by-line readings could differ.
+    const PIECES: &[&str] = &[
+        "[default]",
+        "[profile a]",
+        "[x",
+        "]",
+        "\r",
+        "k",
+        "=",
+        " = ",
+        "v",
+        " ",
+        "\t",
+        "#",
+        " #c",
+        ";",
+        " ;c",
+        "a#b",
+        "\u{e9}",
+        "\u{3000}",
+        "s3 =",
+        "  sub = 1",
+        "==",
+        "",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The one-pass reading of the common lines gives the same lines, tokens, errors
+        /// and line numbers as reading each line on its own, on texts made of the pieces
+        /// where they could differ: `=` first or missing, comments glued or not, `\r`
+        /// before and away from `\n`, no final newline, indentation, multi-byte text.
+        #[test]
+        fn one_pass_reads_every_line_as_the_line_by_line_reader_does(
+            lines in proptest::collection::vec((
+                proptest::prop_oneof![
+                    // Mostly property lines, with anything in their value.
+                    3 => (
+                        proptest::sample::select(vec!["k", "key", "a.b", "\u{e9}", "x y", "k\r"]),
+                        proptest::sample::select(vec!["=", " = ", "\t=", "= ", " =\t"]),
+                        proptest::collection::vec(proptest::sample::select(PIECES), 0..5),
+                    ).prop_map(|(k, eq, v)| format!("{k}{eq}{}", v.concat())),
+                    1 => proptest::collection::vec(proptest::sample::select(PIECES), 0..6)
+                        .prop_map(|p| p.concat()),
+                ],
+                proptest::sample::select(vec!["\n", "\r\n", "\r\r\n"]),
+            ), 0..30),
+            last_newline in proptest::bool::ANY,
+        ) {
+            let mut text = String::from("[default]\n");
+            for (line, end) in &lines {
+                text.push_str(line);
+                text.push_str(end);
+            }
+            if !last_newline {
+                text.truncate(text.trim_end_matches(['\r', '\n']).len());
+            }
+            let fast: Vec<_> = Tokenizer::new(&text).collect();
+            proptest::prop_assert_eq!(fast, slow(&text), "{:?}", text);
+        }
+    }
+
     use super::*;
 
     fn tokens(text: &str) -> Vec<Token<'_>> {
