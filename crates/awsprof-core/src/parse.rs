@@ -277,8 +277,8 @@ impl<'a> Tokenizer<'a> {
         if !PLAIN_START[first as usize] || matches!(self.state, State::Start) {
             return None;
         }
-        let i = memchr::memchr2(b'=', b'\n', &bytes[start..])?;
-        let eq = start + i;
+        // Keys are short: a word-at-a-time search beats memchr's set-up there.
+        let eq = find_eq_or_newline(bytes, start)?;
         if bytes[eq] != b'=' {
             return None;
         }
@@ -293,9 +293,21 @@ impl<'a> Tokenizer<'a> {
         if content_end > eq + 1 && bytes[content_end - 1] == b'\r' {
             content_end -= 1;
         }
-        // `first` is not a space, a tab or `=`: the key is not empty.
-        let key = trim_ws(&self.text[start..eq]);
-        let value = trim_ws(&self.text[eq + 1..content_end]);
+        // `first` is not a space, a tab or `=`: the key is not empty. Trimmed on bytes,
+        // sliced once: the cut points are next to ASCII bytes.
+        let mut key_end = eq;
+        while is_ws(bytes[key_end - 1]) {
+            key_end -= 1;
+        }
+        let (mut v_start, mut v_end) = (eq + 1, content_end);
+        while v_start < v_end && is_ws(bytes[v_start]) {
+            v_start += 1;
+        }
+        while v_end > v_start && is_ws(bytes[v_end - 1]) {
+            v_end -= 1;
+        }
+        let key = &self.text[start..key_end];
+        let value = &self.text[v_start..v_end];
         self.state = State::Section {
             property: true,
             sub: value.is_empty(),
@@ -304,7 +316,7 @@ impl<'a> Tokenizer<'a> {
     }
 
     /// The line from `pos` to `end` (its content to `content_end`), and moves past it.
-    #[inline]
+    #[inline(always)]
     fn emit(&mut self, end: usize, content_end: usize, token: Token<'a>) -> Line<'a> {
         let offset = self.pos;
         self.pos = end;
@@ -415,6 +427,32 @@ impl<'a> Iterator for Tokenizer<'a> {
             }
         }
     }
+}
+
+/// The position of the first `=` or `\n` at or after `from`, eight bytes at a time.
+#[inline]
+fn find_eq_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let (eq, nl) = (
+            word ^ (ONES * u64::from(b'=')),
+            word ^ (ONES * u64::from(b'\n')),
+        );
+        // The high bit of each zero byte of `eq` or `nl` (bytes above the first may be
+        // set falsely by the borrow; the lowest one is exact).
+        let found = (eq.wrapping_sub(ONES) & !eq | nl.wrapping_sub(ONES) & !nl) & HIGH;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| b == b'=' || b == b'\n')
+        .map(|p| i + p)
 }
 
 /// The first bytes of a line that [`Tokenizer::classify`] reads as `key = value` (not a
@@ -611,6 +649,24 @@ mod tests {
         "==",
         "",
     ];
+
+    #[test]
+    fn word_search_finds_the_first_equals_or_newline() {
+        let text = "abc=d\nefghijklmnop=\n\u{3d3d}\u{e9}==\n0123456789abcdef\n\u{100}x";
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() {
+            let want = bytes[from..]
+                .iter()
+                .position(|&b| b == b'=' || b == b'\n')
+                .map(|p| from + p);
+            assert_eq!(find_eq_or_newline(bytes, from), want, "from {from}");
+        }
+        // A byte one above or below the ones searched for is no match (borrows).
+        assert_eq!(
+            find_eq_or_newline(b"<>\x0b\x09<<<<<<<>>>>>>>>=", 0),
+            Some(17)
+        );
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
