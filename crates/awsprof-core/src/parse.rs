@@ -664,7 +664,7 @@ mod tests {
         // A byte one above or below the ones searched for is no match (borrows).
         assert_eq!(
             find_eq_or_newline(b"<>\x0b\x09<<<<<<<>>>>>>>>=", 0),
-            Some(17)
+            Some(19)
         );
     }
 
