@@ -274,6 +274,9 @@ impl<'a> Tokenizer<'a> {
         if first == b'\n' {
             return Some(self.emit(start + 1, start, Token::Blank));
         }
+        if first == b'[' {
+            return self.fast_header();
+        }
         if !PLAIN_START[first as usize] || matches!(self.state, State::Start) {
             return None;
         }
@@ -313,6 +316,37 @@ impl<'a> Tokenizer<'a> {
             sub: value.is_empty(),
         };
         Some(self.emit(end, content_end, Token::Property { key, value }))
+    }
+
+    /// `[inner]` with nothing but spaces and tabs after the `]` and no `#` or `;` in the
+    /// line; any other line starting with `[` is `None`.
+    fn fast_header(&mut self) -> Option<Line<'a>> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |j| start + j + 1);
+        if self.comment_from(start) < end {
+            return None;
+        }
+        let mut content_end = end;
+        if bytes[content_end - 1] == b'\n' {
+            content_end -= 1;
+        }
+        if content_end > start && bytes[content_end - 1] == b'\r' {
+            content_end -= 1;
+        }
+        let mut close = content_end;
+        while close > start && is_ws(bytes[close - 1]) {
+            close -= 1;
+        }
+        if close < start + 2 || bytes[close - 1] != b']' {
+            return None;
+        }
+        self.state = State::Section {
+            property: false,
+            sub: false,
+        };
+        let inner = &self.text[start + 1..close - 1];
+        Some(self.emit(end, content_end, Token::Header { inner }))
     }
 
     /// The line from `pos` to `end` (its content to `content_end`), and moves past it.
@@ -557,10 +591,24 @@ impl IgnoredReason {
 /// Classifies a header's inner text the way the SDKs do for `kind`.
 pub fn section_key(kind: FileKind, inner: &str) -> SectionKey<'_> {
     let inner = trim_ws(inner);
-    let split = inner
-        .bytes()
-        .position(is_ws)
-        .map(|i| (&inner[..i], trim_ws(&inner[i + 1..])));
+    // One pass over the leading word: it ends at the first byte that is not an identifier
+    // byte, which is the first space or tab when it is one (identifier bytes are neither).
+    // Every header of both files comes through here.
+    let bytes = inner.as_bytes();
+    let word = bytes
+        .iter()
+        .position(|&b| !IDENTIFIER[b as usize])
+        .unwrap_or(bytes.len());
+    let split = if word == bytes.len() {
+        None
+    } else if is_ws(bytes[word]) {
+        Some((&inner[..word], trim_ws(&inner[word + 1..])))
+    } else {
+        inner
+            .bytes()
+            .position(is_ws)
+            .map(|i| (&inner[..i], trim_ws(&inner[i + 1..])))
+    };
     match (kind, split) {
         (FileKind::Config, Some((prefix, name))) => {
             if !is_identifier(name) {
@@ -592,7 +640,7 @@ pub fn section_key(kind: FileKind, inner: &str) -> SectionKey<'_> {
             IgnoredReason::ConfigSectionInCredentials
         }),
         (FileKind::Credentials, None) => {
-            if is_identifier(inner) {
+            if !inner.is_empty() && word == bytes.len() {
                 SectionKey::Profile {
                     name: inner,
                     bare_default: false,
@@ -630,6 +678,9 @@ mod tests {
         "[profile a]",
         "[x",
         "]",
+        "[",
+        "[]",
+        "[profile b] ",
         "\r",
         "k",
         "=",
@@ -837,5 +888,69 @@ mod tests {
             section_key(Credentials, "profile a"),
             SectionKey::Ignored(IgnoredReason::ProfilePrefixInCredentials)
         );
+    }
+
+    /// `section_key` as first written: split at the first space or tab, then check.
+    fn section_key_reference(kind: FileKind, inner: &str) -> SectionKey<'_> {
+        let inner = trim_ws(inner);
+        let split = inner
+            .bytes()
+            .position(is_ws)
+            .map(|i| (&inner[..i], trim_ws(&inner[i + 1..])));
+        match (kind, split) {
+            (FileKind::Config, Some((prefix, name))) if !is_identifier(name) => {
+                let _ = prefix;
+                SectionKey::Ignored(IgnoredReason::InvalidName)
+            }
+            (FileKind::Config, Some((prefix, name))) => match prefix {
+                "profile" => SectionKey::Profile {
+                    name,
+                    bare_default: false,
+                },
+                "sso-session" => SectionKey::SsoSession(name),
+                "services" => SectionKey::Services(name),
+                _ => SectionKey::Other { prefix, name },
+            },
+            (FileKind::Config, None) if inner == "default" => SectionKey::Profile {
+                name: inner,
+                bare_default: true,
+            },
+            (FileKind::Config, None) => SectionKey::Ignored(IgnoredReason::MissingProfilePrefix),
+            (FileKind::Credentials, Some((prefix, _))) => {
+                SectionKey::Ignored(if prefix == "profile" {
+                    IgnoredReason::ProfilePrefixInCredentials
+                } else {
+                    IgnoredReason::ConfigSectionInCredentials
+                })
+            }
+            (FileKind::Credentials, None) if is_identifier(inner) => SectionKey::Profile {
+                name: inner,
+                bare_default: false,
+            },
+            (FileKind::Credentials, None) => SectionKey::Ignored(IgnoredReason::InvalidName),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+
+        /// The one-pass header classification names every header as splitting first and
+        /// checking after does.
+        #[test]
+        fn section_keys_agree_with_the_split_then_check_reading(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "profile", "sso-session", "services", "default", "a", "b.c", " ", "\t", "  ",
+                "x y", "\u{e9}", "!", "[", "", "\u{3000}", "-", "_",
+            ]), 0..6)
+        ) {
+            let inner = pieces.concat();
+            for kind in [FileKind::Config, FileKind::Credentials] {
+                proptest::prop_assert_eq!(
+                    section_key(kind, &inner),
+                    section_key_reference(kind, &inner),
+                    "{:?}", inner
+                );
+            }
+        }
     }
 }
