@@ -285,7 +285,7 @@ impl<'a> Tokenizer<'a> {
         if bytes[eq] != b'=' {
             return None;
         }
-        let end = memchr::memchr(b'\n', &bytes[eq + 1..]).map_or(bytes.len(), |j| eq + j + 2);
+        let end = find_newline(bytes, eq + 1).map_or(bytes.len(), |j| j + 1);
         if self.comment_from(start) < end {
             return None;
         }
@@ -463,6 +463,27 @@ impl<'a> Iterator for Tokenizer<'a> {
     }
 }
 
+/// The position of the first `\n` at or after `from`: the first 32 bytes eight at a time
+/// (most values are shorter), then memchr (secrets and session tokens are not).
+#[inline]
+fn find_newline(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    for _ in 0..4 {
+        let Some(chunk) = bytes.get(i..i + 8) else {
+            break;
+        };
+        let nl = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (ONES * 10);
+        let found = nl.wrapping_sub(ONES) & !nl & HIGH;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    memchr::memchr(b'\n', &bytes[i..]).map(|p| i + p)
+}
+
 /// The position of the first `=` or `\n` at or after `from`, eight bytes at a time.
 #[inline]
 fn find_eq_or_newline(bytes: &[u8], from: usize) -> Option<usize> {
@@ -591,6 +612,22 @@ impl IgnoredReason {
 /// Classifies a header's inner text the way the SDKs do for `kind`.
 pub fn section_key(kind: FileKind, inner: &str) -> SectionKey<'_> {
     let inner = trim_ws(inner);
+    // Most headers of a config file are `[profile NAME]`: no need to look for the word.
+    if kind == FileKind::Config {
+        if let Some(rest) = inner.strip_prefix("profile") {
+            if rest.as_bytes().first().is_some_and(|&b| is_ws(b)) {
+                let name = trim_ws(&rest[1..]);
+                return if is_identifier(name) {
+                    SectionKey::Profile {
+                        name,
+                        bare_default: false,
+                    }
+                } else {
+                    SectionKey::Ignored(IgnoredReason::InvalidName)
+                };
+            }
+        }
+    }
     // One pass over the leading word: it ends at the first byte that is not an identifier
     // byte, which is the first space or tab when it is one (identifier bytes are neither).
     // Every header of both files comes through here.
@@ -702,7 +739,7 @@ mod tests {
     ];
 
     #[test]
-    fn word_search_finds_the_first_equals_or_newline() {
+    fn word_searches_find_the_first_equals_or_newline() {
         let text = "abc=d\nefghijklmnop=\n\u{3d3d}\u{e9}==\n0123456789abcdef\n\u{100}x";
         let bytes = text.as_bytes();
         for from in 0..=bytes.len() {
@@ -712,6 +749,15 @@ mod tests {
                 .map(|p| from + p);
             assert_eq!(find_eq_or_newline(bytes, from), want, "from {from}");
         }
+        for from in 0..=bytes.len() {
+            let want = bytes[from..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|p| from + p);
+            assert_eq!(find_newline(bytes, from), want, "from {from}");
+        }
+        let long = format!("{}\x0b\x09\n", "x".repeat(100));
+        assert_eq!(find_newline(long.as_bytes(), 3), Some(102));
         // A byte one above or below the ones searched for is no match (borrows).
         assert_eq!(
             find_eq_or_newline(b"<>\x0b\x09<<<<<<<>>>>>>>>=", 0),
