@@ -254,12 +254,52 @@ impl EnvCompleter for Fast {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+    use clap::{Arg, Command};
+    use clap_complete::{ArgValueCandidates, ArgValueCompleter};
+
+    /// A command line shaped like awsprof's where profile names are completed: a
+    /// positional name, `--profile`/`-p`, `use -`, options with help, a subcommand, names
+    /// after `--`. (The real one is driven through the real shells in tests/e2e.)
+    fn command() -> Command {
+        let profile = || Arg::new("profile").add(ArgValueCompleter::new(profile_names));
+        Command::new("awsprof")
+            .subcommand(
+                Command::new("use")
+                    .about("Switch this shell to a profile")
+                    .arg(Arg::new("profile").add(ArgValueCompleter::new(profile_names_or_previous)))
+                    .arg(Arg::new("shell").long("shell").help("The shell: bash, zsh")),
+            )
+            .subcommand(Command::new("show").arg(profile()))
+            .subcommand(Command::new("export").arg(profile()))
+            .subcommand(
+                Command::new("get").arg(Arg::new("key")).arg(
+                    Arg::new("profile")
+                        .long("profile")
+                        .short('p')
+                        .help("The profile to read")
+                        .add(ArgValueCompleter::new(profile_names)),
+                ),
+            )
+            .subcommand(
+                Command::new("env")
+                    .arg(profile())
+                    .arg(Arg::new("command").num_args(0..).last(true)),
+            )
+            .subcommand(
+                Command::new("sso").subcommand(
+                    Command::new("sync").arg(
+                        Arg::new("sso-session")
+                            .long("sso-session")
+                            .add(ArgValueCandidates::new(sso_session_names)),
+                    ),
+                ),
+            )
+    }
 
     /// What `adapter` writes for `words` (the current word last), as the shells ask.
     fn answer(adapter: &dyn EnvCompleter, words: &[&str]) -> String {
         std::env::set_var("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string());
-        let mut cmd = crate::cli::Cli::command();
+        let mut cmd = command();
         cmd.build();
         let mut buf = Vec::new();
         let args = words.iter().map(OsString::from).collect();
