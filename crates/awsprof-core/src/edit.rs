@@ -119,15 +119,23 @@ pub struct Document {
     notes: Vec<String>,
 }
 
-/// The line terminator of `raw` (`""` for a last line without one).
-fn terminator(raw: &str) -> &str {
+/// The line terminator of `raw` (`""` for a last line without one). A lone `\r` ends a
+/// line only in a file of [`parse::breaks_lines_at_cr`] (`cr`).
+fn terminator(raw: &str, cr: bool) -> &str {
     if raw.ends_with("\r\n") {
         "\r\n"
     } else if raw.ends_with('\n') {
         "\n"
+    } else if cr && raw.ends_with('\r') {
+        "\r"
     } else {
         ""
     }
+}
+
+/// The spaces and tabs `raw` starts with.
+fn indentation_of(raw: &str) -> &str {
+    &raw[..raw.len() - raw.trim_start_matches([' ', '\t']).len()]
 }
 
 fn offset_in(outer: &str, inner: &str) -> usize {
@@ -181,8 +189,10 @@ impl Document {
         for line in Tokenizer::new(text) {
             lines.push(line?.raw.to_string());
         }
-        let eol = match lines.first().map(|l| terminator(l)) {
+        let cr = parse::breaks_lines_at_cr(text);
+        let eol = match lines.first().map(|l| terminator(l, cr)) {
             Some("\r\n") => "\r\n",
+            Some("\r") => "\r",
             _ => "\n",
         };
         Ok(Document {
@@ -216,6 +226,11 @@ impl Document {
     /// Notes about what an edit met (duplicate sections or keys), oldest first; clears them.
     pub fn take_notes(&mut self) -> Vec<String> {
         std::mem::take(&mut self.notes)
+    }
+
+    /// The terminator of one of this file's lines.
+    fn terminator<'l>(&self, raw: &'l str) -> &'l str {
+        terminator(raw, self.eol == "\r")
     }
 
     fn scan(&self) -> Result<Vec<Info>, EditError> {
@@ -302,6 +317,21 @@ impl Document {
             .unwrap_or(start)
     }
 
+    /// Where a new key of the section `range` goes: after its last property. In a section
+    /// without one, after any indented comments that follow the header (which botocore
+    /// reads as comments): a key before them would make them its continuation lines.
+    fn insertion_point(infos: &[Info], lines: &[String], range: (usize, usize)) -> usize {
+        let end = Self::content_end(infos, range);
+        if end != range.0 {
+            return end + 1;
+        }
+        (end + 1..range.1)
+            .take_while(|&j| matches!(infos[j], Info::Blank | Info::Comment))
+            .filter(|&j| infos[j] == Info::Comment && lines[j].starts_with([' ', '\t']))
+            .last()
+            .map_or(end + 1, |j| j + 1)
+    }
+
     /// The last line of the property at `i`: its continuation or sub-property lines.
     fn property_end(infos: &[Info], i: usize) -> usize {
         let mut last = i;
@@ -353,7 +383,7 @@ impl Document {
 
     /// Inserts `new` before line `at`, giving the line before it a terminator if it lacks one.
     fn insert(&mut self, at: usize, new: Vec<String>) {
-        if at > 0 && terminator(&self.lines[at - 1]).is_empty() {
+        if at > 0 && self.terminator(&self.lines[at - 1]).is_empty() {
             let eol = self.eol;
             self.lines[at - 1].push_str(eol);
         }
@@ -446,17 +476,28 @@ impl Document {
         self.note_duplicates(target, &sections, Some((key, occ.len())));
         let eol = self.eol;
         let Some(&i) = occ.last() else {
+            // A new key is indented as the section's last property is (a file of
+            // indented properties, which botocore reads, stays one).
+            let pad = sections
+                .last()
+                .and_then(|&(s, e)| {
+                    (s..e)
+                        .rev()
+                        .find(|&j| matches!(infos[j], Info::Property { .. }))
+                })
+                .map_or("", |j| indentation_of(&self.lines[j]))
+                .to_string();
             let mut body = Vec::new();
             match sub {
-                None => body.push(format!("{key} = {value}{eol}")),
+                None => body.push(format!("{pad}{key} = {value}{eol}")),
                 Some(sub) => {
-                    body.push(format!("{key} ={eol}"));
-                    body.push(format!("    {sub} = {value}{eol}"));
+                    body.push(format!("{pad}{key} ={eol}"));
+                    body.push(format!("{pad}    {sub} = {value}{eol}"));
                 }
             }
             match sections.last() {
                 Some(&range) => {
-                    let at = Self::content_end(&infos, range) + 1;
+                    let at = Self::insertion_point(&infos, &self.lines, range);
                     self.insert(at, body);
                 }
                 None => self.append_section(target, body),
@@ -488,7 +529,7 @@ impl Document {
                             .next()
                             .unwrap_or(key)
                             .trim_end_matches([' ', '\t']);
-                        format!("{written} = {value}{}", terminator(raw))
+                        format!("{written} = {value}{}", self.terminator(raw))
                     }
                 };
                 // A plain value's continuation lines belong to the old value; comments
@@ -527,7 +568,7 @@ impl Document {
                         let line = format!(
                             "{}{written} = {value}{}",
                             &raw[..indent_len],
-                            terminator(raw)
+                            self.terminator(raw)
                         );
                         if line == *raw {
                             return Ok(false);
@@ -535,14 +576,10 @@ impl Document {
                         self.lines[j] = line;
                     }
                     None => {
-                        let indent = subs
-                            .first()
-                            .map(|&j| {
-                                let raw = &self.lines[j];
-                                raw[..raw.len() - raw.trim_start_matches([' ', '\t']).len()]
-                                    .to_string()
-                            })
-                            .unwrap_or_else(|| "    ".to_string());
+                        let indent = subs.first().map_or_else(
+                            || format!("{}    ", indentation_of(&self.lines[i])),
+                            |&j| indentation_of(&self.lines[j]).to_string(),
+                        );
                         let after = subs.last().copied().unwrap_or(i);
                         self.insert(after + 1, vec![format!("{indent}{sub} = {value}{eol}")]);
                     }
@@ -670,8 +707,8 @@ impl Document {
             let raw = &self.lines[start];
             let rest = raw.find(']').map_or("", |i| &raw[i + 1..]);
             let mut line = format!("{header}{rest}");
-            if rest.is_empty() && !terminator(raw).is_empty() {
-                line.push_str(terminator(raw));
+            if rest.is_empty() && !self.terminator(raw).is_empty() {
+                line.push_str(self.terminator(raw));
             }
             self.lines[start] = line;
         }
@@ -902,6 +939,43 @@ mod tests {
         );
         d.set(Target::Profile("default"), "k", None, "3").unwrap();
         assert_eq!(d.text(), "[profile default]\nk = 3\n[default]\nk = 2\n");
+    }
+
+    #[test]
+    fn files_of_indented_properties_stay_indented() {
+        let text = "[default]\n  region = x\n  s3 =\n      a = 1\n  # note\n[profile b]\n  # only a comment\n";
+        let mut d = doc(FileKind::Config, text);
+        d.set(Target::Profile("default"), "output", None, "json")
+            .unwrap();
+        d.set(Target::Profile("default"), "region", None, "y")
+            .unwrap();
+        d.set(Target::Profile("default"), "s3", Some("b"), "2")
+            .unwrap();
+        d.set(Target::Profile("default"), "sts", Some("c"), "3")
+            .unwrap();
+        d.set(Target::Profile("b"), "k", None, "v").unwrap();
+        assert_eq!(
+            d.text(),
+            "[default]\n  region = y\n  s3 =\n      a = 1\n      b = 2\n  output = json\n  sts =\n      c = 3\n  # note\n[profile b]\n  # only a comment\nk = v\n"
+        );
+        d.delete(Target::Profile("default"), "s3", None).unwrap();
+        assert_eq!(
+            d.text(),
+            "[default]\n  region = y\n  output = json\n  sts =\n      c = 3\n  # note\n[profile b]\n  # only a comment\nk = v\n"
+        );
+    }
+
+    #[test]
+    fn classic_mac_line_ends_are_kept() {
+        let mut d = doc(FileKind::Config, "[default]\rregion = x\r[profile b]\rk = 1");
+        d.set(Target::Profile("default"), "output", None, "json")
+            .unwrap();
+        d.set(Target::Profile("b"), "z", None, "2").unwrap();
+        d.set(Target::Profile("c"), "k", None, "3").unwrap();
+        assert_eq!(
+            d.text(),
+            "[default]\rregion = x\routput = json\r[profile b]\rk = 1\rz = 2\r\r[profile c]\rk = 3\r"
+        );
     }
 
     mod generated {
