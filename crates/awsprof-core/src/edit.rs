@@ -325,11 +325,21 @@ impl Document {
         if end != range.0 {
             return end + 1;
         }
-        (end + 1..range.1)
+        Self::last_indented_comment(infos, lines, end + 1, range.1).map_or(end + 1, |j| j + 1)
+    }
+
+    /// The last indented comment in the run of blank and comment lines from `from`
+    /// (before `end`). Such comments exist only where botocore's reading was taken.
+    fn last_indented_comment(
+        infos: &[Info],
+        lines: &[String],
+        from: usize,
+        end: usize,
+    ) -> Option<usize> {
+        (from..end)
             .take_while(|&j| matches!(infos[j], Info::Blank | Info::Comment))
             .filter(|&j| infos[j] == Info::Comment && lines[j].starts_with([' ', '\t']))
             .last()
-            .map_or(end + 1, |j| j + 1)
     }
 
     /// The last line of the property at `i`: its continuation or sub-property lines.
@@ -384,7 +394,13 @@ impl Document {
     /// Inserts `new` before line `at`, giving the line before it a terminator if it lacks one.
     fn insert(&mut self, at: usize, new: Vec<String>) {
         if at > 0 && self.terminator(&self.lines[at - 1]).is_empty() {
-            let eol = self.eol;
+            // A last line ending in a lone `\r` reads as ended already: complete it to
+            // `\r\n` rather than make the `\r` part of it.
+            let eol = if self.lines[at - 1].ends_with('\r') {
+                "\n"
+            } else {
+                self.eol
+            };
             self.lines[at - 1].push_str(eol);
         }
         self.lines.splice(at..at, new);
@@ -659,18 +675,32 @@ impl Document {
     pub fn remove_section(&mut self, target: Target<'_>) -> Result<usize, EditError> {
         let infos = self.scan()?;
         let sections = self.sections(&infos, target, false);
-        for &(start, end) in sections.iter().rev() {
+        // The line ranges to delete, all found on the text as it is: the blank lines
+        // before a last section may belong to the section before it, so ranges can touch.
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for &(start, end) in &sections {
             let mut last = Self::content_end(&infos, (start, end));
+            // Indented comments after it (botocore reads them as comments) go too: left
+            // behind, they would become continuation lines of the section before.
+            if let Some(j) = Self::last_indented_comment(&infos, &self.lines, last + 1, end) {
+                last = j;
+            }
             while last + 1 < end && infos[last + 1] == Info::Blank {
                 last += 1;
             }
             let mut first = start;
-            if last + 1 == self.lines.len() {
+            if last + 1 == infos.len() {
                 // At the end of the file: take the blank lines that separated it too.
                 while first > 0 && infos[first - 1] == Info::Blank {
                     first -= 1;
                 }
             }
+            match ranges.last_mut() {
+                Some(prev) if first <= prev.1 + 1 => prev.1 = prev.1.max(last),
+                _ => ranges.push((first, last)),
+            }
+        }
+        for &(first, last) in ranges.iter().rev() {
             self.lines.drain(first..=last);
         }
         if sections.len() > 1 {
@@ -939,6 +969,30 @@ mod tests {
         );
         d.set(Target::Profile("default"), "k", None, "3").unwrap();
         assert_eq!(d.text(), "[profile default]\nk = 3\n[default]\nk = 2\n");
+    }
+
+    /// Found by fuzz/edit: a last line ending in a lone `\r` got `\r\n` after it, which
+    /// made the `\r` part of the line.
+    #[test]
+    fn appending_after_a_last_line_that_ends_in_a_lone_cr() {
+        let mut d = doc(FileKind::Config, "[default]\r\n;c\r");
+        d.set(Target::Profile("a"), "k", None, "v").unwrap();
+        assert_eq!(d.text(), "[default]\r\n;c\r\n\r\n[profile a]\r\nk = v\r\n");
+    }
+
+    /// Found by fuzz/edit: the blank lines before the last of two occurrences belong to
+    /// the first too, and deleting both by stale line numbers ran past the end.
+    #[test]
+    fn removing_a_section_that_appears_twice_at_the_end() {
+        let mut d = doc(
+            FileKind::Credentials,
+            "\r\n\r\n[default]\r\n\r\n\r\n[default];c\r\n\r\n",
+        );
+        assert_eq!(d.remove_section(Target::Profile("default")).unwrap(), 2);
+        assert_eq!(d.text(), "\r\n\r\n");
+        let mut d = doc(FileKind::Config, "[profile a]\nk = 1\n\n  # lenient\n[profile b]\nk = 2\n[profile a]\n");
+        assert_eq!(d.remove_section(Target::Profile("a")).unwrap(), 2);
+        assert_eq!(d.text(), "[profile b]\nk = 2\n");
     }
 
     #[test]

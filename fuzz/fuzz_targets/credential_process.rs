@@ -1,0 +1,44 @@
+//! The credential_process JSON reader: any bytes are refused with a message or read; what
+//! is read is exactly what the JSON says (Version 1, non-empty keys, an RFC 3339 expiry in
+//! the future), and the message of a refusal never holds the secret.
+
+#![no_main]
+
+use awsprof_creds::process;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    match process::parse("fuzz", "cmd", data) {
+        Err(e) => {
+            if let Ok(serde_json::Value::Object(o)) = serde_json::from_slice(data) {
+                if let Some(serde_json::Value::String(secret)) = o.get("SecretAccessKey") {
+                    // Other fields are not secret and may be quoted; the secret is not.
+                    let elsewhere = o.iter().any(|(k, v)| {
+                        k.contains(secret.as_str())
+                            || (k != "SecretAccessKey"
+                                && v.to_string().contains(secret.as_str()))
+                    });
+                    if secret.len() >= 8 && !elsewhere {
+                        assert!(!e.to_string().contains(secret.as_str()), "{e}");
+                    }
+                }
+            }
+        }
+        Ok(c) => {
+            assert!(!c.access_key_id.is_empty() && !c.secret_access_key.is_empty());
+            // serde skips unknown fields without checking their escapes (a lone surrogate);
+            // a document serde_json's own value reader refuses is compared no further.
+            let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) else {
+                return;
+            };
+            assert_eq!(v["Version"], 1);
+            assert_eq!(v["AccessKeyId"].as_str(), Some(c.access_key_id.as_str()));
+            assert_eq!(v["SecretAccessKey"].as_str(), Some(c.secret_access_key.as_str()));
+            match v["SessionToken"].as_str() {
+                Some(t) if !t.is_empty() => assert_eq!(c.session_token.as_deref(), Some(t)),
+                _ => assert_eq!(c.session_token, None),
+            }
+            assert_eq!(v["Expiration"].is_string(), c.expiration.is_some());
+        }
+    }
+});
