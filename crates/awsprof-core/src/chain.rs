@@ -279,6 +279,9 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
     }
     let mut name = selected;
     let mut visited: Vec<&str> = Vec::new();
+    // Beside the ordered path, so that a chain of thousands of hops costs a lookup per
+    // hop, not a scan of the path.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut roles = Vec::new();
     let base = loop {
         let Some(profile) = set.profile(name) else {
@@ -290,7 +293,7 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
                 None => ChainError::UnknownProfile(name.to_string()),
             });
         };
-        if visited.contains(&name) {
+        if !seen.insert(name) {
             let mut path: Vec<String> = visited.iter().map(|s| s.to_string()).collect();
             path.push(name.to_string());
             return Err(ChainError::Loop { path });

@@ -2,7 +2,7 @@
 //!
 //! Each check yields [`Finding`]s. Nothing here changes a file.
 
-use crate::model::{Filter, ProfileSet};
+use crate::model::{Filter, ProfileSet, Section};
 use crate::parse::{self, FileKind, SectionKey, Token, Tokenizer};
 use crate::store::{self, display_path, Paths};
 use std::collections::{HashMap, HashSet};
@@ -58,11 +58,17 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
                     Some(e) => out.push(Finding::new(
                         Level::Error,
                         "syntax",
-                        format!("{shown}:{}: {}", e.line, e.kind.message()),
+                        format!(
+                            "{shown}:{}: {}{}",
+                            e.line,
+                            e.kind.message(),
+                            colon_hint(&text, e)
+                        ),
                     )),
                     None => {
                         out.push(Finding::new(Level::Ok, "files", format!("{shown}: parses")));
                         compat(kind, &shown, &text, &mut out);
+                        spec_deviations(kind, &shown, &text, &mut out);
                         texts.insert(kind, text);
                     }
                 }
@@ -158,6 +164,72 @@ fn compat(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
     }
 }
 
+/// The AWS SDKs that refuse a file botocore reads (docs/divergences.md): the SDK for Rust
+/// (checked by tests/differential.rs) and the SDKs that share its conformance suite.
+const SPEC_SDKS: &str = "the AWS SDKs that follow the shared config-file spec (the SDK for Rust, Java 2.x, Kotlin, and the tools built on them) refuse the whole file";
+
+/// Lines the spec refuses but botocore (and awsprof) read: which SDKs would refuse the
+/// file, and how to fix it. One finding for each kind of line, at its first line.
+fn spec_deviations(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
+    let mut seen: Vec<(parse::Deviation, usize, usize)> = Vec::new();
+    for (line, deviation) in parse::deviations(text) {
+        match seen.iter_mut().find(|(d, _, _)| *d == deviation) {
+            Some((_, _, count)) => *count += 1,
+            None => seen.push((deviation, line, 1)),
+        }
+    }
+    for (deviation, line, count) in seen {
+        let more = match count {
+            1 => String::new(),
+            n => format!(" (and {} more lines like it)", n - 1),
+        };
+        out.push(Finding::new(
+            Level::Warning,
+            "compat",
+            format!(
+                "{shown}:{line}: {}{more}: the AWS CLI and boto3 read it, and so does awsprof, but {SPEC_SDKS}; to fix: {}",
+                deviation.what(),
+                deviation.fix()
+            ),
+        ));
+    }
+    if kind == FileKind::Credentials {
+        for line in Tokenizer::new(text).map_while(Result::ok) {
+            if let Token::Header { inner } = line.token {
+                let inner = inner.trim();
+                if let Some((prefix @ ("sso-session" | "services"), _)) =
+                    inner.split_once([' ', '\t'])
+                {
+                    out.push(Finding::new(
+                        Level::Warning,
+                        "compat",
+                        format!(
+                            "{shown}:{}: [{inner}] in the credentials file: awsprof and the SDK for Rust ignore it, the SDK for Kotlin refuses the whole file, and the AWS CLI reads it as a profile named '{inner}'; move the {prefix} section to the config file",
+                            line.number
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// For `key: value`, which botocore reads and the SDKs refuse (their conformance suite
+/// requires it), a hint to write `=`.
+fn colon_hint(text: &str, e: parse::ParseError) -> &'static str {
+    let eol = if parse::breaks_lines_at_cr(text) {
+        '\r'
+    } else {
+        '\n'
+    };
+    match text.split(eol).nth(e.line - 1) {
+        Some(line) if e.kind == parse::ParseErrorKind::PropertyNoEquals && line.contains(':') => {
+            " (the AWS CLI reads ':' as '=', the AWS SDKs refuse the file: write key = value)"
+        }
+        _ => "",
+    }
+}
+
 #[cfg(unix)]
 fn permissions(kind: FileKind, path: &std::path::Path, shown: &str, out: &mut Vec<Finding>) {
     use std::os::unix::fs::PermissionsExt;
@@ -187,18 +259,55 @@ fn permissions(_: FileKind, _: &std::path::Path, _: &str, _: &mut Vec<Finding>) 
 
 /// Every profile that needs a provider resolves to a chain, by the same resolver that
 /// `export` uses: loops, missing source profiles or sso-sessions, half-set keys.
+///
+/// Each chain is resolved once, from its head: resolving every profile on a chain of
+/// 10,000 hops would take 50 million steps. A chain's heads are the profiles no other
+/// profile sources, and those with keys of their own besides a role (through them a
+/// chain stops at the keys; their own chain goes on); a profile no head reaches is on a
+/// loop, resolved once for the whole loop.
 fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
-    for (name, profile) in &set.profiles {
-        if !profile.kind().needs_provider() {
-            continue;
+    let needs: Vec<&Section> = set
+        .profiles
+        .values()
+        .filter(|p| p.kind().needs_provider())
+        .collect();
+    let sourced: HashSet<&str> = needs.iter().filter_map(|p| source_of(p)).collect();
+    let mut reached: HashSet<&str> = HashSet::new();
+    for p in &needs {
+        let own_keys = p.get("role_arn").is_some() && p.get("aws_access_key_id").is_some();
+        if !sourced.contains(p.name.as_str()) || own_keys {
+            check_chain(set, p, &mut reached, out);
         }
-        if let Err(e) = crate::chain::resolve(set, name) {
-            out.push(Finding::new(
-                Level::Error,
-                "chains",
-                format!("profile '{name}': {e}"),
-            ));
+    }
+    for p in &needs {
+        if !reached.contains(p.name.as_str()) {
+            check_chain(set, p, &mut reached, out);
         }
+    }
+}
+
+/// The profile `p` sources, unless itself.
+fn source_of(p: &Section) -> Option<&str> {
+    p.get("source_profile").filter(|s| *s != p.name)
+}
+
+/// Resolves the chain from `start`, marking every profile it walks through as reached.
+fn check_chain<'s>(
+    set: &'s ProfileSet,
+    start: &'s Section,
+    reached: &mut HashSet<&'s str>,
+    out: &mut Vec<Finding>,
+) {
+    let mut at = Some(start);
+    while let Some(p) = at.filter(|p| reached.insert(p.name.as_str())) {
+        at = source_of(p).and_then(|s| set.profile(s));
+    }
+    if let Err(e) = crate::chain::resolve(set, &start.name) {
+        out.push(Finding::new(
+            Level::Error,
+            "chains",
+            format!("profile '{}': {e}", start.name),
+        ));
     }
 }
 
@@ -279,6 +388,79 @@ mod tests {
     #[test]
     fn clean_file_has_no_compat_findings() {
         assert!(compat_of("# c\n[default]\nregion = us-east-1\nurl = a#b\n").is_empty());
+    }
+
+    #[test]
+    fn says_which_sdks_refuse_what_botocore_reads() {
+        let mut out = Vec::new();
+        let text = "[default]\n  region = x\n  output = json\n[profile b] trailing\n";
+        spec_deviations(FileKind::Config, "cfg", text, &mut out);
+        let m: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert!(
+            m[0].starts_with("cfg:2: indented property (and 1 more lines like it): the AWS CLI"),
+            "{m:?}"
+        );
+        assert!(
+            m[0].contains("SDK for Rust") && m[0].contains("remove the indentation"),
+            "{m:?}"
+        );
+        assert!(m[1].starts_with("cfg:4: text after the ']'"), "{m:?}");
+        let mut out = Vec::new();
+        spec_deviations(
+            FileKind::Credentials,
+            "cred",
+            "[sso-session s]\nk = v\n",
+            &mut out,
+        );
+        assert!(
+            out[0].message.contains("Kotlin refuses")
+                && out[0].message.contains("move the sso-session section"),
+            "{out:?}"
+        );
+        let mut out = Vec::new();
+        spec_deviations(FileKind::Config, "cfg", "[default]\nregion = x\n", &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        let e = parse::tokenize("[a]\nregion: x").unwrap_err();
+        assert!(colon_hint("[a]\nregion: x", e).contains("write key = value"));
+    }
+
+    #[test]
+    fn a_chain_of_ten_thousand_hops_is_checked_once_from_its_head() {
+        let mut text =
+            String::from("[profile p0]\naws_access_key_id = a\naws_secret_access_key = b\n");
+        for i in 1..=10_000 {
+            text.push_str(&format!(
+                "[profile p{i}]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = p{}\n",
+                i - 1
+            ));
+        }
+        // A loop of 10,000 too, and a chain that ends nowhere.
+        for i in 0..10_000 {
+            text.push_str(&format!(
+                "[profile l{i}]\nrole_arn = r\nsource_profile = l{}\n",
+                (i + 1) % 10_000
+            ));
+        }
+        text.push_str("[profile x]\nrole_arn = r\nsource_profile = gone\n");
+        let set = ProfileSet::from_texts(Some(&text), None, Filter::All).unwrap();
+        let chain = crate::chain::resolve(&set, "p10000").unwrap();
+        assert_eq!(chain.roles.len(), 10_000);
+        let mut out = Vec::new();
+        references(&set, &mut out);
+        let m: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            m.len(),
+            2,
+            "one finding for the loop, one for x: {:?}",
+            &m[..m.len().min(3)]
+        );
+        assert!(m
+            .iter()
+            .any(|f| f.starts_with("profile 'x': ") && f.contains("gone")));
+        assert!(m
+            .iter()
+            .any(|f| f.starts_with("profile 'l0': ") && f.ends_with("l9999 -> l0")));
     }
 
     #[test]

@@ -218,6 +218,12 @@ impl Document {
         self.kind
     }
 
+    /// Reads the same lines as a file of `kind` from now on: for one file named as both
+    /// the config and the credentials file, which the SDKs read as both.
+    pub fn read_as(&mut self, kind: FileKind) {
+        self.kind = kind;
+    }
+
     /// The whole text.
     pub fn text(&self) -> String {
         self.lines.concat()
@@ -990,7 +996,10 @@ mod tests {
         );
         assert_eq!(d.remove_section(Target::Profile("default")).unwrap(), 2);
         assert_eq!(d.text(), "\r\n\r\n");
-        let mut d = doc(FileKind::Config, "[profile a]\nk = 1\n\n  # lenient\n[profile b]\nk = 2\n[profile a]\n");
+        let mut d = doc(
+            FileKind::Config,
+            "[profile a]\nk = 1\n\n  # lenient\n[profile b]\nk = 2\n[profile a]\n",
+        );
         assert_eq!(d.remove_section(Target::Profile("a")).unwrap(), 2);
         assert_eq!(d.text(), "[profile b]\nk = 2\n");
     }
@@ -1021,7 +1030,10 @@ mod tests {
 
     #[test]
     fn classic_mac_line_ends_are_kept() {
-        let mut d = doc(FileKind::Config, "[default]\rregion = x\r[profile b]\rk = 1");
+        let mut d = doc(
+            FileKind::Config,
+            "[default]\rregion = x\r[profile b]\rk = 1",
+        );
         d.set(Target::Profile("default"), "output", None, "json")
             .unwrap();
         d.set(Target::Profile("b"), "z", None, "2").unwrap();

@@ -22,6 +22,21 @@ pub enum Error {
         /// The path as shown to the user.
         path: String,
     },
+    /// Something other than a regular file (a FIFO, a device, a socket) sits where a
+    /// shared file was expected. Refused before reading, so nothing can block.
+    #[error("{path}: is {what}, not a regular file; awsprof reads and writes only regular files")]
+    NotRegularFile {
+        /// The path as shown to the user.
+        path: String,
+        /// What it is instead (`a FIFO (named pipe)`, `a character device`, ...).
+        what: &'static str,
+    },
+    /// The path is a loop of symbolic links (or a chain of more than the system allows).
+    #[error("{path}: its symbolic links form a loop (or a chain too long to follow)")]
+    SymlinkLoop {
+        /// The path as shown to the user.
+        path: String,
+    },
     /// The file is not UTF-8 text.
     #[error("{path}:{line}: not valid UTF-8 text (the AWS config files must be UTF-8)")]
     NotUtf8 {

@@ -148,22 +148,114 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
     })
 }
 
-/// Reads a shared file: `Ok(None)` when it does not exist.
-///
-/// The size is checked before reading, so a huge or endless file is refused at once.
-pub fn read_file(path: &Path) -> Result<Option<String>> {
-    use std::io::Read;
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+/// What a path that is not a regular file is, for messages.
+fn what_it_is(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = file_type;
+    "something other than a file"
+}
+
+/// Refuses a directory, FIFO, device or socket at `path`, as `meta` describes it.
+fn check_regular(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
     if meta.is_dir() {
         return Err(Error::IsDirectory {
             path: display_path(path),
         });
     }
+    if !meta.is_file() {
+        return Err(Error::NotRegularFile {
+            path: display_path(path),
+            what: what_it_is(meta.file_type()),
+        });
+    }
+    Ok(())
+}
+
+/// An error from opening `path`, saying what is wrong in words once: a loop of links,
+/// or (a socket cannot be opened at all) what the path is.
+fn open_error(path: &Path, e: io::Error) -> Error {
+    #[cfg(unix)]
+    match e.raw_os_error() {
+        Some(libc::ELOOP) => {
+            return Error::SymlinkLoop {
+                path: display_path(path),
+            }
+        }
+        Some(libc::ENXIO | libc::EOPNOTSUPP) => {
+            if let Ok(meta) = std::fs::metadata(path) {
+                if let Err(refused) = check_regular(path, &meta) {
+                    return refused;
+                }
+            }
+        }
+        _ => {}
+    }
+    Error::io(path, e)
+}
+
+/// Opens a shared file for reading, or `Ok(None)` when it does not exist; anything but a
+/// regular file is refused at once, without reading.
+///
+/// The file is opened first and its type read from the open descriptor, so there is no
+/// moment between checking and opening in which the path could change: a file renamed
+/// over or deleted after the open is read as it was when opened. On Unix the open does
+/// not block (`O_NONBLOCK`: a FIFO with no writer, a terminal) and never makes a
+/// terminal ours (`O_NOCTTY`); blocking is restored once the file is known to be regular.
+pub fn open_regular(path: &Path) -> Result<Option<(std::fs::File, std::fs::Metadata)>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_NOCTTY,
+    );
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(open_error(path, e)),
+    };
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    check_regular(path, &meta)?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: fcntl on a descriptor we own, with flags it returned.
+        let restored = unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) >= 0
+        };
+        if !restored {
+            return Err(Error::io(path, io::Error::last_os_error()));
+        }
+    }
+    Ok(Some((file, meta)))
+}
+
+/// Reads a shared file: `Ok(None)` when it does not exist.
+///
+/// Only a regular file is read ([`open_regular`]), and its size is checked before
+/// reading, so a FIFO, a device or a huge file is refused at once.
+pub fn read_file(path: &Path) -> Result<Option<String>> {
+    use std::io::Read;
+    let Some((mut file, meta)) = open_regular(path)? else {
+        return Ok(None);
+    };
     if meta.len() > MAX_FILE_SIZE {
         return Err(Error::TooLarge {
             path: display_path(path),
@@ -172,16 +264,11 @@ pub fn read_file(path: &Path) -> Result<Option<String>> {
         });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // `take` bounds what a file that grows while we read (or a FIFO) can make us hold.
+    // `take` bounds what a file that grows while we read can make us hold.
     (&mut file)
         .take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| match e.kind() {
-            io::ErrorKind::IsADirectory => Error::IsDirectory {
-                path: display_path(path),
-            },
-            _ => Error::io(path, e),
-        })?;
+        .map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(Error::TooLarge {
             path: display_path(path),
@@ -259,13 +346,12 @@ pub fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
             {
                 return Ok(current)
             }
-            Err(e) => return Err(Error::io(path, e)),
+            Err(e) => return Err(open_error(path, e)),
         }
     }
-    Err(Error::io(
-        path,
-        io::Error::other("too many levels of symbolic links"),
-    ))
+    Err(Error::SymlinkLoop {
+        path: display_path(path),
+    })
 }
 
 fn parent_dir(path: &Path) -> &Path {
@@ -298,15 +384,14 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
     let target = resolve_symlinks(path)?;
     let dir = parent_dir(&target);
     create_private_dir(dir)?;
+    // Renaming over a FIFO or a device would replace it with a file: refuse instead.
     let existing = match std::fs::metadata(&target) {
-        Ok(m) if m.is_dir() => {
-            return Err(Error::IsDirectory {
-                path: display_path(path),
-            })
+        Ok(m) => {
+            check_regular(path, &m)?;
+            Some(m)
         }
-        Ok(m) => Some(m),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(path, e)),
+        Err(e) => return Err(open_error(path, e)),
     };
     let name = target
         .file_name()
@@ -424,14 +509,38 @@ struct Slot {
     doc: Document,
 }
 
+/// Whether `a` and `b` name one file: the same inode (through a symbolic or a hard
+/// link), or, for files not yet created, the same place once links are followed.
+pub fn same_file(a: &Path, b: &Path) -> Result<bool> {
+    #[cfg(unix)]
+    if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+        use std::os::unix::fs::MetadataExt;
+        return Ok(x.dev() == y.dev() && x.ino() == y.ino());
+    }
+    let place = |p: &Path| -> Result<PathBuf> {
+        let target = resolve_symlinks(p)?;
+        let dir = parent_dir(&target);
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        Ok(dir.join(target.file_name().unwrap_or_default()))
+    };
+    Ok(place(a)? == place(b)?)
+}
+
 /// Both shared files, locked, read and parsed, ready to edit; [`Editor::commit`] writes
 /// what changed. Read-modify-write happens under the locks, so concurrent writers never
 /// lose each other's updates. A file that does not parse stops everything before any
 /// write.
+///
+/// When both paths name one file ([`same_file`]: `AWS_CONFIG_FILE` and
+/// `AWS_SHARED_CREDENTIALS_FILE` set to one path, or a link), it is locked, read and
+/// written once: one document holds its lines, read as a config file for config edits
+/// and as a credentials file for credentials edits (the SDKs read it as both), so no
+/// edit can overwrite another.
 pub struct Editor {
     paths: Paths,
     config: Slot,
-    credentials: Slot,
+    /// `None` when the credentials file is the config file.
+    credentials: Option<Slot>,
     _locks: Vec<WriteLock>,
 }
 
@@ -439,8 +548,9 @@ impl Editor {
     /// Locks both files (config first, always, so two writers cannot deadlock), then
     /// reads and parses them.
     pub fn open(paths: &Paths) -> Result<Editor> {
+        let shared = same_file(&paths.config, &paths.credentials)?;
         let mut locks = vec![WriteLock::acquire(&paths.config, LOCK_WAIT)?];
-        if lock_path(&paths.credentials)? != lock_path(&paths.config)? {
+        if !shared && lock_path(&paths.credentials)? != lock_path(&paths.config)? {
             locks.push(WriteLock::acquire(&paths.credentials, LOCK_WAIT)?);
         }
         let slot = |kind: FileKind| -> Result<Slot> {
@@ -454,7 +564,11 @@ impl Editor {
         };
         Ok(Editor {
             config: slot(FileKind::Config)?,
-            credentials: slot(FileKind::Credentials)?,
+            credentials: if shared {
+                None
+            } else {
+                Some(slot(FileKind::Credentials)?)
+            },
             paths: paths.clone(),
             _locks: locks,
         })
@@ -462,9 +576,12 @@ impl Editor {
 
     /// The file of `kind`, to edit.
     pub fn doc(&mut self, kind: FileKind) -> &mut Document {
-        match kind {
-            FileKind::Config => &mut self.config.doc,
-            FileKind::Credentials => &mut self.credentials.doc,
+        match (kind, &mut self.credentials) {
+            (FileKind::Credentials, Some(slot)) => &mut slot.doc,
+            (kind, _) => {
+                self.config.doc.read_as(kind);
+                &mut self.config.doc
+            }
         }
     }
 
@@ -496,7 +613,10 @@ impl Editor {
 
     fn profiles_filtered(&self, filter: Filter<'_>) -> Result<ProfileSet> {
         let config = self.config.doc.text();
-        let creds = self.credentials.doc.text();
+        let creds = match &self.credentials {
+            Some(slot) => slot.doc.text(),
+            None => config.clone(),
+        };
         let texts = Texts {
             config: Some(config),
             credentials: Some(creds),
@@ -505,13 +625,16 @@ impl Editor {
     }
 
     /// Writes the files whose text changed (credentials first: a profile's keys are
-    /// in place before the config that refers to them). Returns the kinds written.
+    /// in place before the config that refers to them). Returns the kinds written; one
+    /// file named twice is written once, as the config file.
     pub fn commit(self) -> Result<Vec<FileKind>> {
         let mut written = Vec::new();
-        for (kind, slot) in [
-            (FileKind::Credentials, &self.credentials),
-            (FileKind::Config, &self.config),
-        ] {
+        let slots = [
+            (FileKind::Credentials, self.credentials.as_ref()),
+            (FileKind::Config, Some(&self.config)),
+        ];
+        for (kind, slot) in slots {
+            let Some(slot) = slot else { continue };
             let text = slot.doc.text();
             let unchanged = match &slot.original {
                 Some(orig) => *orig == text,
