@@ -37,6 +37,14 @@ pub enum Error {
         /// The path as shown to the user.
         path: String,
     },
+    /// The file has other names (hard links): replacing it would leave them behind.
+    #[error("{path}: the file has {links} names (hard links); replacing it would leave the other names with the old text, so nothing was written: use a symbolic link instead")]
+    HardLinked {
+        /// The path as shown to the user.
+        path: String,
+        /// How many names the file has.
+        links: u64,
+    },
     /// The file is not UTF-8 text.
     #[error("{path}:{line}: not valid UTF-8 text (the AWS config files must be UTF-8)")]
     NotUtf8 {

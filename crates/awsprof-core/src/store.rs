@@ -247,36 +247,42 @@ pub fn open_regular(path: &Path) -> Result<Option<(std::fs::File, std::fs::Metad
     Ok(Some((file, meta)))
 }
 
-/// Reads a shared file: `Ok(None)` when it does not exist.
-///
-/// Only a regular file is read ([`open_regular`]), and its size is checked before
-/// reading, so a FIFO, a device or a huge file is refused at once.
-pub fn read_file(path: &Path) -> Result<Option<String>> {
+/// Reads the regular file at `path` whole ([`open_regular`]), refusing one larger than
+/// `limit` before reading it; `Ok(None)` when it does not exist.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
     use std::io::Read;
     let Some((mut file, meta)) = open_regular(path)? else {
         return Ok(None);
     };
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(Error::TooLarge {
-            path: display_path(path),
-            size: meta.len(),
-            limit: MAX_FILE_SIZE,
-        });
+    let too_large = |size: u64| Error::TooLarge {
+        path: display_path(path),
+        size,
+        limit,
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // `take` bounds what a file that grows while we read can make us hold.
     (&mut file)
-        .take(MAX_FILE_SIZE + 1)
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(Error::TooLarge {
-            path: display_path(path),
-            size: bytes.len() as u64,
-            limit: MAX_FILE_SIZE,
-        });
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
     }
-    decode(path, bytes).map(Some)
+    Ok(Some(bytes))
+}
+
+/// Reads a shared file: `Ok(None)` when it does not exist.
+///
+/// Only a regular file is read, and its size is checked before reading, so a FIFO, a
+/// device or a huge file is refused at once ([`read_bytes`]).
+pub fn read_file(path: &Path) -> Result<Option<String>> {
+    match read_bytes(path, MAX_FILE_SIZE)? {
+        Some(bytes) => decode(path, bytes).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Both files' texts, as read.
@@ -380,57 +386,96 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 /// A symbolic link is written through to its target. An existing file keeps its mode and
 /// (when allowed) its owner; a new file gets mode 0600, a new directory 0700.
 pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    use std::io::Write;
-    let target = resolve_symlinks(path)?;
-    let dir = parent_dir(&target);
-    create_private_dir(dir)?;
-    // Renaming over a FIFO or a device would replace it with a file: refuse instead.
-    let existing = match std::fs::metadata(&target) {
-        Ok(m) => {
-            check_regular(path, &m)?;
-            Some(m)
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(open_error(path, e)),
-    };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let io_err = |e: io::Error| Error::io(path, e);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".awsprof-tmp")
-        .tempfile_in(dir)
-        .map_err(io_err)?;
-    tmp.write_all(text.as_bytes()).map_err(io_err)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{MetadataExt, PermissionsExt};
-        let mode = existing.as_ref().map_or(0o600, |m| m.mode() & 0o7777);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
+    Staged::write(path, text)?.persist()
+}
+
+/// A new text for a file, written in full to a temporary file beside it and flushed to
+/// disk, not yet in place: [`Staged::persist`] renames it over the file. Dropped
+/// unpersisted, the temporary file is deleted and the file is as it was. Staging every
+/// file of an edit before persisting any means that a full disk or a failing device
+/// stops the edit before it changes anything: a rename needs no space.
+pub struct Staged {
+    path: PathBuf,
+    target: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl Staged {
+    /// Writes `text` beside the file at `path` (after following symbolic links).
+    pub fn write(path: &Path, text: &str) -> Result<Staged> {
+        use std::io::Write;
+        let target = resolve_symlinks(path)?;
+        let dir = parent_dir(&target);
+        create_private_dir(dir)?;
+        // Renaming over a FIFO or a device would replace it with a file: refuse instead.
+        let existing = match std::fs::metadata(&target) {
+            Ok(m) => {
+                check_regular(path, &m)?;
+                #[cfg(unix)]
+                if std::os::unix::fs::MetadataExt::nlink(&m) > 1 {
+                    return Err(Error::HardLinked {
+                        path: display_path(path),
+                        links: std::os::unix::fs::MetadataExt::nlink(&m),
+                    });
+                }
+                Some(m)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(open_error(path, e)),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let io_err = |e: io::Error| Error::io(path, e);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".awsprof-tmp")
+            .tempfile_in(dir)
             .map_err(io_err)?;
-        if let Some(m) = &existing {
-            let ours = tmp.as_file().metadata().map_err(io_err)?;
-            if ours.uid() != m.uid() || ours.gid() != m.gid() {
-                // Only root may give a file away; anyone else keeps ownership of what
-                // they write, as any editor would.
-                let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid()));
+        tmp.write_all(text.as_bytes()).map_err(io_err)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            let mode = existing.as_ref().map_or(0o600, |m| m.mode() & 0o7777);
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(mode))
+                .map_err(io_err)?;
+            if let Some(m) = &existing {
+                let ours = tmp.as_file().metadata().map_err(io_err)?;
+                if ours.uid() != m.uid() || ours.gid() != m.gid() {
+                    // Only root may give a file away; anyone else keeps ownership of what
+                    // they write, as any editor would.
+                    let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid()));
+                }
             }
         }
+        #[cfg(not(unix))]
+        if let Some(m) = &existing {
+            let _ = tmp.as_file().set_permissions(m.permissions());
+        }
+        tmp.as_file().sync_all().map_err(io_err)?;
+        Ok(Staged {
+            path: path.to_path_buf(),
+            target,
+            tmp,
+        })
     }
-    #[cfg(not(unix))]
-    if let Some(m) = &existing {
-        let _ = tmp.as_file().set_permissions(m.permissions());
+
+    /// Puts the new text in place (a rename) and flushes the directory.
+    pub fn persist(self) -> Result<()> {
+        let Staged { path, target, tmp } = self;
+        tmp.persist(&target)
+            .map_err(|e| Error::io(&path, e.error))?;
+        #[cfg(unix)]
+        {
+            let dir = parent_dir(&target);
+            std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| Error::io(dir, e))?;
+        }
+        Ok(())
     }
-    tmp.as_file().sync_all().map_err(io_err)?;
-    tmp.persist(&target).map_err(|e| io_err(e.error))?;
-    #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io(dir, e))?;
-    Ok(())
 }
 
 /// Deletes temporary files that a killed writer of `path` left behind. Only called under
@@ -628,7 +673,9 @@ impl Editor {
     /// in place before the config that refers to them). Returns the kinds written; one
     /// file named twice is written once, as the config file.
     pub fn commit(self) -> Result<Vec<FileKind>> {
-        let mut written = Vec::new();
+        // Every new text is on disk before any replaces its file: a full disk stops the
+        // edit with both files as they were, never half done.
+        let mut staged = Vec::new();
         let slots = [
             (FileKind::Credentials, self.credentials.as_ref()),
             (FileKind::Config, Some(&self.config)),
@@ -642,9 +689,13 @@ impl Editor {
             };
             if !unchanged {
                 remove_stale_temporaries(self.paths.get(kind));
-                write_atomic(self.paths.get(kind), &text)?;
-                written.push(kind);
+                staged.push((kind, Staged::write(self.paths.get(kind), &text)?));
             }
+        }
+        let mut written = Vec::new();
+        for (kind, file) in staged {
+            file.persist()?;
+            written.push(kind);
         }
         Ok(written)
     }
