@@ -244,6 +244,15 @@ impl Document {
         let mut out = Vec::with_capacity(self.lines.len());
         for line in Tokenizer::new(&text) {
             let line = line.map_err(|e| EditError::ReadBack(e.to_string()))?;
+            // The text must still break into the lines it was edited as: removing the
+            // last `\n` of a file with a lone `\r` inside a line would make every `\r` a
+            // line end ([`parse::breaks_lines_at_cr`]) and change what the rest means.
+            if self.lines.get(out.len()).map(String::as_str) != Some(line.raw) {
+                return Err(EditError::ReadBack(format!(
+                    "line {} would no longer be the line it was",
+                    line.number
+                )));
+            }
             out.push(match line.token {
                 Token::Blank => Info::Blank,
                 Token::Comment => Info::Comment,
@@ -975,6 +984,18 @@ mod tests {
         );
         d.set(Target::Profile("default"), "k", None, "3").unwrap();
         assert_eq!(d.text(), "[profile default]\nk = 3\n[default]\nk = 2\n");
+    }
+
+    /// Found by fuzz/edit: deleting the only `\n` of a file with a lone `\r` inside a
+    /// line would turn it into a file of classic Mac line ends, another file entirely.
+    #[test]
+    fn an_edit_that_would_change_where_lines_end_is_refused() {
+        let text = "[sso-session a]\n[x]\r[profile a]\r";
+        let mut d = doc(FileKind::Config, text);
+        assert!(matches!(
+            d.remove_section(Target::SsoSession("a")),
+            Err(EditError::ReadBack(_))
+        ));
     }
 
     /// Found by fuzz/edit: a last line ending in a lone `\r` got `\r\n` after it, which

@@ -426,3 +426,77 @@ fn botocore_reads_generated_files_as_we_do() {
         "botocore refuses {refused}: the corpus is too broken to compare"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Hand-written cases: each divergence and agreement docs/divergences.md names.
+
+/// The SDK's error line for a pair, or a panic if it reads it.
+fn sdk_refuses_at(config: Option<&str>, credentials: Option<&str>) -> usize {
+    match sdk(config, credentials) {
+        Err(line) => line,
+        Ok(_) => panic!("the SDK for Rust reads {config:?} / {credentials:?}"),
+    }
+}
+
+#[test]
+fn the_rust_sdk_refuses_each_line_we_read_as_botocore_does() {
+    use Deviation::*;
+    let cases: &[(&str, usize, Deviation)] = &[
+        ("[default]\n  region = us-east-1\n", 2, IndentedProperty),
+        ("[default]\n  # note\nregion = x\n", 2, IndentedComment),
+        ("  # first\n[default]\n", 1, IndentedComment),
+        ("[default]\n  [profile a]\n", 2, IndentedHeader),
+        ("[default] trailing\n", 1, HeaderTrailingText),
+        ("[default]\nregion = x\n[abc = x\n", 3, BracketKey),
+        ("[default]\ns3 =\n  # c\n  a = 1\n", 3, IndentedComment),
+    ];
+    for &(text, line, deviation) in cases {
+        assert_eq!(parse::deviations(text), vec![(line, deviation)], "{text:?}");
+        assert_eq!(sdk_refuses_at(Some(text), None), line, "{text:?}");
+        assert!(ProfileSet::from_texts(Some(text), None, Filter::All).is_ok());
+    }
+    // Classic Mac line ends: one long line for the SDK, refused at line 1.
+    let text = "[default]\rregion = x\r";
+    assert_eq!(parse::deviations(text), vec![(1, CrLineEnds)]);
+    assert_eq!(sdk_refuses_at(Some(text), None), 1);
+}
+
+#[test]
+fn the_rust_sdk_and_we_agree_on_one_file_named_twice_and_on_config_sections_in_credentials() {
+    let both = "[default]\nregion = x\n[profile a]\nk = 1\n[b]\naws_access_key_id = AK\n";
+    compare_with_sdk(Some(both), Some(both)).unwrap();
+    let set = ProfileSet::from_texts(Some(both), Some(both), Filter::All).unwrap();
+    assert_eq!(set.names(), ["a", "b", "default"]);
+    // `[sso-session NAME]` in the credentials file: the SDK for Rust ignores it (the SDK
+    // for Kotlin refuses the file; botocore reads a profile "sso-session corp").
+    let creds = "[sso-session corp]\nsso_region = us-east-1\n[dev]\nk = v\n";
+    compare_with_sdk(Some("[profile dev]\nsso_session = corp\n"), Some(creds)).unwrap();
+    let set = ProfileSet::from_texts(None, Some(creds), Filter::All).unwrap();
+    assert!(set.sso_sessions.is_empty() && set.names() == ["dev"]);
+}
+
+#[test]
+fn where_the_rust_sdk_and_we_differ_on_purpose() {
+    // div-final-cr: a lone \r ending the file is a line end to us and botocore; the SDK
+    // keeps it in the line, so a header there is refused.
+    assert!(ProfileSet::from_texts(Some("[default]\r"), None, Filter::All).is_ok());
+    assert_eq!(sdk_refuses_at(Some("[default]\r"), None), 1);
+    // div-non-utf8: the SDK reads a file that is not UTF-8 as empty (with a warning in
+    // its log); we refuse it, naming the line, as botocore does.
+    let fs_bytes = b"[default]\nregion = caf\xe9\n".to_vec();
+    use aws_runtime::env_config::file::EnvConfigFiles;
+    use aws_types::os_shim_internal::{Env, Fs};
+    let fs = Fs::from_raw_map([("/aws/config".into(), fs_bytes.clone())].into());
+    let env = Env::from_slice(&[("AWS_CONFIG_FILE", "/aws/config"), ("HOME", "/home")]);
+    let set = ready(aws_config::profile::parser::load(&fs, &env, &EnvConfigFiles::default(), None)).unwrap();
+    assert!(set.profiles().next().is_none(), "the SDK read it as empty");
+    assert!(awsprof_core::store::decode(Path::new("config"), fs_bytes).is_err());
+    // div-section-spelt-twice: the SDK merges the two spellings in hash order; we merge
+    // in file order, the last value wins, as for a section written twice alike.
+    let text = "[profile a]\nk = 1\n[profile\ta]\nk = 2\n";
+    let ours = ProfileSet::from_texts(Some(text), None, Filter::All).unwrap();
+    assert_eq!(ours.profile("a").unwrap().get("k"), Some("2"));
+    let theirs = sdk(Some(text), None).unwrap();
+    let k = theirs.get_profile("a").unwrap().get("k");
+    assert!(k == Some("1") || k == Some("2"));
+}
