@@ -15,8 +15,7 @@ fuzz_target!(|data: &[u8]| {
                     // Other fields are not secret and may be quoted; the secret is not.
                     let elsewhere = o.iter().any(|(k, v)| {
                         k.contains(secret.as_str())
-                            || (k != "SecretAccessKey"
-                                && v.to_string().contains(secret.as_str()))
+                            || (k != "SecretAccessKey" && v.to_string().contains(secret.as_str()))
                     });
                     if secret.len() >= 8 && !elsewhere {
                         assert!(!e.to_string().contains(secret.as_str()), "{e}");
@@ -33,7 +32,10 @@ fuzz_target!(|data: &[u8]| {
             };
             assert_eq!(v["Version"], 1);
             assert_eq!(v["AccessKeyId"].as_str(), Some(c.access_key_id.as_str()));
-            assert_eq!(v["SecretAccessKey"].as_str(), Some(c.secret_access_key.as_str()));
+            assert_eq!(
+                v["SecretAccessKey"].as_str(),
+                Some(c.secret_access_key.as_str())
+            );
             match v["SessionToken"].as_str() {
                 Some(t) if !t.is_empty() => assert_eq!(c.session_token.as_deref(), Some(t)),
                 _ => assert_eq!(c.session_token, None),

@@ -89,10 +89,25 @@ enum Action {
 enum LineSpec {
     Blank,
     Comment(String),
-    Header { kind: Kind, name: Name, tail: u8 },
-    Property { indent: u8, key: Name, value: String },
-    Block { indent: u8, key: Name, subs: Vec<(Name, String)> },
-    Continuation { indent: u8, text: String },
+    Header {
+        kind: Kind,
+        name: Name,
+        tail: u8,
+    },
+    Property {
+        indent: u8,
+        key: Name,
+        value: String,
+    },
+    Block {
+        indent: u8,
+        key: Name,
+        subs: Vec<(Name, String)>,
+    },
+    Continuation {
+        indent: u8,
+        text: String,
+    },
     Raw(String),
 }
 
@@ -181,7 +196,10 @@ fn meaning(kind: FileKind, text: &str) -> Meaning {
             1 => &m.sso_sessions,
             _ => &m.services,
         };
-        sections.iter().map(|(n, s)| (n.clone(), props(s))).collect()
+        sections
+            .iter()
+            .map(|(n, s)| (n.clone(), props(s)))
+            .collect()
     };
     Meaning {
         profiles: map(&set, 0),
@@ -313,7 +331,11 @@ fuzz_target!(|input: Input| {
         let mut after = meaning(kind, &after_text);
         if let Some((target, key, sub, value)) = edit {
             let name = target.name().to_string();
-            let got = after.section(target).get(&name).and_then(|s| s.get(&key)).cloned();
+            let got = after
+                .section(target)
+                .get(&name)
+                .and_then(|s| s.get(&key))
+                .cloned();
             match sub {
                 None => assert_eq!(got.as_deref(), Some(value.as_str()), "{after_text:?}"),
                 Some(sub) => {
@@ -342,9 +364,18 @@ fuzz_target!(|input: Input| {
         {
             // The block lost that sub-property (or, left empty, went), nothing else.
             let target = at.target();
-            let (name, key) = (target.name().to_string(), key.get(KEYS).to_ascii_lowercase());
-            let old = before.section_ref(target).get(&name).and_then(|s| s.get(&key));
-            let new = after.section_ref(target).get(&name).and_then(|s| s.get(&key));
+            let (name, key) = (
+                target.name().to_string(),
+                key.get(KEYS).to_ascii_lowercase(),
+            );
+            let old = before
+                .section_ref(target)
+                .get(&name)
+                .and_then(|s| s.get(&key));
+            let new = after
+                .section_ref(target)
+                .get(&name)
+                .and_then(|s| s.get(&key));
             match (old, new) {
                 (Some(old), new) if old.starts_with('\n') => {
                     let mut want = subs(old);
@@ -363,8 +394,14 @@ fuzz_target!(|input: Input| {
                 }
             }
         }
-        assert_eq!(after, expect, "before: {before_text:?}\nafter: {after_text:?}");
-        if matches!(action, Action::Set { .. } | Action::Rename { .. } | Action::Replace { .. }) {
+        assert_eq!(
+            after, expect,
+            "before: {before_text:?}\nafter: {after_text:?}"
+        );
+        if matches!(
+            action,
+            Action::Set { .. } | Action::Rename { .. } | Action::Replace { .. }
+        ) {
             assert_eq!(
                 comments(&before_text),
                 comments(&after_text),

@@ -157,7 +157,9 @@ fn read_back(kind: Kind, text: &str) -> Vec<(String, Option<String>)> {
                     ((k.to_string(), Some(v)), r)
                 }
                 None => {
-                    let r = rest.strip_prefix("Remove-Item -Path Env:").expect("$env: or Remove-Item");
+                    let r = rest
+                        .strip_prefix("Remove-Item -Path Env:")
+                        .expect("$env: or Remove-Item");
                     let (line, r) = r.split_once('\n').unwrap();
                     let k = line.strip_suffix(" -ErrorAction SilentlyContinue").unwrap();
                     ops.push((k.to_string(), None));
@@ -170,7 +172,11 @@ fn read_back(kind: Kind, text: &str) -> Vec<(String, Option<String>)> {
                 let (line, r) = r.split_once('\n').unwrap();
                 let body = line.strip_suffix('"').expect("closing quote");
                 let (k, v) = body.split_once('=').unwrap();
-                let op = if v.is_empty() { None } else { Some(v.to_string()) };
+                let op = if v.is_empty() {
+                    None
+                } else {
+                    Some(v.to_string())
+                };
                 ops.push((k.to_string(), op));
                 rest = r;
                 continue;
@@ -243,7 +249,10 @@ fn check(kind: Kind, plan: &Plan, text: &str) {
             .map(|v| (v, plan.value(v)))
             {
                 let f = field(var).unwrap();
-                let found = got.iter().find(|(k, _)| k == f).and_then(|(_, v)| v.as_deref());
+                let found = got
+                    .iter()
+                    .find(|(k, _)| k == f)
+                    .and_then(|(_, v)| v.as_deref());
                 assert_eq!(found, value, "{f}");
             }
         }

@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let lines_in_file = text
-        .split(if parse::breaks_lines_at_cr(&text) { '\r' } else { '\n' })
+        .split(if parse::breaks_lines_at_cr(&text) {
+            '\r'
+        } else {
+            '\n'
+        })
         .count();
     let lines = match parse::tokenize(&text) {
         Ok(lines) => lines,

@@ -116,7 +116,8 @@ fn value(rng: &mut Rng, flavor: Flavor) -> String {
 }
 
 fn separator(rng: &mut Rng) -> &'static str {
-    *rng.pick(&[" = ", "=", " =", "= ", "\t=\t", "  =  "])
+    const SEPARATORS: [&str; 6] = [" = ", "=", " =", "= ", "\t=\t", "  =  "];
+    SEPARATORS[rng.below(SEPARATORS.len())]
 }
 
 fn comment(rng: &mut Rng) -> String {
