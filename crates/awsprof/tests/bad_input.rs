@@ -2,20 +2,8 @@
 
 mod common;
 
-use common::AwsHome;
+use common::{fails_clearly, AwsHome};
 use std::io::Write;
-use std::process::Output;
-
-fn fails_clearly(out: &Output, needles: &[&str]) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(1), "exit status; stderr: {stderr}");
-    assert!(out.stdout.is_empty(), "nothing on stdout on error");
-    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "stderr {stderr:?} should contain {n:?}");
-    }
-    stderr
-}
 
 fn home_with_config_bytes(bytes: &[u8]) -> AwsHome {
     let home = AwsHome::with("", "");

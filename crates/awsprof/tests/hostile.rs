@@ -8,19 +8,7 @@
 
 mod common;
 
-use common::AwsHome;
-use std::process::Output;
-
-fn fails_clearly(out: &Output, needles: &[&str]) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(1), "exit status; stderr: {stderr}");
-    assert!(out.stdout.is_empty(), "nothing on stdout on error");
-    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "stderr {stderr:?} should contain {n:?}");
-    }
-    stderr
-}
+use common::{fails_clearly, AwsHome};
 
 /// Both files' bytes, to compare after a refused edit.
 fn snapshot(home: &AwsHome) -> (Vec<u8>, Vec<u8>) {
