@@ -488,7 +488,13 @@ fn where_the_rust_sdk_and_we_differ_on_purpose() {
     use aws_types::os_shim_internal::{Env, Fs};
     let fs = Fs::from_raw_map([("/aws/config".into(), fs_bytes.clone())].into());
     let env = Env::from_slice(&[("AWS_CONFIG_FILE", "/aws/config"), ("HOME", "/home")]);
-    let set = ready(aws_config::profile::parser::load(&fs, &env, &EnvConfigFiles::default(), None)).unwrap();
+    let set = ready(aws_config::profile::parser::load(
+        &fs,
+        &env,
+        &EnvConfigFiles::default(),
+        None,
+    ))
+    .unwrap();
     assert!(set.profiles().next().is_none(), "the SDK read it as empty");
     assert!(awsprof_core::store::decode(Path::new("config"), fs_bytes).is_err());
     // div-section-spelt-twice: the SDK merges the two spellings in hash order; we merge

@@ -128,8 +128,9 @@ impl Cache {
     /// The credentials cached under `key`, when they are still good for more than the
     /// refresh window. Unreadable or foreign files are misses, never errors.
     pub fn get(&self, key: &str) -> Option<Credentials> {
-        let text = std::fs::read_to_string(self.path(key)).ok()?;
-        let v: Value = serde_json::from_str(&text).ok()?;
+        // A FIFO or a device there is a miss at once, never a wait.
+        let bytes = awsprof_core::store::read_bytes(&self.path(key), 1 << 20).ok()??;
+        let v: Value = serde_json::from_slice(&bytes).ok()?;
         let c = &v["Credentials"];
         let s = |k: &str| c[k].as_str().map(str::to_string);
         let expiration = clock::parse(c["Expiration"].as_str()?)?;

@@ -103,7 +103,14 @@ fn says_which_sdks_refuse_a_file_the_aws_cli_reads_and_how_to_fix_it() {
         "{f:?}"
     );
     assert!(has(&f, "warning", "remove the indentation"), "{f:?}");
-    assert!(has(&f, "warning", "move the sso-session section to the config file"), "{f:?}");
+    assert!(
+        has(
+            &f,
+            "warning",
+            "move the sso-session section to the config file"
+        ),
+        "{f:?}"
+    );
     let out = home.run(&["get", "output"]);
     assert_eq!(common::stdout_ok(&out), "json\n");
 }

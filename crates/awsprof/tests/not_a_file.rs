@@ -21,18 +21,22 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 use wait_timeout::ChildExt;
 
-/// Runs `cmd` with stdin closed and kills it if it has not finished in 10 seconds.
+/// Runs `cmd` with stdin closed and kills it, and anything it started (awsprof hands
+/// network work to awsprof-net), if it has not finished in 10 seconds.
 fn bounded(mut cmd: Command, what: &str) -> Output {
+    use std::os::unix::process::CommandExt;
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .unwrap();
     match child.wait_timeout(Duration::from_secs(10)).unwrap() {
         Some(_) => child.wait_with_output().unwrap(),
         None => {
-            let _ = child.kill();
+            let group = rustix::process::Pid::from_child(&child);
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
             let out = child.wait_with_output().unwrap();
             panic!(
                 "{what}: still running after 10 s (hung); stderr: {}",
@@ -321,4 +325,38 @@ AWS_PROFILE=dev; __awsprof_prompt_update; echo "prompt=$AWSPROF_PROMPT""#;
     assert!(stdout.contains("prompt=dev"), "{stdout}");
     assert!(!stdout.contains("FIFO"), "{stdout}");
     made.unchanged(&path);
+}
+
+/// The caches are read the same way: a FIFO where the IAM Identity Center token or a
+/// cached role's credentials would be is refused (the token) or a miss (the role), at once.
+#[test]
+fn a_fifo_in_the_caches_is_no_wait() {
+    let home = AwsHome::with(
+        "[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = R\n[sso-session corp]\nsso_region = us-east-1\nsso_start_url = https://corp.awsapps.com/start\n[profile role]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = keys\n",
+        "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+    );
+    let sso = home.path().join(".aws/sso/cache");
+    let cli = home.path().join(".aws/cli/cache");
+    std::fs::create_dir_all(&sso).unwrap();
+    std::fs::create_dir_all(&cli).unwrap();
+    let token = sso.join(format!("{}.json", common::python_sha1("corp")));
+    let role = cli.join(format!(
+        "{}.json",
+        common::python_sha1(r#"{"RoleArn": "arn:aws:iam::123456789012:role/R"}"#)
+    ));
+    let made = [Special::make("fifo", &token), Special::make("fifo", &role)];
+    for (profile, needle) in [("sso", "no IAM Identity Center session in"), ("role", "")] {
+        let mut cmd = home.cmd();
+        cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .args(["export", profile]);
+        let out = bounded(cmd, &format!("awsprof export {profile}"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(needle) && !stderr.contains("panicked"),
+            "{stderr}"
+        );
+    }
+    made[0].unchanged(&token);
+    made[1].unchanged(&role);
 }
