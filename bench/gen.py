@@ -11,7 +11,8 @@ organisations keep in their files:
 - IAM Identity Center profiles with `sso_session`, and their `[sso-session]` sections;
 - region-only profiles; comments and blank lines throughout.
 
-Also writes manifest.json naming the profiles the benchmark acts on.
+Also writes manifest.json naming the profiles the benchmark acts on: a static profile in
+the middle, and the first plain role (no MFA, no duration) after it.
 
 Usage: gen.py --profiles N [--seed S] --out DIR
 """
@@ -100,12 +101,21 @@ def generate(n, seed):
             statics.append(name)
         elif kind == "role":
             acct = account(rng)
-            section.append(f"role_arn = arn:aws:iam::{acct}:role/{rng.choice(ROLES)}\n")
+            arn = f"arn:aws:iam::{acct}:role/{rng.choice(ROLES)}"
+            section.append(f"role_arn = {arn}\n")
             section.append(f"source_profile = {rng.choice(statics)}\n")
-            if rng.random() < 1 / 3:
+            mfa = rng.random() < 1 / 3
+            if mfa:
                 section.append(f"mfa_serial = arn:aws:iam::{account(rng)}:mfa/user-{i}\n")
-            if rng.random() < 0.2:
+            duration = rng.random() < 0.2
+            if duration:
                 section.append("duration_seconds = 3600\n")
+            # The role the benchmark exports from a warm cache: the first plain one after
+            # the middle (recorded only: the files are the same as without it).
+            if i > target_index and not mfa and not duration and "role" not in manifest:
+                manifest["role"] = name
+                manifest["role_arn"] = arn
+                manifest["role_region"] = region
         elif kind == "sso":
             section.append(f"sso_session = corp-{rng.randrange(sessions)}\n")
             section.append(f"sso_account_id = {account(rng)}\n")

@@ -9,6 +9,8 @@ the hand-written analysis around them is kept).
   bench/run --sizes 10,1000      # a quicker look
   bench/run --no-peers           # skip installing the AWS CLI and awsume
   bench/run --no-write           # print only, leave docs/benchmarks.md alone
+  bench/run --sizes 10000 --rows export,export-role --no-peers --no-write
+                                 # just the rows named (and the floor): a spot check
 
 Timing is whole-process wall time by hyperfine (-N: no intermediate shell), many runs,
 median and interquartile range. Rows that need a command this build does not have yet are
@@ -164,7 +166,7 @@ def has_subcommand(awsprof, name, env):
     return run([str(awsprof), name, "--help"], env=env, check=False).returncode == 0
 
 
-def rows_for(n, m, awsprof, floor, peers, env, notes, missing):
+def rows_for(n, m, awsprof, floor, peers, env, notes, missing, baseline=None):
     """The rows at one size; commands this build lacks are recorded in `missing`."""
     p, region = m["static"], m["static_region"]
     rows = [Row("floor", "floor: read both files", [floor], lambda out: None, group="floor")]
@@ -181,6 +183,13 @@ def rows_for(n, m, awsprof, floor, peers, env, notes, missing):
                     contains(f"AWS_PROFILE", p)))
     want("export", Row("export", "`awsprof export P` (static)", [awsprof, "export", p],
                        contains("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")))
+    if m.get("role"):
+        # Served by awsprof alone from the entry main() put in the cache.
+        want("export", Row("export-role", "`awsprof export R` (role, warm cache)",
+                           [awsprof, "export", m["role"]],
+                           contains("AWS_SESSION_TOKEN", WARM_KEY_ID)))
+    else:
+        notes.append(f"no plain role profile at {n:,}: the warm-cache role export is not timed there")
     want("list", Row("list", "`awsprof list`", [awsprof, "list"], lines(n + 1)))
     if "complete" not in missing:
         # clap_complete's CompleteEnv protocol, as the bash registration script calls it.
@@ -190,6 +199,14 @@ def rows_for(n, m, awsprof, floor, peers, env, notes, missing):
     want("get", Row("get", "`awsprof get region --profile P`",
                     [awsprof, "get", "region", "--profile", p], equals(region)))
     want("show", Row("show", "`awsprof show P`", [awsprof, "show", p], contains(p)))
+    if baseline:
+        # Another build of awsprof (an earlier commit), timed in the same rounds.
+        rows.append(Row("base-use", "`awsprof use P` (baseline)", [baseline, "use", p, "--shell", "bash"],
+                        contains("AWS_PROFILE", p), group="baseline"))
+        rows.append(Row("base-export", "`awsprof export P` (static, baseline)", [baseline, "export", p],
+                        contains("AWS_ACCESS_KEY_ID"), group="baseline"))
+        rows.append(Row("base-list", "`awsprof list` (baseline)", [baseline, "list"], lines(n + 1),
+                        group="baseline"))
     if peers.get("aws"):
         rows.append(Row("aws-get", "`aws configure get region --profile P`",
                         [peers["aws"], "configure", "get", "region", "--profile", p],
@@ -206,6 +223,28 @@ def rows_for(n, m, awsprof, floor, peers, env, notes, missing):
                         contains("AWS_ACCESS_KEY_ID"), env={"PATH": path},
                         group="peer", peer=True))
     return rows
+
+
+WARM_KEY_ID = "ASIABENCHWARMCACHE00"
+
+
+def warm_cache(home, data):
+    """Writes the cache entry the AWS CLI (and awsprof-net) would have written after
+    assuming each size's role: named by the SHA-1 of botocore's JSON of the call's
+    arguments, expiring in 12 hours."""
+    cache = home / ".aws" / "cli" / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=12))
+    for m in data.values():
+        if not m.get("role"):
+            continue
+        key = hashlib.sha1(json.dumps({"RoleArn": m["role_arn"]}, sort_keys=True).encode()).hexdigest()
+        entry = {"Credentials": {"AccessKeyId": WARM_KEY_ID, "SecretAccessKey": "bench-secret",
+                                 "SessionToken": "bench-token",
+                                 "Expiration": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}}
+        path = cache / f"{key}.json"
+        path.write_text(json.dumps(entry))
+        path.chmod(0o600)
 
 
 def probe_completion(awsprof, env, m):
@@ -231,7 +270,8 @@ def hyperfine(name, argv, env, runs, warmup):
 def summarize(times, user=None, system=None):
     times = sorted(times)
     q = statistics.quantiles(times, n=4) if len(times) >= 2 else [times[0]] * 3
-    return {"median": statistics.median(times), "p25": q[0], "p75": q[2],
+    p10 = statistics.quantiles(times, n=10)[0] if len(times) >= 2 else times[0]
+    return {"median": statistics.median(times), "p25": q[0], "p75": q[2], "p10": p10,
             "min": times[0], "max": times[-1], "runs": len(times),
             "user": user, "system": system}
 
@@ -446,13 +486,21 @@ def render(meta, data, results, shells, prof, notes, missing, sizes):
                 grow = f"{ratio(b[1], a[1]):.1f}x"
         w(f"| {labels[k]} | " + " | ".join(cells) + f" | {grow} |")
     w("")
-    w("### Ratios of medians")
+    w("### Ratios of medians (and of 10th percentiles)")
+    w("")
+    w("On a loaded machine the median of a row can land in a slow mode the others escape; "
+      "the 10th percentile, from the same interleaved rounds, says what a run costs when "
+      "nothing else takes the CPU.")
     w("")
     w("| ratio | " + " | ".join(f"{n:,}" for n in sizes) + " |")
     w("|---|" + "---:|" * len(sizes))
     pairs = [
         ("use", "floor", "awsprof use / floor"),
         ("export", "floor", "awsprof export / floor"),
+        ("export-role", "export", "role export (warm cache) / static export"),
+        ("use", "base-use", "awsprof use / baseline"),
+        ("export", "base-export", "awsprof export / baseline"),
+        ("list", "base-list", "awsprof list / baseline"),
         ("list", "floor", "awsprof list / floor"),
         ("complete", "floor", "completion / floor"),
         ("get", "floor", "awsprof get / floor"),
@@ -467,7 +515,11 @@ def render(meta, data, results, shells, prof, notes, missing, sizes):
         cells = []
         for n in sizes:
             ra, rb = results[n].get(a), results[n].get(b)
-            cells.append(f"{ratio(ra[1], rb[1]):.2f}x" if ra and rb and ra[1] and rb[1] else "–")
+            if ra and rb and ra[1] and rb[1]:
+                low = ra[1]["p10"] / rb[1]["p10"]
+                cells.append(f"{ratio(ra[1], rb[1]):.2f}x ({low:.2f}x)")
+            else:
+                cells.append("–")
         if any(c != "–" for c in cells):
             w(f"| {label} | " + " | ".join(cells) + " |")
     w("")
@@ -537,6 +589,10 @@ def targets(results, shells, sizes):
             if a and p:
                 ts.append((f"`{name}` at least 100x faster than {plabel} at 10,000",
                            f"{ratio(p, a):.0f}x", verdict(ratio(p, a) >= 100)))
+    a, s = med(10_000, "export-role"), med(10_000, "export")
+    if a and s:
+        ts.append(("warm-cache role export within 1.25x of a static export at 10,000",
+                   f"{ratio(a, s):.2f}x", verdict(ratio(a, s) <= 1.25)))
     c = med(10_000, "complete")
     if c:
         ts.append(("completion at 10,000 under 10 ms", f"{ms(c['median'])} ms", verdict(c["median"] < 10)))
@@ -596,7 +652,16 @@ def main():
     ap.add_argument("--no-write", action="store_true", help="print the table only")
     ap.add_argument("--quick", action="store_true", help="few runs: a smoke run, not a result")
     ap.add_argument("--binary", type=Path, help="time this awsprof instead of building one")
+    ap.add_argument("--baseline", type=Path, help="also time this other awsprof build (an "
+                    "earlier commit's) for use, export and list, in the same rounds")
+    ap.add_argument("--baseline-label", default="an earlier build",
+                    help="what the baseline is, for the table (e.g. `commit eae2e07`)")
+    ap.add_argument("--rows", help="time only these rows (comma-separated keys: use, export, "
+                    "export-role, list, complete, get, show, aws-get, aws-list, awsume; the "
+                    "floor is always timed); shell start-up and the CPU profile run only when "
+                    "`shells` or `profile` is named")
     args = ap.parse_args()
+    only = set(args.rows.split(",")) if args.rows else None
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
     for tool in ("hyperfine", "cargo", "rustc"):
         if not shutil.which(tool):
@@ -617,6 +682,7 @@ def main():
     home.mkdir(exist_ok=True)
     base.update(HOME=str(home), LC_ALL="C.UTF-8",
                 PATH=f"{awsprof.parent}{os.pathsep}{base.get('PATH', '')}")
+    warm_cache(home, data)
 
     commit = run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=False).stdout.strip()
     # The page this script rewrites does not count as a change to what is measured.
@@ -625,6 +691,8 @@ def main():
     meta["versions"] = {
         "awsprof": f"{version_of([awsprof, '--version'])} (commit {commit}{', modified' if dirty else ''})",
         "rustc": version_of(["rustc", "--version"]),
+        **({"baseline": f"{version_of([args.baseline, '--version'])} ({args.baseline_label})"}
+           if args.baseline else {}),
         "hyperfine": version_of(["hyperfine", "--version"]),
         "aws (peer)": version_of([peers["aws"], "--version"]) if peers.get("aws") else "not timed",
         # `awsume --version` run unsourced prints a warning first: ask pip's metadata.
@@ -642,19 +710,24 @@ def main():
                    AWS_SHARED_CREDENTIALS_FILE=str(m["dir"] / "credentials"))
         if "complete" not in missing and not probe_completion(awsprof, env, m):
             missing["complete"] = "`COMPLETE=bash awsprof -- awsprof use ''` does not list profiles in this build"
-        rows = rows_for(n, m, awsprof, floor, peers, env, notes, missing)
+        rows = rows_for(n, m, awsprof, floor, peers, env, notes, missing,
+                        args.baseline.resolve() if args.baseline else None)
+        if only is not None:
+            rows = [r for r in rows
+                    if r.key == "floor" or r.key in only or r.key.removeprefix("base-") in only]
         stats = time_rows(rows, n, env, args.quick, notes)
         results[n] = {row.key: (row.label, stats[row.key]) for row in rows}
 
     shell_size = 10_000 if 10_000 in data else sizes[-1]
     meta["shell_size"] = shell_size
     sm = data[shell_size]
-    shells = shell_rows(awsprof, dict(base, AWS_CONFIG_FILE=str(sm["dir"] / "config"),
+    run_shells = only is None or "shells" in only
+    shells = {} if not run_shells else shell_rows(awsprof, dict(base, AWS_CONFIG_FILE=str(sm["dir"] / "config"),
                                       AWS_SHARED_CREDENTIALS_FILE=str(sm["dir"] / "credentials")),
                         notes, args.quick)
 
     prof = None
-    if not args.no_profile:
+    if not args.no_profile and (only is None or "profile" in only):
         big = data[max(sizes)]
         prof = cpu_profile(big, dict(base, AWS_CONFIG_FILE=str(big["dir"] / "config"),
                                      AWS_SHARED_CREDENTIALS_FILE=str(big["dir"] / "credentials")),

@@ -4,11 +4,11 @@
 
 #![no_main]
 
-use awsprof_creds::process;
+use awsprof_core::creds::Credentials;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    match process::parse("fuzz", "cmd", data) {
+    match Credentials::from_process_output(data) {
         Err(e) => {
             if let Ok(serde_json::Value::Object(o)) = serde_json::from_slice(data) {
                 if let Some(serde_json::Value::String(secret)) = o.get("SecretAccessKey") {

@@ -5,7 +5,7 @@
 #![no_main]
 
 use awsprof_core::edit::Document;
-use awsprof_core::model::{profile_names, Filter, ProfileSet};
+use awsprof_core::model::{profile_names, Filter, Index, ProfileSet};
 use awsprof_core::{parse, store, FileKind};
 use libfuzzer_sys::fuzz_target;
 
@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
             let (_, err) = ProfileSet::from_texts(Some(&text), None, Filter::All).unwrap_err();
             assert_eq!(err, e);
             assert_eq!(profile_names(Some(&text), None).unwrap_err().1, e);
+            assert_eq!(Index::build(Some(&text), None).unwrap_err().1, e);
             return;
         }
     };
@@ -53,9 +54,13 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(names, all.names());
         let names_only = ProfileSet::from_texts(config, credentials, Filter::NamesOnly).unwrap();
         assert_eq!(names_only.names(), all.names());
+        // The index (one validating pass, sections read from their own lines) agrees.
+        let index = Index::build(config, credentials).unwrap();
+        assert_eq!(index.names(), all.names());
         for name in names.iter().take(4) {
             let one = ProfileSet::from_texts(config, credentials, Filter::Profile(name)).unwrap();
             assert_eq!(one.profile(name), all.profile(name));
+            assert_eq!(index.profile(name).as_ref(), all.profile(name));
         }
     }
 });

@@ -37,7 +37,7 @@ pub enum CsvError {
         line: usize,
     },
     /// The header lacks a column.
-    #[error("line 1: no '{column}' column (found: {found}); expected the IAM console's access-key CSV with 'Access key ID' and 'Secret access key'")]
+    #[error("line 1: no `{column}` column (found: {found}); expected the IAM console's access-key CSV with `Access key ID` and `Secret access key`")]
     MissingColumn {
         /// The column's name.
         column: &'static str,
@@ -45,7 +45,7 @@ pub enum CsvError {
         found: String,
     },
     /// A row too short or with an empty field.
-    #[error("line {line}: no value in the '{column}' column")]
+    #[error("line {line}: no value in the `{column}` column")]
     MissingValue {
         /// 1-based line.
         line: usize,

@@ -1,25 +1,38 @@
-//! Which credential chain a profile resolves to, by the AWS SDKs' rules, without touching
+//! Where a profile's credentials come from, by one rule of precedence, without touching
 //! the network.
 //!
-//! A profile resolves to one *base* step, which needs no credentials of its own (static
-//! keys, a `credential_source`, a web identity token, IAM Identity Center,
-//! `credential_process`), followed by zero or more assume-role hops, each using the
-//! credentials of the step before it. The rules follow the AWS SDKs (the shared
-//! `assume-role-tests.json` suite is run against this module):
+//! [`source`] is the one place that decides it, from a profile's own properties: every
+//! other reading of a profile ([`crate::ProfileKind`], `list --json`, `export`, `whoami`,
+//! `doctor`) goes through it. [`resolve`] follows it from profile to profile and builds the
+//! chain: one *base* step, which needs no credentials of its own (static keys, a
+//! `credential_source`, a web identity token, IAM Identity Center, `credential_process`),
+//! then zero or more assume-role hops, each using the credentials of the step before it.
 //!
-//! - the selected profile with `role_arn` (and no `web_identity_token_file`) is a hop; its
-//!   source is `source_profile` or `credential_source`, never both;
-//! - after the first profile, static keys win over the profile's own `role_arn`;
+//! The rules are the AWS SDKs' (the shared `assume-role-tests.json` suite is run against
+//! this module):
+//!
+//! - a profile with `role_arn` (and no `web_identity_token_file`) is a hop; its source is
+//!   `source_profile` or `credential_source`, never both;
+//! - after the first profile, complete static keys win over the profile's own `role_arn`;
 //! - a profile whose `source_profile` is itself uses its own keys as the base;
-//! - a base is taken in this order: `credential_source`, `web_identity_token_file`,
-//!   SSO (`sso_session` / `sso_start_url` ...), `credential_process`, static keys;
+//! - a base is, in this order: `web_identity_token_file`, IAM Identity Center,
+//!   `credential_process`, static keys;
 //! - a profile visited twice is a loop, reported by name.
+//!
+//! Where the SDKs disagree with each other (docs/divergences.md, "Where credentials come
+//! from"), one rule is taken: settings that cannot yield credentials on their own do not
+//! outvote static keys. `credential_source` counts only beside `role_arn`, and `sso_*`
+//! settings without `sso_account_id` / `sso_role_name` do not turn a profile with keys into
+//! an IAM Identity Center profile. botocore (the AWS CLI) reads both this way; the Rust SDK
+//! does not, and [`divergence`] names such profiles for `doctor`.
 
 use crate::creds::Credentials;
 use crate::model::{ProfileSet, Section};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 /// A named `credential_source`: where the base credentials of a role come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CredentialSource {
     /// `Environment`: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
     Environment,
@@ -52,7 +65,7 @@ impl CredentialSource {
 }
 
 /// IAM Identity Center settings of a profile, merged with its `[sso-session]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SsoConfig {
     /// `sso_session`, when the profile uses one (the token cache is keyed by it).
     pub session_name: Option<String>,
@@ -69,7 +82,7 @@ pub struct SsoConfig {
 }
 
 /// The first step of a chain: credentials that need no other credentials.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Base {
     /// Keys written in a profile.
     StaticKeys {
@@ -128,7 +141,7 @@ impl Base {
 }
 
 /// One `AssumeRole` hop.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RoleHop {
     /// The profile that asks for the role.
     pub profile: String,
@@ -145,7 +158,7 @@ pub struct RoleHop {
 }
 
 /// An MFA session (`GetSessionToken`) for a profile with long-term keys and `mfa_serial`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MfaSession {
     /// `mfa_serial`.
     pub serial: String,
@@ -154,7 +167,7 @@ pub struct MfaSession {
 }
 
 /// A resolved chain: the base step, then the role hops in the order they run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Chain {
     /// The step that needs no credentials.
     pub base: Base,
@@ -165,12 +178,51 @@ pub struct Chain {
     pub mfa_session: Option<MfaSession>,
 }
 
+/// One step of a chain as it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step<'c> {
+    /// The base.
+    Base(&'c Base),
+    /// The MFA session of a user profile.
+    Session(&'c MfaSession),
+    /// A role hop.
+    Role(&'c RoleHop),
+}
+
 impl Chain {
+    /// The steps in the order they run: the base, the MFA session, the roles.
+    pub fn steps(&self) -> Vec<Step<'_>> {
+        let mut steps = vec![Step::Base(&self.base)];
+        if let Some(s) = &self.mfa_session {
+            steps.push(Step::Session(s));
+        }
+        steps.extend(self.roles.iter().map(Step::Role));
+        steps
+    }
+
+    /// Why this chain, though well formed, cannot give credentials: an IAM Identity Center
+    /// profile that names no account and role can `login`, and nothing more.
+    pub fn credentials_problem(&self) -> Option<ChainError> {
+        base_problem(&self.base)
+    }
+
     /// Whether any step needs the network or another program.
     pub fn needs_provider(&self) -> bool {
         !self.roles.is_empty()
             || self.mfa_session.is_some()
             || !matches!(self.base, Base::StaticKeys { .. })
+    }
+}
+
+/// Why a chain ending in `base` cannot give credentials ([`Chain::credentials_problem`]).
+fn base_problem(base: &Base) -> Option<ChainError> {
+    match base {
+        Base::Sso { profile, config }
+            if config.account_id.is_none() || config.role_name.is_none() =>
+        {
+            Some(ChainError::SsoWithoutRole(profile.clone()))
+        }
+        _ => None,
     }
 }
 
@@ -181,8 +233,8 @@ pub enum ChainError {
     #[error("No profiles were defined (in the config or credentials file)")]
     NoProfiles,
     /// The selected profile does not exist.
-    #[error("profile `{0}` not found")]
-    UnknownProfile(String),
+    #[error(transparent)]
+    UnknownProfile(#[from] crate::model::UnknownProfile),
     /// A `source_profile` names a profile that does not exist.
     #[error("could not find source profile {missing} referenced from {from}")]
     MissingSourceProfile {
@@ -259,6 +311,9 @@ pub enum ChainError {
         /// Whether it belongs in the sso-session section.
         in_session: bool,
     },
+    /// IAM Identity Center without an account and role: a profile to log in with only.
+    #[error("profile `{0}` names IAM Identity Center but no sso_account_id and sso_role_name: it can log in (`awsprof login`) but yields no credentials")]
+    SsoWithoutRole(String),
     /// A number setting that is not a number.
     #[error("profile `{profile}`: {key} = {value:?} is not a whole number of seconds")]
     BadNumber {
@@ -271,79 +326,382 @@ pub enum ChainError {
     },
 }
 
-/// Resolves the chain of `selected` in `set` (which must hold the profiles it links to
-/// and the sso-sessions: load it with `Filter::All`).
-pub fn resolve(set: &ProfileSet, selected: &str) -> Result<Chain, ChainError> {
-    if set.profiles.is_empty() {
-        return Err(ChainError::NoProfiles);
+/// Where a profile's own properties say its credentials come from. This is the one
+/// decision of precedence; [`resolve`] follows it and [`crate::ProfileKind`] names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source<'p> {
+    /// `role_arn` (without `web_identity_token_file`): an AssumeRole hop.
+    Role(RoleVia<'p>),
+    /// `web_identity_token_file` (with `role_arn`, or an error without it).
+    WebIdentity,
+    /// IAM Identity Center settings; `session` when through `sso_session`.
+    Sso {
+        /// Whether the profile names an `[sso-session]`.
+        session: bool,
+    },
+    /// `credential_process`.
+    Process,
+    /// Static keys (perhaps incomplete: [`resolve`] says what is missing).
+    Keys,
+    /// Nothing that yields credentials (region or output settings only).
+    Nothing,
+}
+
+/// Where a role hop's own credentials come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleVia<'p> {
+    /// `source_profile` naming another profile.
+    Profile(&'p str),
+    /// `source_profile` naming the profile itself: its own keys are the base.
+    Itself,
+    /// `credential_source`, with the value as written.
+    Named(&'p str),
+    /// Both `source_profile` and `credential_source`: an error.
+    Both,
+    /// Neither: an error.
+    Neither,
+}
+
+/// Where a profile sits in a chain: the selected one, or a `source_profile` of another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// The profile asked for.
+    Selected,
+    /// A profile reached through `source_profile`: complete static keys win there.
+    Source,
+}
+
+/// The IAM Identity Center keys of a profile.
+const SSO_KEYS: [&str; 5] = [
+    "sso_account_id",
+    "sso_region",
+    "sso_role_name",
+    "sso_start_url",
+    "sso_session",
+];
+
+fn has(profile: &Section, key: &str) -> bool {
+    profile.get(key).is_some()
+}
+
+fn has_complete_keys(profile: &Section) -> bool {
+    has(profile, "aws_access_key_id") && has(profile, "aws_secret_access_key")
+}
+
+fn has_some_key(profile: &Section) -> bool {
+    has(profile, "aws_access_key_id") || has(profile, "aws_secret_access_key")
+}
+
+/// Where the credentials of `profile` come from when it sits at `position` of a chain.
+pub fn source(profile: &Section, position: Position) -> Source<'_> {
+    if position == Position::Source && has_complete_keys(profile) {
+        return Source::Keys;
     }
-    let mut name = selected;
-    let mut visited: Vec<&str> = Vec::new();
-    // Beside the ordered path, so that a chain of thousands of hops costs a lookup per
-    // hop, not a scan of the path.
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut roles = Vec::new();
-    let base = loop {
-        let Some(profile) = set.profile(name) else {
-            return Err(match visited.last() {
-                Some(from) => ChainError::MissingSourceProfile {
-                    missing: name.to_string(),
-                    from: from.to_string(),
-                },
-                None => ChainError::UnknownProfile(name.to_string()),
-            });
-        };
-        if !seen.insert(name) {
-            let mut path: Vec<String> = visited.iter().map(|s| s.to_string()).collect();
-            path.push(name.to_string());
-            return Err(ChainError::Loop { path });
-        }
-        visited.push(name);
-        if visited.len() > 1 {
-            if let Ok(credentials) = static_keys(profile) {
-                break Base::StaticKeys {
-                    profile: profile.name.clone(),
-                    credentials,
-                };
-            }
-        }
-        let Some(hop) = role_hop(profile)? else {
-            break base(set, profile)?;
-        };
-        roles.push(hop);
-        match (
+    if has(profile, "role_arn") && !has(profile, "web_identity_token_file") {
+        let via = match (
             profile.get("source_profile"),
             profile.get("credential_source"),
         ) {
-            (Some(_), Some(_)) => return Err(ChainError::BothSources(profile.name.clone())),
-            (None, None) => return Err(ChainError::NoSource(profile.name.clone())),
-            // Self-reference and credential_source: this same profile supplies the base.
-            (Some(src), None) if src == profile.name => break base(set, profile)?,
-            (None, Some(_)) => break base(set, profile)?,
-            (Some(src), None) => name = src,
+            (Some(_), Some(_)) => RoleVia::Both,
+            (None, None) => RoleVia::Neither,
+            (Some(p), None) if p == profile.name => RoleVia::Itself,
+            (Some(p), None) => RoleVia::Profile(p),
+            (None, Some(v)) => RoleVia::Named(v),
+        };
+        return Source::Role(via);
+    }
+    base_source(profile)
+}
+
+/// The base a profile yields by itself, its `role_arn` aside. `credential_source` is not
+/// read here: it names where a role's credentials come from, and means nothing without one.
+fn base_source(profile: &Section) -> Source<'_> {
+    if has(profile, "web_identity_token_file") {
+        return Source::WebIdentity;
+    }
+    let sso = SSO_KEYS.iter().any(|k| has(profile, k));
+    // Stray sso_* keys beside static keys do not make an IAM Identity Center profile: only
+    // an account and role would yield credentials from it.
+    let sso_credentials = has(profile, "sso_account_id") || has(profile, "sso_role_name");
+    if sso && (sso_credentials || !has_some_key(profile)) {
+        return Source::Sso {
+            session: has(profile, "sso_session"),
+        };
+    }
+    if has(profile, "credential_process") {
+        return Source::Process;
+    }
+    if has_some_key(profile) || has(profile, "aws_session_token") {
+        return Source::Keys;
+    }
+    Source::Nothing
+}
+
+/// A profile that the AWS SDKs themselves read differently. awsprof takes the reading
+/// that [`source`] gives; `doctor` names both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Divergence {
+    /// Static keys beside a `credential_source` without `role_arn`: awsprof and botocore
+    /// use the keys; the Rust SDK takes the credentials from the named source.
+    KeysBesideCredentialSource {
+        /// The `credential_source` value.
+        source: String,
+    },
+    /// A `credential_source` without `role_arn` and without keys: awsprof and botocore
+    /// find no credentials; the Rust SDK takes them from the named source.
+    CredentialSourceWithoutRole {
+        /// The `credential_source` value.
+        source: String,
+    },
+    /// Static keys beside `sso_*` settings that name no account and role: awsprof and
+    /// botocore use the keys; the Rust SDK reads an IAM Identity Center profile, which
+    /// yields no credentials.
+    KeysBesideStraySso {
+        /// The `sso_*` keys that are set.
+        keys: Vec<&'static str>,
+    },
+    /// `credential_process` beside static keys in the credentials file: awsprof and the
+    /// Rust SDK run the process; botocore uses the keys.
+    ProcessBesideCredentialsFileKeys,
+}
+
+/// How the SDKs disagree about `profile` as the selected profile, if they do.
+pub fn divergence(profile: &Section) -> Option<Divergence> {
+    let role = has(profile, "role_arn") || has(profile, "web_identity_token_file");
+    if role {
+        return None;
+    }
+    if let Some(source) = profile.get("credential_source") {
+        let source = source.to_string();
+        return Some(if has_some_key(profile) {
+            Divergence::KeysBesideCredentialSource { source }
+        } else {
+            Divergence::CredentialSourceWithoutRole { source }
+        });
+    }
+    match source(profile, Position::Selected) {
+        Source::Keys => {
+            let keys: Vec<&'static str> =
+                SSO_KEYS.into_iter().filter(|k| has(profile, k)).collect();
+            (!keys.is_empty()).then_some(Divergence::KeysBesideStraySso { keys })
         }
+        Source::Process => {
+            let in_credentials = |k: &str| {
+                profile
+                    .property(k)
+                    .is_some_and(|p| p.file == crate::FileKind::Credentials)
+            };
+            (in_credentials("aws_access_key_id") && in_credentials("aws_secret_access_key"))
+                .then_some(Divergence::ProcessBesideCredentialsFileKeys)
+        }
+        _ => None,
+    }
+}
+
+impl Section {
+    /// What kind of credentials this profile yields: the name of what
+    /// [`crate::chain::source`] decides for it as the selected profile.
+    pub fn kind(&self) -> crate::ProfileKind {
+        match source(self, Position::Selected) {
+            Source::Role(RoleVia::Named(_)) => crate::ProfileKind::AssumeRoleCredentialSource,
+            Source::Role(_) => crate::ProfileKind::AssumeRole,
+            Source::WebIdentity => crate::ProfileKind::WebIdentity,
+            Source::Sso { session: true } => crate::ProfileKind::Sso,
+            Source::Sso { session: false } => crate::ProfileKind::SsoLegacy,
+            Source::Process => crate::ProfileKind::CredentialProcess,
+            Source::Keys if self.get("aws_session_token").is_some() => {
+                crate::ProfileKind::StaticSession
+            }
+            Source::Keys if self.get("mfa_serial").is_some() => crate::ProfileKind::StaticMfa,
+            Source::Keys => crate::ProfileKind::Static,
+            Source::Nothing => crate::ProfileKind::Other,
+        }
+    }
+}
+
+/// Profiles a chain may go through, and the sso-sessions they name.
+pub trait Profiles {
+    /// Whether no profile is defined at all.
+    fn is_empty(&self) -> bool;
+    /// The profile names, sorted.
+    fn names(&self) -> Vec<&str>;
+    /// The profile called `name`.
+    fn profile(&self, name: &str) -> Option<Cow<'_, Section>>;
+    /// The `[sso-session name]` section.
+    fn sso_session(&self, name: &str) -> Option<Cow<'_, Section>>;
+    /// The `[services name]` section.
+    fn services(&self, name: &str) -> Option<Cow<'_, Section>>;
+}
+
+impl Profiles for ProfileSet {
+    fn is_empty(&self) -> bool {
+        self.profiles.is_empty()
+    }
+    fn names(&self) -> Vec<&str> {
+        ProfileSet::names(self)
+    }
+    fn profile(&self, name: &str) -> Option<Cow<'_, Section>> {
+        self.profiles.get(name).map(Cow::Borrowed)
+    }
+    fn sso_session(&self, name: &str) -> Option<Cow<'_, Section>> {
+        self.sso_sessions.get(name).map(Cow::Borrowed)
+    }
+    fn services(&self, name: &str) -> Option<Cow<'_, Section>> {
+        self.services.get(name).map(Cow::Borrowed)
+    }
+}
+
+/// Resolves the chain of `selected` in `set`, which must hold the profiles it links to
+/// and the sso-sessions (a [`ProfileSet`] loaded with `Filter::All`, or an index).
+pub fn resolve(set: &(impl Profiles + ?Sized), selected: &str) -> Result<Chain, ChainError> {
+    let mut roles = Vec::new();
+    let no_memo = HashMap::new();
+    let End::Base(base, base_profile) = walk(set, selected, &no_memo, &mut Vec::new(), &mut roles)?
+    else {
+        unreachable!("a walk ends on a remembered verdict only when there is one");
     };
     roles.reverse();
-    let mfa_session = match &base {
-        Base::StaticKeys {
-            profile,
-            credentials,
-        } if roles.is_empty() && credentials.session_token.is_none() => {
-            let p = set.profile(profile).ok_or(ChainError::NoProfiles)?;
-            match p.get("mfa_serial") {
+    let mfa_session = mfa_session(&base, &base_profile, &roles)?;
+    Ok(Chain {
+        base,
+        roles,
+        mfa_session,
+    })
+}
+
+/// What checking a profile's chain found: `Ok(None)` when it gives credentials,
+/// `Ok(Some(problem))` when it is well formed but cannot
+/// ([`Chain::credentials_problem`]), `Err` when it does not resolve.
+pub type Verdict = Result<Option<ChainError>, ChainError>;
+
+/// The verdict of each of `names`' chains, as [`resolve`] would give it, in linear time:
+/// the rest of a chain from a profile reached through `source_profile` ends the same
+/// whichever profile led there, so each such verdict is remembered and a chain of 10,000
+/// hops is walked once, not once per profile on it (50 million steps). A loop's verdict is
+/// not remembered: its path starts at the profile asked for.
+pub fn check_all<'n>(
+    set: &(impl Profiles + ?Sized),
+    names: impl IntoIterator<Item = &'n str>,
+) -> Vec<(&'n str, Verdict)> {
+    let mut memo: HashMap<String, Verdict> = HashMap::new();
+    let mut out = Vec::new();
+    for name in names {
+        let mut visited = Vec::new();
+        let mut roles = Vec::new();
+        let verdict = match walk(set, name, &memo, &mut visited, &mut roles) {
+            Ok(End::Known(v)) => v,
+            Ok(End::Base(base, base_profile)) => {
+                mfa_session(&base, &base_profile, &roles).map(|_| base_problem(&base))
+            }
+            Err(e) => Err(e),
+        };
+        if !matches!(verdict, Err(ChainError::Loop { .. })) {
+            for source in visited.into_iter().skip(1) {
+                memo.insert(source, verdict.clone());
+            }
+        }
+        out.push((name, verdict));
+    }
+    out
+}
+
+/// How a walk down a chain ended.
+enum End<'s> {
+    /// At a base step, in this profile.
+    Base(Base, Cow<'s, Section>),
+    /// At a profile reached through `source_profile` whose verdict is remembered.
+    Known(Verdict),
+}
+
+/// Walks the chain of `selected`: every profile visited goes into `visited` (the selected
+/// one first), every role hop into `roles` (innermost last).
+fn walk<'s>(
+    set: &'s (impl Profiles + ?Sized),
+    selected: &str,
+    memo: &HashMap<String, Verdict>,
+    visited: &mut Vec<String>,
+    roles: &mut Vec<RoleHop>,
+) -> Result<End<'s>, ChainError> {
+    if set.is_empty() {
+        return Err(ChainError::NoProfiles);
+    }
+    let mut name = selected.to_string();
+    // Beside the ordered path, so that a chain of thousands of hops costs a lookup per
+    // hop, not a scan of the path.
+    let mut seen: HashSet<String> = HashSet::new();
+    loop {
+        let Some(profile) = set.profile(&name) else {
+            return Err(match visited.last() {
+                Some(from) => ChainError::MissingSourceProfile {
+                    missing: name,
+                    from: from.clone(),
+                },
+                None => crate::model::UnknownProfile::new(&name, set.names()).into(),
+            });
+        };
+        if !seen.insert(name.clone()) {
+            let mut path = std::mem::take(visited);
+            path.push(name);
+            return Err(ChainError::Loop { path });
+        }
+        let position = if visited.is_empty() {
+            Position::Selected
+        } else {
+            Position::Source
+        };
+        if let (Position::Source, Some(known)) = (position, memo.get(&name)) {
+            return Ok(End::Known(known.clone()));
+        }
+        visited.push(name.clone());
+        let via = match source(&profile, position) {
+            Source::Role(via) => via,
+            own => return Ok(End::Base(base(set, &profile, own)?, profile)),
+        };
+        roles.push(role_hop(&profile)?);
+        match via {
+            RoleVia::Both => return Err(ChainError::BothSources(profile.name.clone())),
+            RoleVia::Neither => return Err(ChainError::NoSource(profile.name.clone())),
+            RoleVia::Itself => {
+                let own = base_source(&profile);
+                return Ok(End::Base(base(set, &profile, own)?, profile));
+            }
+            RoleVia::Named(value) => {
+                let source = CredentialSource::parse(value).ok_or_else(|| {
+                    ChainError::UnknownCredentialSource {
+                        profile: profile.name.clone(),
+                        value: value.to_string(),
+                    }
+                })?;
+                let named = Base::NamedSource {
+                    profile: profile.name.clone(),
+                    source,
+                };
+                return Ok(End::Base(named, profile));
+            }
+            RoleVia::Profile(next) => name = next.to_string(),
+        }
+    }
+}
+
+/// The MFA session of a chain that is long-term keys alone with `mfa_serial`.
+fn mfa_session(
+    base: &Base,
+    base_profile: &Section,
+    roles: &[RoleHop],
+) -> Result<Option<MfaSession>, ChainError> {
+    Ok(match base {
+        Base::StaticKeys { credentials, .. }
+            if roles.is_empty() && credentials.session_token.is_none() =>
+        {
+            match base_profile.get("mfa_serial") {
                 Some(serial) => Some(MfaSession {
                     serial: serial.to_string(),
-                    duration_seconds: seconds(p, "duration_seconds")?,
+                    duration_seconds: seconds(base_profile, "duration_seconds")?,
                 }),
                 None => None,
             }
         }
         _ => None,
-    };
-    Ok(Chain {
-        base,
-        roles,
-        mfa_session,
     })
 }
 
@@ -360,70 +718,56 @@ fn seconds(profile: &Section, key: &'static str) -> Result<Option<u32>, ChainErr
         .transpose()
 }
 
-/// The role hop of a profile with `role_arn`; a web identity profile is a base, not a hop.
-fn role_hop(profile: &Section) -> Result<Option<RoleHop>, ChainError> {
-    if profile.get("web_identity_token_file").is_some() {
-        return Ok(None);
-    }
-    let Some(role_arn) = profile.get("role_arn") else {
-        return Ok(None);
-    };
+/// The AssumeRole hop of a profile that [`source`] found to be a role.
+fn role_hop(profile: &Section) -> Result<RoleHop, ChainError> {
     let get = |k: &str| profile.get(k).map(str::to_string);
-    Ok(Some(RoleHop {
+    Ok(RoleHop {
         profile: profile.name.clone(),
-        role_arn: role_arn.to_string(),
+        role_arn: get("role_arn").unwrap_or_default(),
         external_id: get("external_id"),
         session_name: get("role_session_name"),
         duration_seconds: seconds(profile, "duration_seconds")?,
         mfa_serial: get("mfa_serial"),
-    }))
+    })
 }
 
-fn base(set: &ProfileSet, profile: &Section) -> Result<Base, ChainError> {
+/// The base step that `own` (what [`source`] decided for `profile`) stands for.
+fn base(
+    set: &(impl Profiles + ?Sized),
+    profile: &Section,
+    own: Source<'_>,
+) -> Result<Base, ChainError> {
     let name = || profile.name.clone();
-    if let Some(value) = profile.get("credential_source") {
-        let source =
-            CredentialSource::parse(value).ok_or_else(|| ChainError::UnknownCredentialSource {
-                profile: name(),
-                value: value.to_string(),
-            })?;
-        return Ok(Base::NamedSource {
-            profile: name(),
-            source,
-        });
-    }
-    match (
-        profile.get("role_arn"),
-        profile.get("web_identity_token_file"),
-    ) {
-        (Some(role_arn), Some(token_file)) => {
-            return Ok(Base::WebIdentity {
+    match own {
+        Source::WebIdentity => match profile.get("role_arn") {
+            Some(role_arn) => Ok(Base::WebIdentity {
                 profile: name(),
                 role_arn: role_arn.to_string(),
-                token_file: token_file.to_string(),
+                token_file: profile
+                    .get("web_identity_token_file")
+                    .unwrap_or_default()
+                    .to_string(),
                 session_name: profile.get("role_session_name").map(str::to_string),
                 duration_seconds: seconds(profile, "duration_seconds")?,
-            })
-        }
-        (None, Some(_)) => return Err(ChainError::WebIdentityWithoutRole(name())),
-        _ => {}
-    }
-    if let Some(config) = sso(set, profile)? {
-        return Ok(Base::Sso {
+            }),
+            None => Err(ChainError::WebIdentityWithoutRole(name())),
+        },
+        Source::Sso { .. } => Ok(Base::Sso {
             profile: name(),
-            config,
-        });
-    }
-    if let Some(command) = profile.get("credential_process") {
-        return Ok(Base::Process {
+            config: sso(set, profile)?,
+        }),
+        Source::Process => Ok(Base::Process {
             profile: name(),
-            command: command.to_string(),
-        });
+            command: profile
+                .get("credential_process")
+                .unwrap_or_default()
+                .to_string(),
+        }),
+        Source::Keys | Source::Nothing | Source::Role(_) => Ok(Base::StaticKeys {
+            profile: name(),
+            credentials: static_keys(profile)?,
+        }),
     }
-    Ok(Base::StaticKeys {
-        profile: name(),
-        credentials: static_keys(profile)?,
-    })
 }
 
 fn static_keys(profile: &Section) -> Result<Credentials, ChainError> {
@@ -435,25 +779,14 @@ fn static_keys(profile: &Section) -> Result<Credentials, ChainError> {
     })
 }
 
-fn sso(set: &ProfileSet, profile: &Section) -> Result<Option<SsoConfig>, ChainError> {
-    const KEYS: [&str; 5] = [
-        "sso_account_id",
-        "sso_region",
-        "sso_role_name",
-        "sso_start_url",
-        "sso_session",
-    ];
-    if KEYS.iter().all(|k| profile.get(k).is_none()) {
-        return Ok(None);
-    }
+fn sso(set: &(impl Profiles + ?Sized), profile: &Section) -> Result<SsoConfig, ChainError> {
     let get = |s: &Section, k: &str| s.get(k).map(str::to_string);
     let name = || profile.name.clone();
     let session_name = get(profile, "sso_session");
     let (start_url, region, scopes) = match &session_name {
         Some(session) => {
             let s = set
-                .sso_sessions
-                .get(session)
+                .sso_session(session)
                 .ok_or_else(|| ChainError::MissingSsoSession {
                     profile: name(),
                     session: session.clone(),
@@ -471,9 +804,9 @@ fn sso(set: &ProfileSet, profile: &Section) -> Result<Option<SsoConfig>, ChainEr
                 }
             }
             (
-                get(s, "sso_start_url"),
-                get(s, "sso_region"),
-                get(s, "sso_registration_scopes"),
+                get(&s, "sso_start_url"),
+                get(&s, "sso_region"),
+                get(&s, "sso_registration_scopes"),
             )
         }
         None => (
@@ -518,14 +851,32 @@ fn sso(set: &ProfileSet, profile: &Section) -> Result<Option<SsoConfig>, ChainEr
             in_session,
         });
     }
-    Ok(Some(SsoConfig {
+    Ok(SsoConfig {
         session_name,
         start_url,
         region,
         account_id,
         role_name,
         registration_scopes: scopes,
-    }))
+    })
+}
+
+impl Profiles for crate::model::Index<'_> {
+    fn is_empty(&self) -> bool {
+        self.no_profiles()
+    }
+    fn names(&self) -> Vec<&str> {
+        crate::model::Index::names(self)
+    }
+    fn profile(&self, name: &str) -> Option<Cow<'_, Section>> {
+        crate::model::Index::profile(self, name).map(Cow::Owned)
+    }
+    fn sso_session(&self, name: &str) -> Option<Cow<'_, Section>> {
+        crate::model::Index::sso_session(self, name).map(Cow::Owned)
+    }
+    fn services(&self, name: &str) -> Option<Cow<'_, Section>> {
+        crate::model::Index::services(self, name).map(Cow::Owned)
+    }
 }
 
 #[cfg(test)]

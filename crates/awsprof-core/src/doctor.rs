@@ -1,10 +1,11 @@
 //! Health checks of the shared files and the environment: what `awsprof doctor` reports.
 //!
-//! Each check yields [`Finding`]s. Nothing here changes a file.
+//! Each check yields [`Finding`]s. Nothing here changes a file. Paths in the messages are
+//! written out in full; the binary shows the home directory as `~` when it prints them.
 
-use crate::model::{Filter, ProfileSet, Section};
+use crate::model::{Filter, ProfileSet};
 use crate::parse::{self, FileKind, SectionKey, Token, Tokenizer};
-use crate::store::{self, display_path, Paths};
+use crate::store::{self, Paths};
 use std::collections::{HashMap, HashSet};
 
 /// How serious a finding is.
@@ -46,7 +47,7 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
     let mut texts: HashMap<FileKind, String> = HashMap::new();
     for kind in [FileKind::Config, FileKind::Credentials] {
         let path = paths.get(kind);
-        let shown = display_path(path);
+        let shown = path.display().to_string();
         match store::read_file(path) {
             Ok(None) => out.push(Finding::new(
                 Level::Ok,
@@ -84,7 +85,7 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
     )
     .unwrap_or_default();
     for w in &set.warnings {
-        let shown = display_path(paths.get(w.file));
+        let shown = paths.get(w.file).display().to_string();
         let at = if w.line > 0 {
             format!("{shown}:{}", w.line)
         } else {
@@ -140,7 +141,7 @@ fn compat(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
                     out.push(Finding::new(
                         Level::Warning,
                         "compat",
-                        format!("{shown}:{}: '{key}' is set twice in [{current}]; the last one wins in the SDKs, but the AWS CLI and boto3 refuse the whole file", line.number),
+                        format!("{shown}:{}: `{key}` is set twice in [{current}]; the last one wins in the SDKs, but the AWS CLI and boto3 refuse the whole file", line.number),
                     ));
                 }
                 let written = line.content.split_once('=').map_or("", |(_, v)| v.trim());
@@ -148,7 +149,7 @@ fn compat(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
                     out.push(Finding::new(
                         Level::Warning,
                         "compat",
-                        format!("{shown}:{}: the SDKs read '{key}' as '{value}', but the AWS CLI and boto3 read '{written}' (they have no inline comments); put the comment on its own line", line.number),
+                        format!("{shown}:{}: the SDKs read `{key}` as {}, but the AWS CLI and boto3 read {} (they have no inline comments); put the comment on its own line", line.number, crate::text::quoted(value), crate::text::quoted(written)),
                     ));
                 }
             }
@@ -257,57 +258,64 @@ fn permissions(kind: FileKind, path: &std::path::Path, shown: &str, out: &mut Ve
 #[cfg(not(unix))]
 fn permissions(_: FileKind, _: &std::path::Path, _: &str, _: &mut Vec<Finding>) {}
 
-/// Every profile that needs a provider resolves to a chain, by the same resolver that
-/// `export` uses: loops, missing source profiles or sso-sessions, half-set keys.
+/// Every profile with credentials resolves to a chain, by the same resolver that `export`
+/// and `whoami` use: loops, missing source profiles or sso-sessions, half-set keys. A
+/// profile that the SDKs themselves read differently is named with both readings.
 ///
-/// Each chain is resolved once, from its head: resolving every profile on a chain of
-/// 10,000 hops would take 50 million steps. A chain's heads are the profiles no other
-/// profile sources, and those with keys of their own besides a role (through them a
-/// chain stops at the keys; their own chain goes on); a profile no head reaches is on a
-/// loop, resolved once for the whole loop.
+/// The chains are checked together ([`crate::chain::check_all`]): a chain of 10,000 hops
+/// is walked once, not once for each of its profiles.
 fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
-    let needs: Vec<&Section> = set
+    let with_credentials = set
         .profiles
-        .values()
-        .filter(|p| p.kind().needs_provider())
-        .collect();
-    let sourced: HashSet<&str> = needs.iter().filter_map(|p| source_of(p)).collect();
-    let mut reached: HashSet<&str> = HashSet::new();
-    for p in &needs {
-        let own_keys = p.get("role_arn").is_some() && p.get("aws_access_key_id").is_some();
-        if !sourced.contains(p.name.as_str()) || own_keys {
-            check_chain(set, p, &mut reached, out);
+        .iter()
+        .filter(|(_, p)| p.kind() != crate::ProfileKind::Other)
+        .map(|(n, _)| n.as_str());
+    let mut verdicts: HashMap<&str, crate::chain::Verdict> =
+        crate::chain::check_all(set, with_credentials).into_iter().collect();
+    for (name, profile) in &set.profiles {
+        if let Some(d) = crate::chain::divergence(profile) {
+            out.push(Finding::new(
+                Level::Warning,
+                "compat",
+                divergence_message(name, &d),
+            ));
         }
-    }
-    for p in &needs {
-        if !reached.contains(p.name.as_str()) {
-            check_chain(set, p, &mut reached, out);
+        let Some(verdict) = verdicts.remove(name.as_str()) else {
+            continue;
+        };
+        // Every finding about a profile starts with its name.
+        let named = |e: &crate::chain::ChainError| {
+            let text = e.to_string();
+            if text.starts_with(&format!("profile `{name}`")) {
+                text
+            } else {
+                format!("profile `{name}`: {text}")
+            }
+        };
+        match verdict {
+            Err(e) => out.push(Finding::new(Level::Error, "chains", named(&e))),
+            Ok(Some(e)) => out.push(Finding::new(Level::Warning, "chains", named(&e))),
+            Ok(None) => {}
         }
     }
 }
 
-/// The profile `p` sources, unless itself.
-fn source_of(p: &Section) -> Option<&str> {
-    p.get("source_profile").filter(|s| *s != p.name)
-}
-
-/// Resolves the chain from `start`, marking every profile it walks through as reached.
-fn check_chain<'s>(
-    set: &'s ProfileSet,
-    start: &'s Section,
-    reached: &mut HashSet<&'s str>,
-    out: &mut Vec<Finding>,
-) {
-    let mut at = Some(start);
-    while let Some(p) = at.filter(|p| reached.insert(p.name.as_str())) {
-        at = source_of(p).and_then(|s| set.profile(s));
-    }
-    if let Err(e) = crate::chain::resolve(set, &start.name) {
-        out.push(Finding::new(
-            Level::Error,
-            "chains",
-            format!("profile '{}': {e}", start.name),
-        ));
+fn divergence_message(name: &str, d: &crate::chain::Divergence) -> String {
+    use crate::chain::Divergence as D;
+    match d {
+        D::KeysBesideCredentialSource { source } => format!(
+            "profile `{name}` has static keys and credential_source = {source} without role_arn: awsprof and the AWS CLI use the keys; the AWS SDK for Rust (and tools built on it) takes credentials from {source} instead. Remove credential_source, or add the role_arn it was meant for"
+        ),
+        D::CredentialSourceWithoutRole { source } => format!(
+            "profile `{name}` has credential_source = {source} but no role_arn: awsprof and the AWS CLI ignore it and find no credentials; the AWS SDK for Rust takes them from {source}. Add the role_arn it was meant for, or remove it"
+        ),
+        D::KeysBesideStraySso { keys } => format!(
+            "profile `{name}` has static keys and {} without sso_account_id and sso_role_name: awsprof and the AWS CLI use the keys; the AWS SDK for Rust reads an IAM Identity Center profile, which yields no credentials. Remove the sso_* keys, or the keys",
+            keys.join(", ")
+        ),
+        D::ProcessBesideCredentialsFileKeys => format!(
+            "profile `{name}` has credential_process and static keys in the credentials file: awsprof and the AWS SDKs run credential_process; the AWS CLI and boto3 use the keys. Remove one of them"
+        ),
     }
 }
 
@@ -367,7 +375,7 @@ mod tests {
             "[default]\nregion = us-east-1 # x\n  # indented\n[default]\nregion = a\nregion = b\n",
         );
         assert!(
-            m[0].contains("cfg:2:") && m[0].contains("'us-east-1 # x'"),
+            m[0].contains("cfg:2:") && m[0].contains("`us-east-1 # x`"),
             "{m:?}"
         );
         assert!(
@@ -426,47 +434,40 @@ mod tests {
     }
 
     #[test]
-    fn a_chain_of_ten_thousand_hops_is_checked_once_from_its_head() {
-        let mut text =
-            String::from("[profile p0]\naws_access_key_id = a\naws_secret_access_key = b\n");
+    fn chains_of_ten_thousand_hops_are_walked_once() {
+        let mut text = String::from("[profile p0]\naws_access_key_id = a\naws_secret_access_key = b\n");
         for i in 1..=10_000 {
-            text.push_str(&format!(
-                "[profile p{i}]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = p{}\n",
-                i - 1
-            ));
+            text.push_str(&format!("[profile p{i}]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = p{}\n", i - 1));
         }
-        // A loop of 10,000 too, and a chain that ends nowhere.
+        // A second chain of 10,000 that ends nowhere: every profile on it is broken.
         for i in 0..10_000 {
-            text.push_str(&format!(
-                "[profile l{i}]\nrole_arn = r\nsource_profile = l{}\n",
-                (i + 1) % 10_000
-            ));
+            text.push_str(&format!("[profile x{i}]\nrole_arn = r\nsource_profile = x{}\n", i + 1));
         }
-        text.push_str("[profile x]\nrole_arn = r\nsource_profile = gone\n");
+        text.push_str("[profile l0]\nrole_arn = r\nsource_profile = l1\n[profile l1]\nrole_arn = r\nsource_profile = l0\n");
         let set = ProfileSet::from_texts(Some(&text), None, Filter::All).unwrap();
         let chain = crate::chain::resolve(&set, "p10000").unwrap();
         assert_eq!(chain.roles.len(), 10_000);
         let mut out = Vec::new();
         references(&set, &mut out);
         let m: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
-        assert_eq!(
-            m.len(),
-            2,
-            "one finding for the loop, one for x: {:?}",
-            &m[..m.len().min(3)]
-        );
-        assert!(m
-            .iter()
-            .any(|f| f.starts_with("profile 'x': ") && f.contains("gone")));
-        assert!(m
-            .iter()
-            .any(|f| f.starts_with("profile 'l0': ") && f.ends_with("l9999 -> l0")));
+        assert!(!m.iter().any(|f| f.contains("`p")), "{:?}", &m[..3]);
+        let missing: Vec<&&str> = m.iter().filter(|f| f.contains("x10000")).collect();
+        assert_eq!(missing.len(), 10_000, "each profile of the broken chain, by name");
+        assert!(missing[0].starts_with("profile `x0`: ") && missing[9_999].starts_with("profile `x9999`: "));
+        assert!(m.iter().any(|f| f.starts_with("profile `l0`: ") && f.contains("l0 -> l1 -> l0")));
+        assert!(m.iter().any(|f| f.starts_with("profile `l1`: ") && f.contains("l1 -> l0 -> l1")));
+        // The same verdicts as resolving each profile on its own.
+        let names: Vec<&str> = set.profiles.keys().map(String::as_str).collect();
+        for (name, verdict) in crate::chain::check_all(&set, names.iter().copied().step_by(997)) {
+            let alone = crate::chain::resolve(&set, name).map(|c| c.credentials_problem());
+            assert_eq!(verdict, alone, "{name}");
+        }
     }
 
     #[test]
     fn loops_and_missing_references() {
         let set = ProfileSet::from_texts(
-            Some("[profile a]\nsource_profile = b\nrole_arn = x\n[profile b]\nsource_profile = a\nrole_arn = y\n[profile c]\nsource_profile = nope\nrole_arn = z\n[profile s]\nsource_profile = s\naws_access_key_id = k\n"),
+            Some("[profile a]\nsource_profile = b\nrole_arn = x\n[profile b]\nsource_profile = a\nrole_arn = y\n[profile c]\nsource_profile = nope\nrole_arn = z\n[profile s]\nsource_profile = s\naws_access_key_id = k\naws_secret_access_key = v\n[profile h]\naws_access_key_id = k\n"),
             None,
             Filter::All,
         )
@@ -476,7 +477,7 @@ mod tests {
         let m: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
         assert!(
             m.iter()
-                .any(|s| s.contains("'a'") && s.contains("a -> b -> a")),
+                .any(|s| s.contains("`a`") && s.contains("a -> b -> a")),
             "{m:?}"
         );
         assert!(
@@ -485,8 +486,12 @@ mod tests {
             "{m:?}"
         );
         assert!(
-            !m.iter().any(|s| s.contains("'s'")),
+            !m.iter().any(|s| s.contains("`s`")),
             "self reference is fine: {m:?}"
+        );
+        assert!(
+            m.contains(&"profile `h`: profile missing aws_secret_access_key"),
+            "half a key pair is an error: {m:?}"
         );
     }
 }

@@ -9,6 +9,10 @@
 //! its section, after the last property and before trailing blank lines and comments (which
 //! usually describe the next section). After every edit the whole text is parsed again and
 //! the value read back: an edit that would not read back as meant is refused.
+//!
+//! Every public edit runs as one transaction (a private wrapper): when it returns an
+//! error, the lines and notes are exactly what they were before the call, however far the
+//! edit had got.
 
 use crate::model::{Filter, ProfileSet};
 use crate::parse::{self, FileKind, ParseError, SectionKey, Token, Tokenizer};
@@ -48,13 +52,13 @@ impl Target<'_> {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
     /// A section name the SDKs would ignore.
-    #[error("'{0}' is not a valid name: use letters, digits and _ - / . % @ : +")]
+    #[error("`{0}` is not a valid name: use letters, digits and _ - / . % @ : +")]
     InvalidName(String),
     /// A key the SDKs would ignore.
-    #[error("'{0}' is not a valid key: use letters, digits and _ - / . % @ : +")]
+    #[error("`{0}` is not a valid key: use letters, digits and _ - / . % @ : +")]
     InvalidKey(String),
     /// A value that would not read back as written.
-    #[error("the value of '{key}' {reason}")]
+    #[error("the value of `{key}` {reason}")]
     BadValue {
         /// The key.
         key: String,
@@ -62,13 +66,13 @@ pub enum EditError {
         reason: &'static str,
     },
     /// A sub-property asked of a key that has a plain value.
-    #[error("'{key}' has a plain value, not a block of sub-properties; delete it first to make it a block")]
+    #[error("`{key}` has a plain value, not a block of sub-properties; delete it first to make it a block")]
     NotABlock {
         /// The key.
         key: String,
     },
     /// A plain value asked of a key that is a block of sub-properties.
-    #[error("'{key}' is a block of sub-properties; set {key}.SUBKEY, or delete '{key}' first")]
+    #[error("`{key}` is a block of sub-properties; set `{key}.SUBKEY`, or delete `{key}` first")]
     IsABlock {
         /// The key.
         key: String,
@@ -140,6 +144,60 @@ fn indentation_of(raw: &str) -> &str {
 
 fn offset_in(outer: &str, inner: &str) -> usize {
     inner.as_ptr() as usize - outer.as_ptr() as usize
+}
+
+/// Called after each change to a document's lines. Outside this crate's own tests it does
+/// nothing; under them it is where [`fault`] stops an edit half-way.
+fn after_change() -> Result<(), EditError> {
+    #[cfg(test)]
+    if fault::spend() {
+        return Err(EditError::ReadBack(fault::INJECTED.to_string()));
+    }
+    Ok(())
+}
+
+/// Test-only fault injection: fail an edit right after its `n`th line change, so that the
+/// tests can stop every edit half-way and check that the transaction undid what it had
+/// done. Compiled only into this crate's unit tests, never into a build others link.
+#[cfg(test)]
+mod fault {
+    use std::cell::Cell;
+
+    /// The message of an injected failure.
+    pub(super) const INJECTED: &str = "injected fault";
+
+    thread_local! {
+        static LEFT: Cell<Option<usize>> = const { Cell::new(None) };
+        static CHANGES: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// Arms (Some(n), n >= 1: fail right after the nth line change from now) or disarms
+    /// (None) this thread's fault, and restarts the count of line changes.
+    pub(super) fn fail_after(n: Option<usize>) {
+        LEFT.set(n);
+        CHANGES.set(0);
+    }
+
+    /// Line changes made on this thread since the last [`fail_after`].
+    pub(super) fn changes() -> usize {
+        CHANGES.get()
+    }
+
+    /// Counts one line change; true when the armed fault fires now (it fires once).
+    pub(super) fn spend() -> bool {
+        CHANGES.set(CHANGES.get() + 1);
+        match LEFT.get() {
+            Some(1) => {
+                LEFT.set(None);
+                true
+            }
+            Some(n) => {
+                LEFT.set(Some(n.saturating_sub(1)));
+                false
+            }
+            None => false,
+        }
+    }
 }
 
 /// Checks that `value` reads back unchanged when written as `key = value`.
@@ -393,6 +451,35 @@ impl Document {
             .collect()
     }
 
+    /// Runs one public edit: when `edit` returns an error, the lines and notes are put back
+    /// exactly as they were, so no error leaves half an edit behind. Every public method
+    /// that changes the document goes through here.
+    fn transaction<T>(
+        &mut self,
+        edit: impl FnOnce(&mut Document) -> Result<T, EditError>,
+    ) -> Result<T, EditError> {
+        let lines = self.lines.clone();
+        let notes = self.notes.clone();
+        let result = edit(self);
+        if result.is_err() {
+            self.lines = lines;
+            self.notes = notes;
+        }
+        result
+    }
+
+    /// Replaces line `i`.
+    fn put(&mut self, i: usize, line: String) -> Result<(), EditError> {
+        self.lines[i] = line;
+        after_change()
+    }
+
+    /// Deletes lines `range`.
+    fn remove_lines(&mut self, range: std::ops::RangeInclusive<usize>) -> Result<(), EditError> {
+        self.lines.drain(range);
+        after_change()
+    }
+
     fn check_target(&self, target: Target<'_>) -> Result<(), EditError> {
         if !parse::is_identifier(target.name()) {
             return Err(EditError::InvalidName(target.name().to_string()));
@@ -407,7 +494,7 @@ impl Document {
     }
 
     /// Inserts `new` before line `at`, giving the line before it a terminator if it lacks one.
-    fn insert(&mut self, at: usize, new: Vec<String>) {
+    fn insert(&mut self, at: usize, new: Vec<String>) -> Result<(), EditError> {
         if at > 0 && self.terminator(&self.lines[at - 1]).is_empty() {
             // A last line ending in a lone `\r` reads as ended already: complete it to
             // `\r\n` rather than make the `\r` part of it.
@@ -417,12 +504,14 @@ impl Document {
                 self.eol
             };
             self.lines[at - 1].push_str(eol);
+            after_change()?;
         }
         self.lines.splice(at..at, new);
+        after_change()
     }
 
     /// Lines that start a new section for `target` at the end of the file.
-    fn append_section(&mut self, target: Target<'_>, body: Vec<String>) {
+    fn append_section(&mut self, target: Target<'_>, body: Vec<String>) -> Result<(), EditError> {
         let mut new = Vec::new();
         let last_blank = self
             .lines
@@ -434,7 +523,7 @@ impl Document {
         new.push(format!("{}{}", target.header(self.kind), self.eol));
         new.extend(body);
         let at = self.lines.len();
-        self.insert(at, new);
+        self.insert(at, new)
     }
 
     fn note_duplicates(
@@ -456,7 +545,7 @@ impl Document {
         if let Some((key, count)) = key {
             if count > 1 && sections.len() <= 1 {
                 self.notes.push(format!(
-                    "'{key}' is set {count} times in {} in the {} file; edited the last one, the one the SDKs use",
+                    "`{key}` is set {count} times in {} in the {} file; edited the last one, the one the SDKs use",
                     target.header(self.kind),
                     self.kind.as_str()
                 ));
@@ -473,24 +562,17 @@ impl Document {
         sub: Option<&str>,
         value: &str,
     ) -> Result<bool, EditError> {
-        self.check_target(target)?;
-        check_key(key)?;
-        if let Some(sub) = sub {
-            check_key(sub)?;
-        }
-        check_value(sub.unwrap_or(key), value)?;
-        let before = self.lines.clone();
-        let notes = self.notes.len();
-        let result = self.set_inner(target, key, sub, value);
-        let result = result.and_then(|changed| {
-            self.verify_value(target, key, sub, Some(value))?;
+        self.transaction(|doc| {
+            doc.check_target(target)?;
+            check_key(key)?;
+            if let Some(sub) = sub {
+                check_key(sub)?;
+            }
+            check_value(sub.unwrap_or(key), value)?;
+            let changed = doc.set_inner(target, key, sub, value)?;
+            doc.verify_value(target, key, sub, Some(value))?;
             Ok(changed)
-        });
-        if result.is_err() {
-            self.lines = before;
-            self.notes.truncate(notes);
-        }
-        result
+        })
     }
 
     fn set_inner(
@@ -529,9 +611,9 @@ impl Document {
             match sections.last() {
                 Some(&range) => {
                     let at = Self::insertion_point(&infos, &self.lines, range);
-                    self.insert(at, body);
+                    self.insert(at, body)?;
                 }
-                None => self.append_section(target, body),
+                None => self.append_section(target, body)?,
             }
             return Ok(true);
         };
@@ -565,10 +647,10 @@ impl Document {
                 };
                 // A plain value's continuation lines belong to the old value; comments
                 // among them stay.
-                self.lines[i] = line;
+                self.put(i, line)?;
                 for j in Self::value_lines(&infos, i, end).into_iter().rev() {
                     if j != i {
-                        self.lines.remove(j);
+                        self.remove_lines(j..=j)?;
                     }
                 }
                 Ok(true)
@@ -604,7 +686,7 @@ impl Document {
                         if line == *raw {
                             return Ok(false);
                         }
-                        self.lines[j] = line;
+                        self.put(j, line)?;
                     }
                     None => {
                         let indent = subs.first().map_or_else(
@@ -612,7 +694,7 @@ impl Document {
                             |&j| indentation_of(&self.lines[j]).to_string(),
                         );
                         let after = subs.last().copied().unwrap_or(i);
-                        self.insert(after + 1, vec![format!("{indent}{sub} = {value}{eol}")]);
+                        self.insert(after + 1, vec![format!("{indent}{sub} = {value}{eol}")])?;
                     }
                 }
                 Ok(true)
@@ -624,6 +706,15 @@ impl Document {
     /// A block left without sub-properties is deleted too. Returns how many lines holding
     /// the key were deleted (0 when it was not set).
     pub fn delete(
+        &mut self,
+        target: Target<'_>,
+        key: &str,
+        sub: Option<&str>,
+    ) -> Result<usize, EditError> {
+        self.transaction(|doc| doc.delete_inner(target, key, sub))
+    }
+
+    fn delete_inner(
         &mut self,
         target: Target<'_>,
         key: &str,
@@ -663,7 +754,7 @@ impl Document {
         }
         if occ.len() > 1 && sub.is_none() {
             self.notes.push(format!(
-                "'{key}' was set {} times in {} in the {} file; deleted every one",
+                "`{key}` was set {} times in {} in the {} file; deleted every one",
                 occ.len(),
                 target.header(self.kind),
                 self.kind.as_str()
@@ -672,7 +763,7 @@ impl Document {
         remove.sort_unstable();
         remove.dedup();
         for &j in remove.iter().rev() {
-            self.lines.remove(j);
+            self.remove_lines(j..=j)?;
         }
         self.verify_value(target, key, sub, None)?;
         Ok(count)
@@ -688,12 +779,17 @@ impl Document {
     /// Comments after its last property stay: they usually describe the next section.
     /// Returns how many sections were deleted.
     pub fn remove_section(&mut self, target: Target<'_>) -> Result<usize, EditError> {
+        self.transaction(|doc| doc.remove_section_inner(target))
+    }
+
+    fn remove_section_inner(&mut self, target: Target<'_>) -> Result<usize, EditError> {
         let infos = self.scan()?;
         let sections = self.sections(&infos, target, false);
-        // The line ranges to delete, all found on the text as it is: the blank lines
-        // before a last section may belong to the section before it, so ranges can touch.
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        for &(start, end) in &sections {
+        // Lines from here on are gone already: a later copy at the end of the file took
+        // the blank lines before it, which also trail this one.
+        let mut removed_from = self.lines.len();
+        for &(start, end) in sections.iter().rev() {
+            let end = end.min(removed_from);
             let mut last = Self::content_end(&infos, (start, end));
             // Indented comments after it (botocore reads them as comments) go too: left
             // behind, they would become continuation lines of the section before.
@@ -704,19 +800,14 @@ impl Document {
                 last += 1;
             }
             let mut first = start;
-            if last + 1 == infos.len() {
+            if last + 1 == self.lines.len() {
                 // At the end of the file: take the blank lines that separated it too.
                 while first > 0 && infos[first - 1] == Info::Blank {
                     first -= 1;
                 }
             }
-            match ranges.last_mut() {
-                Some(prev) if first <= prev.1 + 1 => prev.1 = prev.1.max(last),
-                _ => ranges.push((first, last)),
-            }
-        }
-        for &(first, last) in ranges.iter().rev() {
-            self.lines.drain(first..=last);
+            self.remove_lines(first..=last)?;
+            removed_from = first;
         }
         if sections.len() > 1 {
             self.notes.push(format!(
@@ -733,6 +824,10 @@ impl Document {
     /// Renames every profile section called `old` to `new`, keeping a comment after the
     /// header. Refuses when `new` already exists. Returns how many headers changed.
     pub fn rename_profile(&mut self, old: &str, new: &str) -> Result<usize, EditError> {
+        self.transaction(|doc| doc.rename_profile_inner(old, new))
+    }
+
+    fn rename_profile_inner(&mut self, old: &str, new: &str) -> Result<usize, EditError> {
         if !parse::is_identifier(new) {
             return Err(EditError::InvalidName(new.to_string()));
         }
@@ -742,7 +837,7 @@ impl Document {
             .is_empty()
         {
             return Err(EditError::Exists(format!(
-                "profile '{new}' (in the {} file)",
+                "profile `{new}` (in the {} file)",
                 self.kind.as_str()
             )));
         }
@@ -755,7 +850,7 @@ impl Document {
             if rest.is_empty() && !self.terminator(raw).is_empty() {
                 line.push_str(self.terminator(raw));
             }
-            self.lines[start] = line;
+            self.put(start, line)?;
         }
         self.scan()?;
         Ok(sections.len())
@@ -764,6 +859,15 @@ impl Document {
     /// Replaces the value `old` of `key` with `new` in every profile (for `source_profile`
     /// after a rename). Returns the names of the profiles changed.
     pub fn replace_values(
+        &mut self,
+        key: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<Vec<String>, EditError> {
+        self.transaction(|doc| doc.replace_values_inner(key, old, new))
+    }
+
+    fn replace_values_inner(
         &mut self,
         key: &str,
         old: &str,
@@ -786,7 +890,8 @@ impl Document {
                     let raw = &self.lines[i];
                     if &raw[*s..*e] == old {
                         if let Some(name) = &section {
-                            self.lines[i] = format!("{}{new}{}", &raw[..*s], &raw[*e..]);
+                            let line = format!("{}{new}{}", &raw[..*s], &raw[*e..]);
+                            self.put(i, line)?;
                             changed.push(name.clone());
                         }
                     }
@@ -965,6 +1070,21 @@ mod tests {
     }
 
     #[test]
+    fn removing_copies_of_a_section_separated_by_blank_lines_removes_each_once() {
+        // The last copy takes the blank lines before it, which also trail the first: once
+        // a panic (a range past the end), found by the fault-injection proptest.
+        let mut d = doc(FileKind::Config, "[default]\n\n[default]\n");
+        assert_eq!(d.remove_section(Target::Profile("default")).unwrap(), 2);
+        assert_eq!(d.text(), "");
+        let mut d = doc(
+            FileKind::Config,
+            "[profile k]\n\n[default]\nx = 1\n\n\n[default]\n\n",
+        );
+        assert_eq!(d.remove_section(Target::Profile("default")).unwrap(), 2);
+        assert_eq!(d.text(), "[profile k]\n");
+    }
+
+    #[test]
     fn replacing_a_continued_value_keeps_comments_among_its_lines() {
         let mut d = doc(
             FileKind::Config,
@@ -984,6 +1104,137 @@ mod tests {
         );
         d.set(Target::Profile("default"), "k", None, "3").unwrap();
         assert_eq!(d.text(), "[profile default]\nk = 3\n[default]\nk = 2\n");
+    }
+
+    /// One public edit with its arguments.
+    #[derive(Clone, Debug)]
+    enum Op {
+        Set(&'static str, &'static str, Option<&'static str>, String),
+        Delete(&'static str, &'static str, Option<&'static str>),
+        Remove(&'static str),
+        Rename(&'static str, &'static str),
+        Replace(&'static str, &'static str, &'static str),
+    }
+
+    /// Runs `op`, its result as text so that every edit's can be compared.
+    fn apply(doc: &mut Document, op: &Op) -> Result<String, EditError> {
+        match op {
+            Op::Set(n, k, s, v) => doc
+                .set(Target::Profile(n), k, *s, v)
+                .map(|r| format!("{r}")),
+            Op::Delete(n, k, s) => doc
+                .delete(Target::Profile(n), k, *s)
+                .map(|r| format!("{r}")),
+            Op::Remove(n) => doc
+                .remove_section(Target::Profile(n))
+                .map(|r| format!("{r}")),
+            Op::Rename(a, b) => doc.rename_profile(a, b).map(|r| format!("{r}")),
+            Op::Replace(k, a, b) => doc.replace_values(k, a, b).map(|r| format!("{r:?}")),
+        }
+    }
+
+    /// Runs `edit` on a copy of `doc` once to count its line changes, then again stopped
+    /// right after each of them in turn: every stopped run must fail with the injected
+    /// fault and leave the lines and notes exactly as they were.
+    fn stop_half_way(
+        what: &str,
+        doc: &Document,
+        edit: impl Fn(&mut Document) -> Result<String, EditError>,
+    ) -> usize {
+        fault::fail_after(None);
+        let mut whole = doc.clone();
+        edit(&mut whole).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let changes = fault::changes();
+        assert!(changes >= 1, "{what}: the edit changed no line");
+        assert_ne!(whole.text(), doc.text(), "{what}: the edit changed nothing");
+        for n in 1..=changes {
+            let mut stopped = doc.clone();
+            fault::fail_after(Some(n));
+            let result = edit(&mut stopped);
+            fault::fail_after(None);
+            assert_eq!(
+                result,
+                Err(EditError::ReadBack(fault::INJECTED.to_string())),
+                "{what}: stopped after change {n} of {changes}"
+            );
+            // String equality is byte equality.
+            assert_eq!(
+                stopped.text(),
+                doc.text(),
+                "{what}: text after stopping at change {n} of {changes}"
+            );
+            assert_eq!(stopped.lines, doc.lines, "{what}: lines, change {n}");
+            assert_eq!(stopped.notes, doc.notes, "{what}: notes, change {n}");
+        }
+        changes
+    }
+
+    #[test]
+    fn every_edit_stopped_half_way_leaves_the_document_as_it_was() {
+        let config = "[profile a]\nregion = 1\n  more\n# kept\n  most\ns3 =\n  x = 1\n  y = 2\n\n\
+                      [profile b]\nsource_profile = a\nregion = 2\nregion = 3\n\n\
+                      [profile a]\nsource_profile = a\n\n[profile c]\nsource_profile = a\nk = v";
+        let mut d = doc(FileKind::Config, config);
+        // A note left by an earlier edit must survive a failed one too.
+        d.set(Target::Profile("a"), "output", None, "json").unwrap();
+        assert!(!d.notes.is_empty());
+        let mut most = 0;
+        for (what, op) in [
+            (
+                "set a continued value",
+                Op::Set("a", "region", None, "9".into()),
+            ),
+            (
+                "set a key after a last line without newline",
+                Op::Set("c", "output", None, "text".into()),
+            ),
+            (
+                "set a new section",
+                Op::Set("new", "region", None, "eu-west-1".into()),
+            ),
+            (
+                "set a new sub-property",
+                Op::Set("a", "s3", Some("z"), "3".into()),
+            ),
+            (
+                "set a sub-property",
+                Op::Set("a", "s3", Some("x"), "5".into()),
+            ),
+            (
+                "set a duplicated key",
+                Op::Set("b", "region", None, "4".into()),
+            ),
+            ("delete a duplicated key", Op::Delete("b", "region", None)),
+            ("delete a continued value", Op::Delete("a", "region", None)),
+            ("delete a block", Op::Delete("a", "s3", None)),
+            ("delete a sub-property", Op::Delete("a", "s3", Some("x"))),
+            ("remove a duplicated section", Op::Remove("a")),
+            ("remove the last section", Op::Remove("c")),
+            ("rename a duplicated profile", Op::Rename("a", "z")),
+            (
+                "replace values in three profiles",
+                Op::Replace("source_profile", "a", "z"),
+            ),
+        ] {
+            most = most.max(stop_half_way(what, &d, |d| apply(d, &op)));
+        }
+        assert!(most >= 3, "no edit made several changes to stop between");
+    }
+
+    #[test]
+    fn any_error_after_changes_undoes_lines_and_notes() {
+        // Any error, not only the injected one: here an edit that changed a line and
+        // added a note, then refused.
+        let mut d = doc(FileKind::Config, "[profile a]\nk = 1\n");
+        let before = d.text();
+        let result: Result<(), EditError> = d.transaction(|doc| {
+            doc.put(1, "k = 2\n".to_string())?;
+            doc.notes.push("half".to_string());
+            Err(EditError::Exists("x".into()))
+        });
+        assert!(result.is_err());
+        assert_eq!(d.text(), before);
+        assert!(d.notes.is_empty());
     }
 
     /// Found by fuzz/edit: deleting the only `\n` of a file with a lone `\r` inside a
@@ -1016,7 +1267,7 @@ mod tests {
             "\r\n\r\n[default]\r\n\r\n\r\n[default];c\r\n\r\n",
         );
         assert_eq!(d.remove_section(Target::Profile("default")).unwrap(), 2);
-        assert_eq!(d.text(), "\r\n\r\n");
+        assert_eq!(d.text(), "");
         let mut d = doc(
             FileKind::Config,
             "[profile a]\nk = 1\n\n  # lenient\n[profile b]\nk = 2\n[profile a]\n",
@@ -1110,8 +1361,80 @@ mod tests {
             (gone, new)
         }
 
+        fn op() -> impl Strategy<Value = Op> {
+            let name = || prop_oneof![Just("a"), Just("b"), Just("default"), Just("new")];
+            let key = || {
+                prop_oneof![
+                    Just("region"),
+                    Just("output"),
+                    Just("s3"),
+                    Just("x"),
+                    Just("source_profile")
+                ]
+            };
+            let sub = || prop_oneof![Just(None), Just(Some("a")), Just(Some("b"))];
+            prop_oneof![
+                (name(), key(), sub(), "[a-z0-9-]{1,6}")
+                    .prop_map(|(n, k, s, v)| Op::Set(n, k, s, v)),
+                (name(), key(), sub()).prop_map(|(n, k, s)| Op::Delete(n, k, s)),
+                name().prop_map(Op::Remove),
+                (name(), name()).prop_map(|(a, b)| Op::Rename(a, b)),
+                (key(), name(), name()).prop_map(|(k, a, b)| Op::Replace(k, a, b)),
+            ]
+        }
+
+        /// A file as [`file`] makes them, sometimes without its last line's terminator.
+        fn any_file() -> impl Strategy<Value = String> {
+            (file(), any::<bool>()).prop_map(|(text, cut)| {
+                if cut {
+                    text.trim_end_matches(['\r', '\n']).to_string()
+                } else {
+                    text
+                }
+            })
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(500))]
+
+            /// A random sequence of edits, each with a fault armed after a random number of
+            /// line changes: an edit the fault stops leaves the document exactly as it was
+            /// (text, lines and notes), an edit it does not reach does exactly what it does
+            /// unfaulted, and an edit that fails on its own changes nothing either.
+            #[test]
+            fn edits_stopped_by_injected_faults_leave_the_text_unchanged(
+                text in any_file(),
+                kind in prop_oneof![Just(FileKind::Config), Just(FileKind::Credentials)],
+                ops in prop::collection::vec((op(), 1usize..5), 1..8),
+            ) {
+                let Ok(mut doc) = Document::parse(kind, &text) else {
+                    return Ok(());
+                };
+                for (op, stop_at) in &ops {
+                    let before = doc.clone();
+                    fault::fail_after(None);
+                    let mut unfaulted = doc.clone();
+                    let expected = apply(&mut unfaulted, op);
+                    let changes = fault::changes();
+                    fault::fail_after(Some(*stop_at));
+                    let got = apply(&mut doc, op);
+                    fault::fail_after(None);
+                    if *stop_at <= changes {
+                        prop_assert_eq!(got, Err(EditError::ReadBack(fault::INJECTED.to_string())), "{:?}", op);
+                        prop_assert_eq!(doc.text(), before.text(), "{:?}", op);
+                        prop_assert_eq!(&doc.lines, &before.lines);
+                        prop_assert_eq!(&doc.notes, &before.notes);
+                    } else {
+                        prop_assert_eq!(&got, &expected, "{:?}", op);
+                        prop_assert_eq!(&doc.lines, &unfaulted.lines);
+                        prop_assert_eq!(&doc.notes, &unfaulted.notes);
+                        if got.is_err() {
+                            prop_assert_eq!(doc.text(), before.text(), "{:?}", op);
+                            prop_assert_eq!(&doc.notes, &before.notes);
+                        }
+                    }
+                }
+            }
 
             /// Setting a key on any parseable file: the value reads back (checked inside
             /// `set`), no section or key is duplicated, and the only lines that go are

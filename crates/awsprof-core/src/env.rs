@@ -42,8 +42,31 @@ pub const AWS_CREDENTIAL_EXPIRATION: &str = "AWS_CREDENTIAL_EXPIRATION";
 pub const AWS_SESSION_EXPIRATION: &str = "AWS_SESSION_EXPIRATION";
 
 /// awsprof's own variable: the profile this shell used before the last `use` or
-/// `unset`, which `use -` returns to. Not an `AWS_` name, so no AWS tool reads it.
+/// `unset` that changed it, which `use -` returns to; empty when the shell had no profile.
+/// Not an `AWS_` name, so no AWS tool reads it.
 pub const PREVIOUS_PROFILE: &str = "AWSPROF_PREVIOUS_PROFILE";
+
+/// Where `use -` goes back to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Previous {
+    /// The shell had no profile (the variable is set and empty): `use -` does what
+    /// `unset` does, as `cd -` returns to wherever the shell was.
+    NoProfile,
+    /// This profile.
+    Profile(String),
+}
+
+/// What `use -` returns to, from [`PREVIOUS_PROFILE`]; `None` when the variable is not set
+/// at all (no `use` or `unset` has changed the profile in this shell).
+pub fn previous(env: &dyn Fn(&str) -> Option<String>) -> Option<Previous> {
+    env(PREVIOUS_PROFILE).map(|p| {
+        if p.is_empty() {
+            Previous::NoProfile
+        } else {
+            Previous::Profile(p)
+        }
+    })
+}
 
 /// The region variables, in the order they are set.
 pub const REGION_VARS: &[&str] = &[AWS_REGION, AWS_DEFAULT_REGION];
@@ -106,9 +129,12 @@ impl Plan {
         }
     }
 
-    fn remember(&mut self, previous: Option<&str>) {
-        if let Some(p) = previous.filter(|p| !p.is_empty()) {
-            self.set(PREVIOUS_PROFILE, p);
+    /// Records the profile being left (`""` for none) for `use -`, unless the switch stays
+    /// where it is (`use P` while P is active, `unset` with no profile): then the way back
+    /// is left as it was. `None` records nothing.
+    fn remember(&mut self, leaving: Option<&str>, arriving: &str) {
+        if let Some(leaving) = leaving.filter(|l| *l != arriving) {
+            self.set(PREVIOUS_PROFILE, leaving);
         }
     }
 
@@ -132,7 +158,11 @@ impl Plan {
 
 /// `use PROFILE`: set `AWS_PROFILE` and the region variables (or clear them when the
 /// profile has no region), and clear every other identity variable so none of the old
-/// identity is left behind. `previous` is the profile being left, kept for `use -`.
+/// identity is left behind.
+///
+/// `previous` is the profile the shell is leaving, `Some("")` when it has none; it is kept
+/// for `use -` (see [`PREVIOUS_PROFILE`]). `None` keeps nothing: a plan that is not
+/// applied to a shell, such as the environment of `env`'s command.
 pub fn use_plan(profile: &str, region: Option<&str>, previous: Option<&str>) -> Plan {
     let mut plan = Plan::default();
     for var in IDENTITY_VARS {
@@ -142,12 +172,13 @@ pub fn use_plan(profile: &str, region: Option<&str>, previous: Option<&str>) -> 
     for var in REGION_VARS {
         plan.set_or_unset(var, region);
     }
-    plan.remember(previous);
+    plan.remember(previous, profile);
     plan
 }
 
-/// `use --credentials PROFILE`: as [`use_plan`], and the resolved keys exported too, for
-/// tools that do not read profiles. Variables the credentials lack are cleared.
+/// `use --credentials PROFILE`: as [`use_plan`] (`previous` too), and the resolved keys
+/// exported, for tools that do not read profiles. Variables the credentials lack are
+/// cleared.
 pub fn use_credentials_plan(
     profile: &str,
     region: Option<&str>,
@@ -167,18 +198,18 @@ pub fn use_credentials_plan(
     for var in REGION_VARS {
         plan.set_or_unset(var, region);
     }
-    plan.remember(previous);
+    plan.remember(previous, profile);
     plan
 }
 
-/// `unset`: clear every variable `use` may set; remember the profile being left so that
-/// `use -` can return to it.
+/// `unset`: clear every variable `use` may set; remember the profile being left
+/// (`previous`, as for [`use_plan`]) so that `use -` can return to it.
 pub fn unset_plan(previous: Option<&str>) -> Plan {
     let mut plan = Plan::default();
     for var in ALL_VARS {
         plan.unset(var);
     }
-    plan.remember(previous);
+    plan.remember(previous, "");
     plan
 }
 
@@ -255,7 +286,7 @@ mod tests {
 
     #[test]
     fn use_touches_exactly_the_contract_variables() {
-        let plan = use_plan("p", Some("eu-west-1"), None);
+        let plan = use_plan("p", Some("eu-west-1"), Some("p"));
         let mut touched: Vec<&str> = plan
             .ops
             .iter()
@@ -278,7 +309,39 @@ mod tests {
         assert!(plan.ops.contains(&Op::Unset(AWS_REGION)));
         assert!(plan.ops.contains(&Op::Unset(AWS_DEFAULT_REGION)));
         assert_eq!(plan.value(PREVIOUS_PROFILE), Some("old"));
-        assert_eq!(use_plan("p", None, Some("")).value(PREVIOUS_PROFILE), None);
+    }
+
+    #[test]
+    fn leaving_no_profile_is_remembered_as_empty() {
+        assert_eq!(
+            use_plan("p", None, Some("")).value(PREVIOUS_PROFILE),
+            Some("")
+        );
+        assert_eq!(use_plan("p", None, None).value(PREVIOUS_PROFILE), None);
+        let with =
+            |value: &'static str| move |k: &str| (k == PREVIOUS_PROFILE).then(|| value.to_string());
+        assert_eq!(previous(&with("")), Some(Previous::NoProfile));
+        assert_eq!(previous(&with("a")), Some(Previous::Profile("a".into())));
+        assert_eq!(previous(&|_| None), None);
+    }
+
+    #[test]
+    fn a_switch_that_stays_put_keeps_the_way_back() {
+        let touches_previous = |plan: &Plan| {
+            plan.ops.iter().any(|op| match op {
+                Op::Set(k, _) | Op::Unset(k) => *k == PREVIOUS_PROFILE,
+            })
+        };
+        assert!(!touches_previous(&use_plan("p", Some("r"), Some("p"))));
+        assert!(!touches_previous(&use_credentials_plan(
+            "p",
+            None,
+            &creds(None),
+            Some("p")
+        )));
+        assert!(!touches_previous(&unset_plan(Some(""))));
+        assert!(!touches_previous(&unset_plan(None)));
+        assert_eq!(unset_plan(Some("p")).value(PREVIOUS_PROFILE), Some("p"));
     }
 
     #[test]

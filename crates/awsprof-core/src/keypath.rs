@@ -34,7 +34,7 @@ pub struct KeyPath {
 
 /// Why a dotted key could not be understood.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a key: use KEY, KEY.SUBKEY, profile.NAME.KEY, sso-session.NAME.KEY or services.NAME.SERVICE.KEY")]
+#[error("{} is not a key: use KEY, KEY.SUBKEY, profile.NAME.KEY, sso-session.NAME.KEY or services.NAME.SERVICE.KEY", crate::text::quoted(.0))]
 pub struct BadKey(pub String);
 
 impl KeyPath {

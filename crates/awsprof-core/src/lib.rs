@@ -2,12 +2,17 @@
 //! losing a byte, and understood the way the AWS SDKs understand them.
 //!
 //! This crate does file I/O and nothing else: no network, no command-line parsing, no
-//! process exit. Errors are typed ([`Error`]); the binary turns them into messages.
+//! terminal, no process exit. It decides where a profile's credentials come from
+//! ([`chain`]), and serves what needs no network (the credential [`cache`]); what must
+//! be said or asked goes through the [`ui::Ui`] trait, which the executables implement.
+//! Errors are typed ([`Error`]) and hold paths and values; the binary renders them.
 
 #![warn(missing_docs)]
 
 pub mod accesskeys;
+pub mod cache;
 pub mod chain;
+pub mod clock;
 pub mod creds;
 pub mod doctor;
 pub mod edit;
@@ -16,8 +21,11 @@ pub mod error;
 pub mod keypath;
 pub mod model;
 pub mod parse;
+pub mod settings;
 pub mod shell;
 pub mod store;
+pub mod text;
+pub mod ui;
 pub mod validate;
 
 pub use error::{Error, Result};

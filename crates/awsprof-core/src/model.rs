@@ -85,38 +85,6 @@ impl Section {
         out
     }
 
-    /// What kind of credentials this profile yields, by the SDKs' precedence.
-    pub fn kind(&self) -> ProfileKind {
-        let has = |k: &str| self.get(k).is_some();
-        if has("role_arn") {
-            if has("web_identity_token_file") {
-                ProfileKind::WebIdentity
-            } else if has("credential_source") && !has("source_profile") {
-                ProfileKind::AssumeRoleCredentialSource
-            } else {
-                ProfileKind::AssumeRole
-            }
-        } else if has("web_identity_token_file") {
-            ProfileKind::WebIdentity
-        } else if has("sso_session") {
-            ProfileKind::Sso
-        } else if has("sso_start_url") || has("sso_account_id") {
-            ProfileKind::SsoLegacy
-        } else if has("credential_process") {
-            ProfileKind::CredentialProcess
-        } else if has("aws_access_key_id") || has("aws_secret_access_key") {
-            if has("aws_session_token") {
-                ProfileKind::StaticSession
-            } else if has("mfa_serial") {
-                ProfileKind::StaticMfa
-            } else {
-                ProfileKind::Static
-            }
-        } else {
-            ProfileKind::Other
-        }
-    }
-
     fn set(&mut self, key: &str, value: &str, file: FileKind, line: usize) -> &mut Property {
         let prop = Property {
             value: value.to_string(),
@@ -130,7 +98,7 @@ impl Section {
     }
 }
 
-/// The kinds of profile, derived from which properties it has.
+/// The kinds of profile: where its credentials come from, as [`Section::kind`] names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProfileKind {
@@ -291,6 +259,16 @@ impl ProfileSet {
         text: &str,
         filter: Filter<'_>,
     ) -> Result<(), ParseError> {
+        self.merge_lines(kind, Tokenizer::new(text), filter)
+    }
+
+    /// Merges lines of one file, in file order, into the set.
+    fn merge_lines<'t>(
+        &mut self,
+        kind: FileKind,
+        lines: impl Iterator<Item = Result<Line<'t>, ParseError>>,
+        filter: Filter<'_>,
+    ) -> Result<(), ParseError> {
         let mut target = Target::Skip;
         // The property that continuation lines extend; None after an ignored key.
         let mut last_key: Option<String> = None;
@@ -301,7 +279,7 @@ impl ProfileSet {
             Filter::Profile(p) => p == name,
             _ => true,
         };
-        for line in Tokenizer::new(text) {
+        for line in lines {
             let Line { number, token, .. } = line?;
             match token {
                 Token::Blank | Token::Comment => {}
@@ -373,7 +351,7 @@ impl ProfileSet {
                             file: kind,
                             line: number,
                             message: format!(
-                                "key '{key}' ignored: not a valid identifier (letters, digits and _ - / . % @ : +)"
+                                "key `{key}` ignored: not a valid identifier (letters, digits and _ - / . % @ : +)"
                             ),
                         });
                     }
@@ -411,6 +389,227 @@ impl ProfileSet {
     }
 }
 
+/// What a section header names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum What {
+    Profile,
+    SsoSession,
+    Services,
+    Other,
+}
+
+/// Where a section starts in one of the two texts. Kept small (an index holds one per
+/// section, and a big file has tens of thousands): the name is a range of the header line,
+/// and positions are 32-bit (the store reads files of up to 256 MiB).
+#[derive(Clone, Copy, Debug)]
+struct Header {
+    /// Byte offset of the header line.
+    offset: u32,
+    /// Its 1-based line number.
+    line: u32,
+    /// The name: where it starts after `offset`, and its length.
+    name: (u32, u32),
+    what: What,
+    file: FileKind,
+}
+
+/// The two files after one validating pass: where each section is. A command reads only
+/// the sections it needs from those lines ([`Index::profile`]), so a chain through a few
+/// profiles of a file with thousands costs one pass over the text, not a map of every
+/// profile.
+#[derive(Clone, Debug)]
+pub struct Index<'t> {
+    config: Option<&'t str>,
+    credentials: Option<&'t str>,
+    /// Every header of both files, config first, in file order.
+    headers: Vec<Header>,
+    /// The profiles read so far: a chain, its settings and the command each ask for the
+    /// selected profile, and it is read from its lines once.
+    profiles: std::cell::RefCell<Vec<(String, Option<Section>)>>,
+}
+
+/// Validates every line of both texts, calling `f` with each section header in order:
+/// its file, byte offset, line number and what it names.
+fn each_header<'t>(
+    config: Option<&'t str>,
+    credentials: Option<&'t str>,
+    mut f: impl FnMut(FileKind, usize, usize, SectionKey<'t>),
+) -> Result<(), (FileKind, ParseError)> {
+    for (file, text) in [
+        (FileKind::Config, config),
+        (FileKind::Credentials, credentials),
+    ] {
+        let Some(text) = text else { continue };
+        for line in Tokenizer::new(text) {
+            let line = line.map_err(|e| (file, e))?;
+            if let Token::Header { inner } = line.token {
+                f(
+                    file,
+                    line.offset,
+                    line.number,
+                    parse::section_key(file, inner),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+impl<'t> Index<'t> {
+    /// Validates every line of both texts and records where their sections are.
+    pub fn build(
+        config: Option<&'t str>,
+        credentials: Option<&'t str>,
+    ) -> Result<Index<'t>, (FileKind, ParseError)> {
+        // Room for the headers up front (a section takes more than 32 bytes of text):
+        // memory that is reserved but never written costs nothing, while growing a
+        // vector of tens of thousands touches every page twice.
+        let size = config.map_or(0, str::len) + credentials.map_or(0, str::len);
+        let mut headers = Vec::with_capacity(size / 32);
+        each_header(config, credentials, |file, offset, line, key| {
+            let (what, name) = match key {
+                SectionKey::Profile { name, .. } => (What::Profile, name),
+                SectionKey::SsoSession(name) => (What::SsoSession, name),
+                SectionKey::Services(name) => (What::Services, name),
+                _ => (What::Other, ""),
+            };
+            let text = match file {
+                FileKind::Config => config,
+                FileKind::Credentials => credentials,
+            }
+            .unwrap_or_default();
+            // The name is a slice of the header line (or, should the tokenizer ever hand
+            // back a name of its own, the first place on the line that reads the same).
+            let (start, end) = (text.as_ptr() as usize, text.as_ptr() as usize + text.len());
+            let ptr = name.as_ptr() as usize;
+            let at = if ptr >= start + offset && ptr + name.len() <= end {
+                ptr - start - offset
+            } else {
+                text[offset..].find(name).unwrap_or(0)
+            };
+            headers.push(Header {
+                offset: u32::try_from(offset).unwrap_or(u32::MAX),
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                name: (
+                    u32::try_from(at).unwrap_or(u32::MAX),
+                    u32::try_from(name.len()).unwrap_or(0),
+                ),
+                what,
+                file,
+            });
+        })?;
+        Ok(Index {
+            config,
+            credentials,
+            headers,
+            profiles: Default::default(),
+        })
+    }
+
+    fn text(&self, file: FileKind) -> &'t str {
+        match file {
+            FileKind::Config => self.config,
+            FileKind::Credentials => self.credentials,
+        }
+        .unwrap_or_default()
+    }
+
+    /// The name a header gives its section.
+    fn name(&self, h: &Header) -> &'t str {
+        let start = h.offset as usize + h.name.0 as usize;
+        self.text(h.file)
+            .get(start..start + h.name.1 as usize)
+            .unwrap_or_default()
+    }
+
+    /// Profile names, sorted and without repeats, borrowed from the texts.
+    pub fn names(&self) -> Vec<&'t str> {
+        let mut names: Vec<&'t str> = self
+            .headers
+            .iter()
+            .filter(|h| h.what == What::Profile)
+            .map(|h| self.name(h))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// Whether neither file defines a profile.
+    pub fn no_profiles(&self) -> bool {
+        !self.headers.iter().any(|h| h.what == What::Profile)
+    }
+
+    /// Whether a profile called `name` exists.
+    pub fn has_profile(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|h| h.what == What::Profile && self.name(h) == name)
+    }
+
+    /// The profile `name` with all its properties, merged as [`ProfileSet`] merges it.
+    pub fn profile(&self, name: &str) -> Option<Section> {
+        if let Some((_, p)) = self.profiles.borrow().iter().find(|(n, _)| n == name) {
+            return p.clone();
+        }
+        let mut set = self.materialise(What::Profile, name, Filter::Profile(name));
+        let found = set.profiles.swap_remove(name);
+        self.profiles
+            .borrow_mut()
+            .push((name.to_string(), found.clone()));
+        found
+    }
+
+    /// The `[sso-session name]` section.
+    pub fn sso_session(&self, name: &str) -> Option<Section> {
+        let mut set = self.materialise(What::SsoSession, name, Filter::All);
+        set.sso_sessions.swap_remove(name)
+    }
+
+    /// The `[services name]` section.
+    pub fn services(&self, name: &str) -> Option<Section> {
+        let mut set = self.materialise(What::Services, name, Filter::All);
+        set.services.swap_remove(name)
+    }
+
+    /// Merges the sections of kind `what` called `name`, reading only their lines.
+    fn materialise(&self, what: What, name: &str, filter: Filter<'_>) -> ProfileSet {
+        let mut set = ProfileSet::default();
+        for (file, text) in [
+            (FileKind::Config, self.config),
+            (FileKind::Credentials, self.credentials),
+        ] {
+            let Some(text) = text else { continue };
+            let mut lines = Vec::new();
+            for (i, h) in self.headers.iter().enumerate() {
+                if h.file != file || h.what != what || self.name(h) != name {
+                    continue;
+                }
+                // Headers are in file order, config first: the next one of the same file
+                // ends this section.
+                let end = self
+                    .headers
+                    .get(i + 1)
+                    .filter(|next| next.file == file)
+                    .map_or(text.len(), |next| next.offset as usize);
+                let (offset, first) = (h.offset as usize, h.line as usize - 1);
+                // A header resets the tokenizer's state, so reading from one gives the
+                // same lines as reading the whole file up to it did.
+                lines.extend(Tokenizer::new(&text[offset..end]).map(move |l| {
+                    l.map(|mut l| {
+                        l.number += first;
+                        l.offset += offset;
+                        l
+                    })
+                }));
+            }
+            // Every line was validated when the index was built.
+            let _ = set.merge_lines(file, lines.into_iter(), filter);
+        }
+        set
+    }
+}
+
 /// The profile names of a config and a credentials text, sorted and without repeats,
 /// borrowed from the texts. Every line is still validated; nothing else is kept, so this
 /// is the cheap path for `list` and completion on files with many profiles.
@@ -419,23 +618,34 @@ pub fn profile_names<'t>(
     credentials: Option<&'t str>,
 ) -> Result<Vec<&'t str>, (FileKind, ParseError)> {
     let mut names = Vec::new();
-    for (kind, text) in [
-        (FileKind::Config, config),
-        (FileKind::Credentials, credentials),
-    ] {
-        let Some(text) = text else { continue };
-        for line in Tokenizer::new(text) {
-            let line = line.map_err(|e| (kind, e))?;
-            if let Token::Header { inner } = line.token {
-                if let SectionKey::Profile { name, .. } = parse::section_key(kind, inner) {
-                    names.push(name);
-                }
-            }
+    each_header(config, credentials, |_, _, _, key| {
+        if let SectionKey::Profile { name, .. } = key {
+            names.push(name);
         }
-    }
+    })?;
     names.sort_unstable();
     names.dedup();
     Ok(names)
+}
+
+/// No profile has this name: the one error for it, from every command and from the chain.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("profile `{name}` not found{}", match suggestion { Some(s) => format!("; did you mean `{s}`?"), None => String::new() })]
+pub struct UnknownProfile {
+    /// The name asked for.
+    pub name: String,
+    /// The closest existing name.
+    pub suggestion: Option<String>,
+}
+
+impl UnknownProfile {
+    /// The error for `name`, suggesting the closest of `names`.
+    pub fn new<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> UnknownProfile {
+        UnknownProfile {
+            name: name.to_string(),
+            suggestion: suggest(name, names).map(str::to_string),
+        }
+    }
 }
 
 /// The closest name to `wanted` among `names`, if any is close enough to suggest.

@@ -115,18 +115,6 @@ impl Paths {
     }
 }
 
-/// A path as users write it: the home directory shown as `~`.
-pub fn display_path(path: &Path) -> String {
-    let shown = path.display().to_string();
-    match std::env::var("HOME") {
-        Ok(home) if !home.is_empty() && home != "/" => match shown.strip_prefix(&home) {
-            Some(rest) if rest.starts_with('/') => format!("~{rest}"),
-            _ => shown,
-        },
-        _ => shown,
-    }
-}
-
 fn line_of(bytes: &[u8], offset: usize) -> usize {
     memchr::memchr_iter(b'\n', &bytes[..offset]).count() + 1
 }
@@ -135,14 +123,14 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
     if let Some(i) = memchr::memchr(0, &bytes) {
         return Err(Error::NulByte {
-            path: display_path(path),
+            path: path.to_path_buf(),
             line: line_of(&bytes, i),
         });
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Error::NotUtf8 {
-            path: display_path(path),
+            path: path.to_path_buf(),
             line: line_of(e.as_bytes(), at),
         }
     })
@@ -174,12 +162,12 @@ fn what_it_is(file_type: std::fs::FileType) -> &'static str {
 fn check_regular(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
     if meta.is_dir() {
         return Err(Error::IsDirectory {
-            path: display_path(path),
+            path: path.to_path_buf(),
         });
     }
     if !meta.is_file() {
         return Err(Error::NotRegularFile {
-            path: display_path(path),
+            path: path.to_path_buf(),
             what: what_it_is(meta.file_type()),
         });
     }
@@ -193,7 +181,7 @@ fn open_error(path: &Path, e: io::Error) -> Error {
     match e.raw_os_error() {
         Some(libc::ELOOP) => {
             return Error::SymlinkLoop {
-                path: display_path(path),
+                path: path.to_path_buf(),
             }
         }
         Some(libc::ENXIO | libc::EOPNOTSUPP) => {
@@ -255,7 +243,7 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
         return Ok(None);
     };
     let too_large = |size: u64| Error::TooLarge {
-        path: display_path(path),
+        path: path.to_path_buf(),
         size,
         limit,
     };
@@ -309,6 +297,12 @@ impl Texts {
             .map_err(|(kind, e)| parse_error(paths.get(kind), e))
     }
 
+    /// Validates both texts in one pass and records where their sections are.
+    pub fn index(&self, paths: &Paths) -> Result<crate::model::Index<'_>> {
+        crate::model::Index::build(self.config.as_deref(), self.credentials.as_deref())
+            .map_err(|(kind, e)| parse_error(paths.get(kind), e))
+    }
+
     /// The profile names, sorted, borrowed from the texts (see [`crate::model::profile_names`]).
     pub fn profile_names(&self, paths: &Paths) -> Result<Vec<&str>> {
         crate::model::profile_names(self.config.as_deref(), self.credentials.as_deref())
@@ -319,7 +313,7 @@ impl Texts {
 /// A syntax error at a line of the file at `path`.
 fn parse_error(path: &Path, e: crate::parse::ParseError) -> Error {
     Error::Parse {
-        path: display_path(path),
+        path: path.to_path_buf(),
         line: e.line,
         kind: e.kind,
     }
@@ -356,7 +350,7 @@ pub fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
         }
     }
     Err(Error::SymlinkLoop {
-        path: display_path(path),
+        path: path.to_path_buf(),
     })
 }
 
@@ -414,7 +408,7 @@ impl Staged {
                 #[cfg(unix)]
                 if std::os::unix::fs::MetadataExt::nlink(&m) > 1 {
                     return Err(Error::HardLinked {
-                        path: display_path(path),
+                        path: path.to_path_buf(),
                         links: std::os::unix::fs::MetadataExt::nlink(&m),
                     });
                 }
@@ -538,8 +532,8 @@ impl WriteLock {
                 }
                 Err(fs4::TryLockError::WouldBlock) => {
                     return Err(Error::Locked {
-                        path: display_path(path),
-                        lock: display_path(&lock),
+                        path: path.to_path_buf(),
+                        lock: lock.clone(),
                         seconds: wait.as_secs(),
                     })
                 }
@@ -638,7 +632,7 @@ impl Editor {
     /// Turns an edit error on the file of `kind` into an error naming that file.
     pub fn error(&self, kind: FileKind, source: EditError) -> Error {
         Error::Edit {
-            path: display_path(self.paths.get(kind)),
+            path: self.paths.get(kind).to_path_buf(),
             source,
         }
     }

@@ -81,8 +81,8 @@ pub fn access_key_id(value: &str) -> Option<String> {
         && value.chars().all(is_key_char);
     (!shape).then(|| {
         format!(
-            "'{}' does not look like an access key id (AKIA or ASIA and 16 more upper-case letters or digits, 20 in all; this one has {})",
-            value,
+            "{} does not look like an access key id (AKIA or ASIA and 16 more upper-case letters or digits, 20 in all; this one has {})",
+            crate::text::quoted(value),
             value.chars().count()
         )
     })
@@ -107,7 +107,7 @@ pub fn secret_access_key(value: &str) -> Option<String> {
         .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+')
     {
         return Some(
-            "the secret access key has characters other than letters, digits, '/' and '+'".into(),
+            "the secret access key has characters other than letters, digits, `/` and `+`".into(),
         );
     }
     None
@@ -124,20 +124,25 @@ pub fn region(value: &str) -> Option<String> {
         .filter(|r| REGIONS.contains(r))
     {
         return Some(format!(
-            "'{value}' is an availability zone, not a region; did you mean '{r}'?"
+            "{} is an availability zone, not a region; did you mean `{r}`?",
+            crate::text::quoted(value)
         ));
     }
     let hint = crate::model::suggest(&value.to_ascii_lowercase(), REGIONS.iter().copied())
-        .map(|s| format!("; did you mean '{s}'?"))
+        .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_default();
-    Some(format!("'{value}' is not a known AWS region name{hint}"))
+    Some(format!(
+        "{} is not a known AWS region name{hint}",
+        crate::text::quoted(value)
+    ))
 }
 
 /// Checks an output format against [`OUTPUT_FORMATS`].
 pub fn output(value: &str) -> Option<String> {
     (!OUTPUT_FORMATS.contains(&value)).then(|| {
         format!(
-            "'{value}' is not an AWS CLI output format ({})",
+            "{} is not an AWS CLI output format ({})",
+            crate::text::quoted(value),
             OUTPUT_FORMATS.join(", ")
         )
     })
@@ -161,18 +166,18 @@ pub fn profile(section: &Section) -> Vec<String> {
     let token = section.get("aws_session_token").filter(|t| !t.is_empty());
     match (id, token) {
         (Some(id), None) if id.starts_with("ASIA") => out.push(format!(
-            "profile '{}': the access key id starts with ASIA, a temporary key, but there is no aws_session_token; requests will fail without it",
+            "profile `{}`: the access key id starts with ASIA, a temporary key, but there is no aws_session_token; requests will fail without it",
             section.name
         )),
         (Some(id), Some(_)) if id.starts_with("AKIA") => out.push(format!(
-            "profile '{}': the access key id starts with AKIA, a long-term key, but an aws_session_token is set; requests will fail unless the token belongs to these keys",
+            "profile `{}`: the access key id starts with AKIA, a long-term key, but an aws_session_token is set; requests will fail unless the token belongs to these keys",
             section.name
         )),
         _ => {}
     }
     if id.is_some() != section.get("aws_secret_access_key").is_some() {
         out.push(format!(
-            "profile '{}': has only one of aws_access_key_id and aws_secret_access_key; the SDKs need both",
+            "profile `{}`: has only one of aws_access_key_id and aws_secret_access_key; the SDKs need both",
             section.name
         ));
     }
@@ -201,7 +206,7 @@ mod tests {
     #[test]
     fn regions() {
         assert_eq!(region("eu-west-1"), None);
-        assert!(region("us-east-1a").unwrap().contains("'us-east-1'"));
+        assert!(region("us-east-1a").unwrap().contains("`us-east-1`"));
         assert!(region("eu-wset-1").unwrap().contains("did you mean"));
         assert!(region("mars").is_some());
     }

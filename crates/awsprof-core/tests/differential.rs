@@ -311,7 +311,8 @@ fn botocore(pairs: &[(Option<&str>, Option<&str>)]) -> Vec<Value> {
         .output();
     assert!(
         probe.is_ok_and(|o| o.status.success()),
-        "botocore is needed: {} -m pip install botocore",
+        "{} cannot import botocore: run scripts/test, which makes the test virtualenv \
+         (target/venv, tests/requirements.txt) and puts it first on PATH",
         python()
     );
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/botocore_batch.py");

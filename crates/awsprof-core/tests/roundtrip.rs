@@ -91,6 +91,73 @@ proptest! {
     }
 }
 
+/// Files made of few names, so that sections repeat, both `[default]` forms meet, and
+/// sso-sessions, services and ignored sections sit between the profiles.
+fn sectioned_file() -> impl Strategy<Value = String> {
+    let header = prop_oneof![
+        Just("[default]"),
+        Just("[profile default]"),
+        Just("[profile a]"),
+        Just("[profile b]"),
+        Just("[a]"),
+        Just("[b]"),
+        Just("[sso-session s]"),
+        Just("[services x]"),
+        Just("[profile bad name]"),
+        Just("[other thing]"),
+    ];
+    let body = prop_oneof![
+        Just("region = r1"),
+        Just("REGION = r2 # c"),
+        Just("k = v"),
+        Just("s3 ="),
+        Just("  max = 1"),
+        Just("  continued"),
+        Just("bad key = x"),
+        Just("# comment"),
+        Just(""),
+    ];
+    prop::collection::vec((header, prop::collection::vec(body, 0..5)), 0..12).prop_map(|sections| {
+        let mut text = String::new();
+        for (h, lines) in sections {
+            text.push_str(h);
+            text.push('\n');
+            for l in lines {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
+        text
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The index reads every section from its own lines only: each must come out exactly
+    /// as the full load merges it, across both files, duplicates and `[default]` forms.
+    #[test]
+    fn the_index_materialises_every_section_as_the_full_load_does(config in prop_oneof![file(), sectioned_file()], creds in prop_oneof![file(), sectioned_file()]) {
+        let full = ProfileSet::from_texts(Some(&config), Some(&creds), Filter::All);
+        let index = awsprof_core::model::Index::build(Some(&config), Some(&creds));
+        prop_assert_eq!(full.is_ok(), index.is_ok());
+        if let (Ok(full), Ok(index)) = (full, index) {
+            prop_assert_eq!(index.names(), full.names());
+            for name in full.names() {
+                prop_assert!(index.has_profile(name));
+                prop_assert_eq!(index.profile(name), full.profile(name).cloned());
+            }
+            for (name, s) in &full.sso_sessions {
+                prop_assert_eq!(index.sso_session(name), Some(s.clone()));
+            }
+            for (name, s) in &full.services {
+                prop_assert_eq!(index.services(name), Some(s.clone()));
+            }
+            prop_assert_eq!(index.profile("no-such-profile"), None);
+        }
+    }
+}
+
 #[test]
 fn most_generated_files_are_valid() {
     use proptest::strategy::ValueTree;
@@ -125,7 +192,7 @@ fn suite_and_hand_written_files_print_back_identically() {
             }
         }
     }
-    let differential = root.join("../awsprof/tests/data/differential");
+    let differential = root.join("../../tests/data/differential");
     for case in std::fs::read_dir(differential).unwrap() {
         for file in ["config", "credentials"] {
             if let Ok(t) = std::fs::read_to_string(case.as_ref().unwrap().path().join(file)) {

@@ -1,8 +1,9 @@
 //! The command line: every subcommand, flag and help text. The contract these names
 //! follow is in docs/cli.md; tests and users rely on them.
 
-use crate::cmd::complete::{profile_names, profile_names_or_previous};
+use crate::complete::{profile_names, profile_names_or_previous};
 use awsprof_core::shell::Kind;
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::ArgValueCandidates;
 use std::ffi::OsString;
@@ -120,16 +121,14 @@ pub struct CredentialArgs {
     /// Fetch new credentials even when cached ones are still valid, and cache them.
     #[arg(long, conflicts_with = "no_cache")]
     pub refresh: bool,
-}
-
-impl CredentialArgs {
-    pub fn options(&self) -> crate::resolve::ResolveOptions {
-        crate::resolve::ResolveOptions {
-            mfa_code: self.mfa_code.clone(),
-            no_cache: self.no_cache,
-            refresh: self.refresh,
-        }
-    }
+    /// How long a credential_process may run before it is stopped [default: 60].
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "AWSPROF_PROCESS_TIMEOUT",
+        hide_env_values = true
+    )]
+    pub process_timeout: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -154,66 +153,57 @@ pub struct LoginArgs {
     pub no_browser: bool,
 }
 
-/// A shell that `use` and `unset` can write for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ShellArg {
-    Sh,
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
-    Cmd,
+/// A shell that `use` and `unset` can write for: one of the core's [`Kind::SHELLS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShellArg(pub Kind);
+
+/// An output format of `export`: one of the core's [`Kind::ALL`], with its summary as help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormatArg(pub Kind);
+
+/// The command line's values, made from a list of the core's kinds.
+macro_rules! wrap {
+    ($kinds:expr, $arg:ident) => {{
+        let mut out = [$arg(Kind::Sh); $kinds.len()];
+        let mut i = 0;
+        while i < $kinds.len() {
+            out[i] = $arg($kinds[i]);
+            i += 1;
+        }
+        out
+    }};
+}
+
+const SHELLS: [ShellArg; Kind::SHELLS.len()] = wrap!(Kind::SHELLS, ShellArg);
+const FORMATS: [FormatArg; Kind::ALL.len()] = wrap!(Kind::ALL, FormatArg);
+
+impl ValueEnum for ShellArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SHELLS
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()))
+    }
+}
+
+impl ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FORMATS
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()).help(self.0.format().summary()))
+    }
 }
 
 impl ShellArg {
     pub fn kind(self) -> Kind {
-        match self {
-            ShellArg::Sh => Kind::Sh,
-            ShellArg::Bash => Kind::Bash,
-            ShellArg::Zsh => Kind::Zsh,
-            ShellArg::Fish => Kind::Fish,
-            ShellArg::Powershell => Kind::PowerShell,
-            ShellArg::Cmd => Kind::Cmd,
-        }
+        self.0
     }
-}
-
-/// An output format of `export`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// export K='v' (POSIX sh; also fine for bash and zsh)
-    Sh,
-    /// export K='v'
-    Bash,
-    /// export K='v'
-    Zsh,
-    /// set -gx -- K 'v'
-    Fish,
-    /// $env:K = 'v'
-    Powershell,
-    /// set "K=v" (values with % ! " or control characters are refused)
-    Cmd,
-    /// K='v' (values with ' \ or line breaks are refused)
-    Dotenv,
-    /// a JSON object of the variables
-    Json,
-    /// credential_process JSON, Version 1
-    Process,
 }
 
 impl FormatArg {
     pub fn kind(self) -> Kind {
-        match self {
-            FormatArg::Sh => Kind::Sh,
-            FormatArg::Bash => Kind::Bash,
-            FormatArg::Zsh => Kind::Zsh,
-            FormatArg::Fish => Kind::Fish,
-            FormatArg::Powershell => Kind::PowerShell,
-            FormatArg::Cmd => Kind::Cmd,
-            FormatArg::Dotenv => Kind::Dotenv,
-            FormatArg::Json => Kind::Json,
-            FormatArg::Process => Kind::Process,
-        }
+        self.0
     }
 }
 
@@ -231,7 +221,7 @@ pub struct UseArgs {
     #[arg(add = ArgValueCandidates::new(profile_names_or_previous))]
     pub profile: Option<String>,
     /// The shell to write code for (the `init` function passes its own).
-    #[arg(long, value_enum, default_value_t = ShellArg::Sh)]
+    #[arg(long, value_enum, default_value_t = ShellArg(Kind::Sh))]
     pub shell: ShellArg,
     /// Also export the resolved credentials (for tools that do not read profiles).
     #[arg(long)]
@@ -243,7 +233,7 @@ pub struct UseArgs {
 #[derive(Debug, Args)]
 pub struct UnsetArgs {
     /// The shell to write code for (the `init` function passes its own).
-    #[arg(long, value_enum, default_value_t = ShellArg::Sh)]
+    #[arg(long, value_enum, default_value_t = ShellArg(Kind::Sh))]
     pub shell: ShellArg,
 }
 
@@ -253,7 +243,7 @@ pub struct ExportArgs {
     #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
     /// The output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Sh)]
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg(Kind::Sh))]
     pub format: FormatArg,
     #[command(flatten)]
     pub creds: CredentialArgs,

@@ -1,230 +1,229 @@
-//! Turning a profile into credentials for `export`, `use --credentials`, `env` and
-//! `whoami`.
+//! Turning a profile into credentials, for `export`, `env`, `use --credentials` and
+//! `whoami`: the same path for every profile and every command.
 //!
-//! A profile with static keys is answered from the files alone. Anything else (roles, an
-//! MFA session, IAM Identity Center, web identity, credential_process, credential_source)
-//! resolves to a chain in the core and runs in `awsprof-creds`, which starts a network
-//! runtime only when a step is not in the cache.
-//!
-//! That network half is linked only into `awsprof-net`. The [`Backend`] decides who runs
-//! it: [`crate::net::Sdk`] in-process (in `awsprof-net`), [`Delegate`] by running
-//! `awsprof-net` (in `awsprof`), so that `awsprof` carries no SDK code and starts fast.
+//! The files are read and tokenized once ([`awsprof_core::model::Index`]); the core's chain
+//! says where the credentials come from. Static keys are answered at once. Otherwise the
+//! cache is read from the last step back: a hit on the last step is the answer, still in
+//! this one process. Steps that need no SDK (`credential_process`, `credential_source =
+//! Environment`) run here too. Only what is left, on a cache miss, becomes a
+//! [`Job`] for the backend, with the MFA codes already asked for.
 
+use crate::backend::{Job, JOB_VERSION};
+use crate::ctx::{self, Ctx};
 use anyhow::Result;
-use awsprof_core::chain;
+use awsprof_core::cache::{self, Cache};
+use awsprof_core::chain::{self, Base, Chain, CredentialSource, Step};
 use awsprof_core::creds::Credentials;
-use awsprof_core::{Filter, ProfileSet, Section};
+use awsprof_core::settings::Settings;
+use awsprof_core::ui::UiError;
+use awsprof_core::Section;
 use std::time::Duration;
 
-/// Options that change how credentials are obtained.
-#[derive(Clone, Debug, Default)]
-pub struct ResolveOptions {
-    /// An MFA code given on the command line.
+/// How credentials are obtained.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// An MFA code given on the command line, for every step that needs one.
     pub mfa_code: Option<String>,
-    /// Skip the credential cache.
+    /// Neither read nor write the cache.
     pub no_cache: bool,
-    /// Refresh even when cached credentials are still valid.
+    /// Do not read the cache, but write what is fetched.
     pub refresh: bool,
+    /// How long `credential_process` may run.
+    pub process_timeout: Duration,
 }
 
-impl ResolveOptions {
-    fn provider_options(&self) -> Result<awsprof_creds::Options> {
-        let mut o = awsprof_creds::Options {
-            mfa_code: self.mfa_code.clone(),
-            no_cache: self.no_cache,
-            refresh: self.refresh,
-            ..awsprof_creds::Options::default()
-        };
-        if let Ok(v) = std::env::var("AWSPROF_PROCESS_TIMEOUT") {
-            let secs: f64 = v.trim().parse().map_err(|_| {
-                anyhow::anyhow!("AWSPROF_PROCESS_TIMEOUT={v:?} is not a number of seconds")
-            })?;
-            o.process_timeout = Duration::from_secs_f64(secs.max(0.1));
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mfa_code: None,
+            no_cache: false,
+            refresh: false,
+            process_timeout: Duration::from_secs(60),
         }
-        Ok(o)
     }
 }
 
-/// Everything the network half needs for the profile `name`: all profiles (a chain may go
-/// through any of them, and sso-sessions), its chain, and the endpoint settings.
-pub struct Resolved {
-    pub chain: chain::Chain,
-    pub settings: awsprof_creds::Settings,
+/// Why credentials could not be had, on this side of the boundary.
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialError {
+    /// `credential_source = Environment` without the variables.
+    #[error("profile `{profile}`: credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set")]
+    EnvironmentUnset {
+        /// The profile that names the source.
+        profile: String,
+    },
+    /// An MFA code is needed and cannot be asked for.
+    #[error("profile `{profile}` needs an MFA code for {serial}, and there is no terminal to ask on; pass --mfa-code")]
+    MfaNoTerminal {
+        /// The profile whose step needs it.
+        profile: String,
+        /// The device.
+        serial: String,
+    },
+    /// The input ended at the MFA prompt.
+    #[error("profile `{profile}`: no MFA code for {serial} was typed")]
+    MfaNone {
+        /// The profile whose step needs it.
+        profile: String,
+        /// The device.
+        serial: String,
+    },
+    /// Something other than digits.
+    #[error("profile `{profile}`: the MFA code for {serial} must be the digits the device shows")]
+    MfaNotDigits {
+        /// The profile whose step needs it.
+        profile: String,
+        /// The device.
+        serial: String,
+    },
 }
 
-/// Resolves the chain of the profile `name` without any network call.
-pub fn chain_of(ctx: &crate::cmd::Ctx, name: &str) -> Result<Resolved> {
-    let set: ProfileSet = ctx.load(Filter::All)?;
-    if set.profile(name).is_none() {
-        return Err(ctx.unknown(name)?.into());
-    }
-    let chain = chain::resolve(&set, name)?;
-    let settings = awsprof_creds::Settings::new(&set, name, &|k| std::env::var(k).ok());
-    Ok(Resolved { chain, settings })
+/// A profile and where its credentials come from, before anything runs.
+pub struct Plan {
+    /// The profile's name.
+    pub name: String,
+    /// The profile, with all its properties.
+    pub profile: Section,
+    /// Its chain.
+    pub chain: Chain,
+    /// Where the calls go and the caches live.
+    pub settings: Settings,
 }
 
-/// The credentials of `profile` (already loaded with all its properties).
-pub fn credentials(
-    ctx: &crate::cmd::Ctx,
-    profile: &Section,
-    opts: &ResolveOptions,
-) -> Result<Credentials> {
-    if !profile.kind().needs_provider() {
-        return Ok(Credentials::from_profile(profile)?);
-    }
-    ctx.backend.chain_credentials(ctx, &profile.name, opts)
-}
-
-/// Runs a profile chain in-process with the AWS SDK (the body of [`crate::net::Sdk`]).
-pub fn chain_credentials_in_process(
-    ctx: &crate::cmd::Ctx,
-    name: &str,
-    opts: &ResolveOptions,
-) -> Result<Credentials> {
-    let r = chain_of(ctx, name)?;
-    Ok(awsprof_creds::resolve(
-        &r.chain,
-        &r.settings,
-        &opts.provider_options()?,
-    )?)
-}
-
-/// Who runs the steps that need the network.
-pub trait Backend: Sync {
-    /// Temporary credentials for the profile `name`, whose chain needs a provider.
-    fn chain_credentials(
-        &self,
-        ctx: &crate::cmd::Ctx,
-        name: &str,
-        opts: &ResolveOptions,
-    ) -> Result<Credentials>;
-    /// `awsprof whoami`.
-    fn whoami(&self, ctx: &crate::cmd::Ctx, args: &crate::cli::WhoamiArgs) -> Result<()>;
-    /// `awsprof login`.
-    fn login(&self, ctx: &crate::cmd::Ctx, args: &crate::cli::LoginArgs) -> Result<()>;
-}
-
-/// `awsprof-net` failed with this exit status and has already said why on stderr.
-#[derive(Debug)]
-pub struct Reported(pub u8);
-
-impl std::fmt::Display for Reported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "awsprof-net exited with status {}", self.0)
-    }
-}
-
-impl std::error::Error for Reported {}
-
-/// Hands the network work to `awsprof-net`, installed beside this executable.
-pub struct Delegate;
-
-const NET: &str = "awsprof-net";
-
-fn net_program() -> Result<std::path::PathBuf> {
-    let exe = std::env::current_exe()?;
-    let beside = exe.with_file_name(format!("{NET}{}", std::env::consts::EXE_SUFFIX));
-    if beside.is_file() {
-        return Ok(beside);
-    }
-    // Installed elsewhere on PATH (a packager may split the two).
-    let on_path = std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|d| d.join(NET))
-            .find(|p| p.is_file())
-    });
-    on_path.ok_or_else(|| {
-        anyhow::anyhow!(
-            "{NET} was not found beside {} or on PATH; it does the network work (roles, SSO, whoami): reinstall with `cargo install --locked --path crates/awsprof`",
-            exe.display()
-        )
+/// Reads the files once and resolves the chain of `name`; no network, no cache.
+pub fn plan(ctx: &Ctx, name: &str) -> Result<Plan> {
+    let texts = ctx.texts()?;
+    let index = texts.index(&ctx.paths)?;
+    let Some(profile) = index.profile(name) else {
+        return Err(ctx::unknown(name, index.names()).into());
+    };
+    let chain = chain::resolve(&index, name)?;
+    let settings = Settings::new(&index, name, &|k| std::env::var(k).ok());
+    Ok(Plan {
+        name: name.to_string(),
+        profile,
+        chain,
+        settings,
     })
 }
 
-fn status_error(status: std::process::ExitStatus) -> anyhow::Error {
-    let code = status
-        .code()
-        .and_then(|c| u8::try_from(c).ok())
-        .unwrap_or(1);
-    Reported(code.max(1)).into()
+/// The credentials of `plan`: static keys, the cache, local steps, and only then the
+/// backend for the steps that need the SDK.
+pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials> {
+    let chain = &plan.chain;
+    if let Some(e) = chain.credentials_problem() {
+        return Err(e.into());
+    }
+    let steps = chain.steps();
+    let keys: Vec<Option<String>> = steps.iter().map(|s| cache::key(s, chain)).collect();
+    // Without a home directory there is no cache (and no relative path is written to).
+    let use_cache = !opts.no_cache && plan.settings.home_known;
+    let (mut start, mut input) = (0, None);
+    if use_cache && !opts.refresh {
+        let cache = Cache::new(plan.settings.cache_dir.clone());
+        for i in (0..steps.len()).rev() {
+            if let Some(hit) = keys[i].as_deref().and_then(|k| cache.get(k)) {
+                (start, input) = (i + 1, Some(hit));
+                break;
+            }
+        }
+    }
+    if start == 0 {
+        if let Some(base) = local_base(&chain.base, opts)? {
+            (start, input) = (1, Some(base));
+        }
+    }
+    if start == steps.len() {
+        if let Some(creds) = input {
+            return Ok(creds);
+        }
+    }
+    let mut mfa_codes = Vec::new();
+    for (i, step) in steps.iter().enumerate().skip(start) {
+        let (profile, serial) = match step {
+            Step::Session(s) => (chain.base.profile(), s.serial.as_str()),
+            Step::Role(hop) => match &hop.mfa_serial {
+                Some(serial) => (hop.profile.as_str(), serial.as_str()),
+                None => continue,
+            },
+            Step::Base(_) => continue,
+        };
+        mfa_codes.push((i, mfa_code(ctx, profile, serial, opts)?));
+    }
+    let job = Job {
+        version: JOB_VERSION,
+        program: env!("CARGO_PKG_VERSION").to_string(),
+        chain: chain.clone(),
+        start,
+        input,
+        settings: plan.settings.clone(),
+        mfa_codes,
+        cache: use_cache,
+    };
+    ctx.backend.run(&job, ctx.ui)
 }
 
-/// Runs `awsprof-net` with this process's own arguments and exits with its status.
-fn hand_over() -> Result<()> {
-    let mut cmd = std::process::Command::new(net_program()?);
-    cmd.args(std::env::args_os().skip(1));
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        let err = cmd.exec();
-        Err(anyhow::anyhow!("could not run {NET}: {err}"))
-    }
-    #[cfg(not(unix))]
-    {
-        let status = cmd.status()?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(status_error(status))
+/// The base credentials when they need no SDK: keys, `credential_process`, the
+/// environment.
+fn local_base(base: &Base, opts: &Options) -> Result<Option<Credentials>> {
+    Ok(match base {
+        Base::StaticKeys { credentials, .. } => Some(credentials.clone()),
+        Base::Process { profile, command } => {
+            Some(crate::process::run(profile, command, opts.process_timeout)?)
         }
-    }
+        Base::NamedSource {
+            profile,
+            source: CredentialSource::Environment,
+        } => Some(environment(profile)?),
+        _ => None,
+    })
 }
 
-impl Backend for Delegate {
-    fn chain_credentials(
-        &self,
-        _ctx: &crate::cmd::Ctx,
-        name: &str,
-        opts: &ResolveOptions,
-    ) -> Result<Credentials> {
-        // `export --format process` is our own credential_process output: the terminal
-        // (MFA prompt, spinner) and stderr stay shared; only stdout is read.
-        let mut cmd = std::process::Command::new(net_program()?);
-        cmd.args(["export", "--format", "process"]);
-        if let Some(code) = &opts.mfa_code {
-            cmd.args(["--mfa-code", code]);
-        }
-        if opts.no_cache {
-            cmd.arg("--no-cache");
-        }
-        if opts.refresh {
-            cmd.arg("--refresh");
-        }
-        // `--`: a profile name may start with `-`.
-        cmd.args(["--", name]);
-        let out = cmd
-            .stdin(std::process::Stdio::inherit())
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| anyhow::anyhow!("could not run {NET}: {e}"))?;
-        if !out.status.success() {
-            return Err(status_error(out.status));
-        }
-        // The same checks as for any credential_process (version, fields, expiry).
-        Ok(awsprof_creds::process::parse(
-            name,
-            "awsprof-net export --format process",
-            &out.stdout,
-        )?)
-    }
-
-    fn whoami(&self, _: &crate::cmd::Ctx, _: &crate::cli::WhoamiArgs) -> Result<()> {
-        hand_over()
-    }
-
-    fn login(&self, _: &crate::cmd::Ctx, _: &crate::cli::LoginArgs) -> Result<()> {
-        hand_over()
-    }
+/// `credential_source = Environment`: the keys in this process's environment.
+fn environment(profile: &str) -> Result<Credentials, CredentialError> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) else {
+        return Err(CredentialError::EnvironmentUnset {
+            profile: profile.to_string(),
+        });
+    };
+    Ok(Credentials {
+        access_key_id: id,
+        secret_access_key: secret,
+        session_token: var("AWS_SESSION_TOKEN").or_else(|| var("AWS_SECURITY_TOKEN")),
+        expiration: None,
+        account_id: var("AWS_ACCOUNT_ID"),
+    })
 }
 
-/// Like [`credentials`], keeping the network runtime for more calls (`whoami`).
-pub fn credentials_with(
-    ctx: &crate::cmd::Ctx,
-    net: &mut awsprof_creds::Net,
-    name: &str,
-    opts: &ResolveOptions,
-) -> Result<(Credentials, awsprof_creds::Settings)> {
-    let r = chain_of(ctx, name)?;
-    let creds = awsprof_creds::resolve_with(net, &r.chain, &r.settings, &opts.provider_options()?)?;
-    Ok((creds, r.settings))
+/// The MFA code for `serial`: `--mfa-code`, else asked for without echo.
+fn mfa_code(ctx: &Ctx, profile: &str, serial: &str, opts: &Options) -> Result<String> {
+    let fail =
+        |e: fn(String, String) -> CredentialError| e(profile.to_string(), serial.to_string());
+    let code = match &opts.mfa_code {
+        Some(c) => c.clone(),
+        None => match ctx.ui.secret(&format!("Enter MFA code for {serial}: ")) {
+            Ok(code) => code,
+            Err(UiError::NoTerminal) => {
+                return Err(fail(|profile, serial| CredentialError::MfaNoTerminal {
+                    profile,
+                    serial,
+                })
+                .into())
+            }
+            Err(UiError::Ended) => {
+                return Err(
+                    fail(|profile, serial| CredentialError::MfaNone { profile, serial }).into(),
+                )
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let code = code.trim().to_string();
+    if code.is_empty() || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(
+            fail(|profile, serial| CredentialError::MfaNotDigits { profile, serial }).into(),
+        );
+    }
+    Ok(code)
 }

@@ -3,7 +3,12 @@
 #
 # The `awsprof` function sources the binary's output only for the commands that change this
 # shell (use, unset) and runs every other command as it is.
-function awsprof --description 'Switch AWS profiles in this shell (awsprof --help)'
+#
+# The function's name is written as the word awsprof in double quotes, and only there: loaded
+# as it is, that is awsprof; `awsprof init fish --cmd NAME` writes NAME there. The builtins a
+# function can shadow (source, printf, complete, commandline, functions) are called through
+# `builtin`; `command awsprof` is always the binary.
+function "awsprof" --description 'Switch AWS profiles in this shell (awsprof --help)'
     switch "$argv[1]"
         case use unset
             for __awsprof_arg in $argv
@@ -15,7 +20,7 @@ function awsprof --description 'Switch AWS profiles in this shell (awsprof --hel
                         return
                 end
             end
-            command awsprof $argv[1] --shell fish $argv[2..-1] | source
+            command awsprof $argv[1] --shell fish $argv[2..-1] | builtin source
             return $pipestatus[1]
         case '*'
             command awsprof $argv

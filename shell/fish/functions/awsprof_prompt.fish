@@ -15,5 +15,5 @@ function awsprof_prompt --description 'Print the AWS profile, region and expiry 
     test -n "$region"; and set -a out "$region"
     set -l until (string match -r -g '^\d{4}-\d\d-\d\d[Tt](\d\d:\d\d):\d\d(?:\.\d+)?(?:[Zz]|\+00:00)$' -- "$AWS_CREDENTIAL_EXPIRATION")
     and set -a out "until $until"Z
-    printf '%s' (string join ' ' -- $out)
+    builtin printf '%s' (string join ' ' -- $out)
 end

@@ -11,6 +11,10 @@ impl Format for Bash {
         "bash"
     }
 
+    fn summary(&self) -> &'static str {
+        "export K='v'"
+    }
+
     fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError> {
         sh::export(self.name(), key, value)
     }

@@ -17,6 +17,10 @@ impl Format for Cmd {
         "cmd"
     }
 
+    fn summary(&self) -> &'static str {
+        "set \"K=v\" (values with % ! \" or control characters are refused)"
+    }
+
     fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError> {
         refuse_if(self.name(), key, value, unsafe_for_cmd)?;
         Ok(format!("set \"{key}={value}\""))

@@ -13,6 +13,10 @@ impl Format for Dotenv {
         "dotenv"
     }
 
+    fn summary(&self) -> &'static str {
+        "K='v' (values with ' \\ or line breaks are refused)"
+    }
+
     fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError> {
         refuse_if(self.name(), key, value, |c| {
             matches!(c, '\'' | '\\' | '\n' | '\r' | '\0')

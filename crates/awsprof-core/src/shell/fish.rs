@@ -32,6 +32,10 @@ impl Format for Fish {
         "fish"
     }
 
+    fn summary(&self) -> &'static str {
+        "set -gx -- K 'v'"
+    }
+
     fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError> {
         refuse_if(self.name(), key, value, unsafe_for_fish)?;
         // `--` so that a value starting with `-` is never read as an option.

@@ -11,6 +11,10 @@ impl Format for Json {
         "json"
     }
 
+    fn summary(&self) -> &'static str {
+        "a JSON object of the variables"
+    }
+
     fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError> {
         refuse_if(self.name(), key, value, |c| c == '\0')?;
         Ok(serde_json::to_string(value).unwrap_or_default())

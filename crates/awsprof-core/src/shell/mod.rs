@@ -45,6 +45,9 @@ pub trait Format {
     /// The format's name, as `--format` and `--shell` take it.
     fn name(&self) -> &'static str;
 
+    /// One line for `--help`: what the output looks like.
+    fn summary(&self) -> &'static str;
+
     /// Code that sets and exports `key` to exactly `value`.
     fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError>;
 
@@ -69,7 +72,8 @@ pub trait Format {
     }
 }
 
-/// The output formats, as named on the command line.
+/// The output formats, as named on the command line. The command line's lists are made
+/// from [`Kind::ALL`] and [`Kind::SHELLS`]: a new format is one arm here and its file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// POSIX sh (dash, busybox): `export K='v'`.
@@ -173,7 +177,7 @@ fn describe(c: char) -> String {
         '"' => "a double quote".into(),
         '\\' => "a backslash".into(),
         c if c.is_control() => format!("the control character U+{:04X}", c as u32),
-        c => format!("'{c}'"),
+        c => format!("`{c}`"),
     }
 }
 

@@ -29,6 +29,10 @@ impl Format for PowerShell {
         "powershell"
     }
 
+    fn summary(&self) -> &'static str {
+        "$env:K = 'v'"
+    }
+
     fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError> {
         refuse_if(self.name(), key, value, |c| c == '\0')?;
         Ok(format!("$env:{key} = {}", quote(value)))

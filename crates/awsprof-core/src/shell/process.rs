@@ -21,6 +21,10 @@ impl Format for Process {
         "process"
     }
 
+    fn summary(&self) -> &'static str {
+        "credential_process JSON, Version 1"
+    }
+
     fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError> {
         Json.set(key, value)
     }

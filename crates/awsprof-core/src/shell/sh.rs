@@ -21,6 +21,10 @@ impl Format for Sh {
         "sh"
     }
 
+    fn summary(&self) -> &'static str {
+        "export K='v' (POSIX sh; also fine for bash and zsh)"
+    }
+
     fn set(&self, key: &'static str, value: &str) -> Result<String, FormatError> {
         export(self.name(), key, value)
     }

@@ -3,8 +3,9 @@ use crate::cli::ConfigureArgs;
 use anyhow::{bail, Result};
 use awsprof_core::edit::Target;
 use awsprof_core::store::Editor;
+use awsprof_core::ui::UiError;
 use awsprof_core::Filter;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal};
 
 struct Prompt {
     label: &'static str,
@@ -57,18 +58,14 @@ pub fn run(ctx: &super::Ctx, args: &ConfigureArgs) -> Result<()> {
             };
             let prompt = format!("{} [{shown}]: ", p.label);
             let line = if p.hidden {
-                read_hidden(&prompt)?
+                ctx.ui.secret(&prompt)
             } else {
-                eprint!("{prompt}");
-                io::stderr().flush()?;
-                read_line()?
+                ctx.ui.ask(&prompt)
             };
             match line {
-                Some(line) => line,
-                None => {
-                    eprintln!();
-                    bail!("aborted; nothing written");
-                }
+                Ok(line) => line,
+                Err(UiError::Ended) => bail!("aborted; nothing written"),
+                Err(e) => return Err(e.into()),
             }
         } else {
             match read_line()? {
@@ -78,9 +75,9 @@ pub fn run(ctx: &super::Ctx, args: &ConfigureArgs) -> Result<()> {
                 ),
             }
         };
-        let answer = writing::trimmed(p.key, &answer);
+        let answer = writing::trimmed(ctx, p.key, &answer);
         if !answer.is_empty() {
-            writing::check_value(p.key, &answer);
+            writing::check_value(ctx, p.key, &answer);
             answers.push((p.key, answer));
         }
     }
@@ -96,11 +93,11 @@ pub fn run(ctx: &super::Ctx, args: &ConfigureArgs) -> Result<()> {
             .set(Target::Profile(&name), key, None, value)
             .map_err(|e| editor.error(kind, e))?;
     }
-    writing::commit(editor, &[&name])?;
+    writing::commit(ctx, editor, &[&name])?;
     Ok(())
 }
 
-/// One line from stdin without its line end; `None` at end of input.
+/// One answer from a pipe: a line without its line end; `None` at end of input.
 fn read_line() -> Result<Option<String>> {
     let mut line = String::new();
     if io::stdin().lock().read_line(&mut line)? == 0 {
@@ -110,69 +107,4 @@ fn read_line() -> Result<Option<String>> {
     Ok(Some(
         trimmed.strip_suffix('\r').unwrap_or(trimmed).to_string(),
     ))
-}
-
-/// One line from the terminal with echo off; `None` on Ctrl-C, or Ctrl-D on an empty line.
-///
-/// The terminal is put in non-canonical mode without signals, so that Ctrl-C arrives as a
-/// byte and the terminal is restored before we leave: a signal would kill the process
-/// with echo still off. The prompt is printed once echo is off, so that nothing typed
-/// after it appears can be echoed.
-#[cfg(unix)]
-fn read_hidden(prompt: &str) -> Result<Option<String>> {
-    use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex};
-    use std::io::Read;
-    let stdin = io::stdin();
-    let saved = termios::tcgetattr(&stdin)?;
-    let mut raw = saved.clone();
-    raw.local_modes
-        .remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
-    raw.special_codes[SpecialCodeIndex::VMIN] = 1;
-    raw.special_codes[SpecialCodeIndex::VTIME] = 0;
-    termios::tcsetattr(&stdin, OptionalActions::Now, &raw)?;
-    struct Restore<'a>(&'a io::Stdin, termios::Termios);
-    impl Drop for Restore<'_> {
-        fn drop(&mut self) {
-            let _ = termios::tcsetattr(self.0, OptionalActions::Now, &self.1);
-        }
-    }
-    let _restore = Restore(&stdin, saved);
-    eprint!("{prompt}");
-    io::stderr().flush()?;
-    let mut buf: Vec<u8> = Vec::new();
-    let mut byte = [0u8; 1];
-    let mut lock = stdin.lock();
-    loop {
-        if lock.read(&mut byte)? == 0 {
-            return Ok(None);
-        }
-        match byte[0] {
-            b'\r' | b'\n' => break,
-            0x03 => return Ok(None),
-            0x04 if buf.is_empty() => return Ok(None),
-            0x7f | 0x08 => {
-                // Drop one whole character, not one byte of it.
-                while let Some(b) = buf.pop() {
-                    if b & 0xC0 != 0x80 {
-                        break;
-                    }
-                }
-            }
-            0x15 => buf.clear(),
-            b if b < 0x20 => {}
-            b => buf.push(b),
-        }
-    }
-    eprintln!();
-    match String::from_utf8(buf) {
-        Ok(s) => Ok(Some(s)),
-        Err(_) => bail!("the secret access key typed is not valid UTF-8 text"),
-    }
-}
-
-#[cfg(not(unix))]
-fn read_hidden(prompt: &str) -> Result<Option<String>> {
-    eprint!("{prompt}");
-    io::stderr().flush()?;
-    read_line()
 }

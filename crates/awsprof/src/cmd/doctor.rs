@@ -4,7 +4,10 @@ use awsprof_core::doctor::{diagnose, Level};
 
 /// Prints the findings; returns false when any is an error.
 pub fn run(ctx: &super::Ctx, args: &DoctorArgs) -> Result<bool> {
-    let findings = diagnose(&ctx.paths, &|k| std::env::var(k).ok());
+    let mut findings = diagnose(&ctx.paths, &|k| std::env::var(k).ok());
+    for f in &mut findings {
+        f.message = crate::term::shown(&f.message);
+    }
     if args.json {
         super::emit(&(serde_json::to_string_pretty(&findings)? + "\n"))?;
     } else {

@@ -1,13 +1,13 @@
-use super::writing::{self, note, warn};
+use super::writing;
 use crate::cli::ImportArgs;
 use anyhow::{bail, Context, Result};
 use awsprof_core::edit::Target;
-use awsprof_core::store::{display_path, Editor};
+use awsprof_core::store::Editor;
 use awsprof_core::{accesskeys, validate, FileKind};
 
 /// Imports the IAM console's access-key CSV into the credentials file.
 pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
-    let shown = display_path(&args.csv);
+    let shown = args.csv.display().to_string();
     // A key file is a few hundred bytes; a megabyte is generous. A FIFO or a device is
     // refused at once instead of blocking.
     let bytes = awsprof_core::store::read_bytes(&args.csv, 1 << 20)?
@@ -27,10 +27,10 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
             ),
         };
         if !awsprof_core::parse::is_identifier(&name) {
-            bail!("'{name}' is not a valid profile name: use letters, digits and _ - / . % @ : +");
+            bail!("`{name}` is not a valid profile name: use letters, digits and _ - / . % @ : +");
         }
         if names.contains(&name) {
-            bail!("{shown}: user name '{name}' appears twice; import them one at a time with --profile");
+            bail!("{shown}: user name `{name}` appears twice; import them one at a time with --profile");
         }
         names.push(name);
     }
@@ -38,18 +38,18 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
     let set = editor.profiles()?;
     for name in &names {
         if set.profile(name).is_some() && !args.force {
-            bail!("profile '{name}' already exists; pass --force to replace its keys (nothing was written)");
+            bail!("profile `{name}` already exists; pass --force to replace its keys (nothing was written)");
         }
     }
     for (key, name) in keys.iter().zip(&names) {
         if let Some(w) = validate::access_key_id(&key.access_key_id) {
-            warn(&w);
+            ctx.ui.warn(&w);
         }
         if let Some(w) = validate::secret_access_key(&key.secret_access_key) {
-            warn(&w);
+            ctx.ui.warn(&w);
         }
         if key.root {
-            warn(validate::ROOT_KEYS);
+            ctx.ui.warn(validate::ROOT_KEYS);
         }
         let target = Target::Profile(name);
         let creds = FileKind::Credentials;
@@ -72,19 +72,19 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
                 .delete(target, "aws_session_token", None)
                 .map_err(|e| editor.error(kind, e))?;
             if n > 0 {
-                note(&format!(
-                    "removed the old aws_session_token of profile '{name}'"
+                ctx.ui.note(&format!(
+                    "removed the old aws_session_token of profile `{name}`"
                 ));
             }
         }
     }
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    writing::commit(editor, &refs)?;
+    writing::commit(ctx, editor, &refs)?;
     for (key, name) in keys.iter().zip(&names) {
-        note(&format!(
-            "imported access key {} into profile '{name}' ({})",
+        ctx.ui.note(&format!(
+            "imported access key {} into profile `{name}` ({})",
             key.access_key_id,
-            display_path(&ctx.paths.credentials)
+            ctx.paths.credentials.display()
         ));
     }
     Ok(())

@@ -1,23 +1,30 @@
 //! `init`: the shell integration. The scripts are real files under `shell/` (checked by
-//! shellcheck, `zsh -n` and `fish -n`), embedded here; `--cmd NAME` renames the function.
+//! shellcheck, `zsh -n` and `fish -n` as they are, and usable as they are: the zsh plugin by
+//! oh-my-zsh, the fish files by fisher), embedded here and rendered through two explicit
+//! placeholders that are valid shell:
+//!
+//! - the function's name is written `"awsprof"` (in double quotes) wherever it goes, and
+//!   nowhere else: sourced as it is that means awsprof, and `--cmd NAME` writes `"NAME"`;
+//! - bash and zsh share `shell/zsh/awsprof-common.sh`, which each includes with one `source`
+//!   line: sourced as they are, they read it from beside them; `init` prints it in its place.
 
 use crate::cli::{InitArgs, InitShell};
 use anyhow::{bail, Result};
 
+const COMMON: &str = include_str!("../../../../shell/zsh/awsprof-common.sh");
 const BASH: &str = include_str!("../../../../shell/bash/awsprof.bash");
 const ZSH: &str = include_str!("../../../../shell/zsh/awsprof.plugin.zsh");
 const FISH_FUNCTION: &str = include_str!("../../../../shell/fish/functions/awsprof.fish");
 const FISH_PROMPT: &str = include_str!("../../../../shell/fish/functions/awsprof_prompt.fish");
 const FISH_COMPLETION: &str = include_str!("../../../../shell/fish/completions/awsprof.fish");
 
-/// The places where the scripts name the user-facing function (and nothing else): the
-/// definition and the completion registration. `command awsprof` always means the binary.
-const RENAMES: &[(&str, &str)] = &[
-    ("\nawsprof() {", "\n{}() {"),
-    (" _awsprof_complete awsprof\n", " _awsprof_complete {}\n"),
-    ("\nfunction awsprof --", "\nfunction {} --"),
-    ("complete -c awsprof ", "complete -c {} "),
-];
+/// The name placeholder: the default name, double-quoted.
+const NAME: &str = "\"awsprof\"";
+
+/// The lines with which the bash script and the zsh plugin include [`COMMON`].
+const BASH_INCLUDE: &str = "# shellcheck source=../zsh/awsprof-common.sh\n\
+    \\builtin source \"${BASH_SOURCE[0]%awsprof.bash}../zsh/awsprof-common.sh\"\n";
+const ZSH_INCLUDE: &str = "\\builtin source \"${${(%):-%x}:A:h}/awsprof-common.sh\"\n";
 
 fn valid_name(name: &str) -> bool {
     let mut chars = name.chars();
@@ -27,22 +34,23 @@ fn valid_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+/// `template` with its include line replaced by the shared part.
+fn include(template: &str, line: &str) -> String {
+    debug_assert_eq!(template.matches(line).count(), 1, "one include line");
+    template.replacen(line, COMMON, 1)
+}
+
 /// The integration script for `shell`, with the function called `name`.
 pub fn script(shell: InitShell, name: &str) -> Result<String> {
     if !valid_name(name) {
         bail!("--cmd {name:?}: a function name is letters, digits, '_' and '-', starting with a letter or '_'");
     }
-    let mut text = match shell {
-        InitShell::Bash => BASH.to_string(),
-        InitShell::Zsh => ZSH.to_string(),
+    let text = match shell {
+        InitShell::Bash => include(BASH, BASH_INCLUDE),
+        InitShell::Zsh => include(ZSH, ZSH_INCLUDE),
         InitShell::Fish => [FISH_FUNCTION, FISH_PROMPT, FISH_COMPLETION].join("\n"),
     };
-    if name != "awsprof" {
-        for (from, to) in RENAMES {
-            text = text.replace(from, &to.replace("{}", name));
-        }
-    }
-    Ok(text)
+    Ok(text.replace(NAME, &format!("\"{name}\"")))
 }
 
 /// Prints the script.
@@ -55,28 +63,45 @@ pub fn run(args: &InitArgs) -> Result<()> {
 mod tests {
     use super::*;
 
+    const SHELLS: [InitShell; 3] = [InitShell::Bash, InitShell::Zsh, InitShell::Fish];
+
     #[test]
-    fn cmd_renames_the_function_and_nothing_else() {
-        for shell in [InitShell::Bash, InitShell::Zsh, InitShell::Fish] {
+    fn every_name_placeholder_becomes_the_name_and_nothing_else_changes() {
+        for shell in SHELLS {
             let plain = script(shell, "awsprof").unwrap();
             let renamed = script(shell, "ap").unwrap();
-            let binary_calls = |t: &str| t.matches("command awsprof").count();
-            assert_eq!(binary_calls(&plain), binary_calls(&renamed));
-            assert!(binary_calls(&plain) >= 2, "{shell:?}");
-            let defs = |t: &str, n: &str| {
-                t.matches(&format!("{n}() {{")).count()
-                    + t.matches(&format!("function {n} --")).count()
-            };
-            assert_eq!(defs(&plain, "awsprof"), 1, "{shell:?}");
-            assert_eq!(defs(&renamed, "awsprof"), 0, "{shell:?}");
-            assert_eq!(defs(&renamed, "ap"), 1, "{shell:?}");
+            // Where the name goes: the definition (bash and zsh also drop an alias of that
+            // name first) and the completion registration (fish: clearing it, then it).
+            assert_eq!(plain.matches(NAME).count(), 3, "{shell:?}");
+            assert_eq!(renamed.matches(NAME).count(), 0, "{shell:?}");
+            assert_eq!(renamed.matches("\"ap\"").count(), 3, "{shell:?}");
+            assert_eq!(renamed.replace("\"ap\"", NAME), plain, "{shell:?}");
+            // The binary is still called as awsprof.
+            assert!(renamed.matches("command awsprof").count() >= 2, "{shell:?}");
         }
     }
 
     #[test]
+    fn bash_and_zsh_print_the_shared_part_once_in_place_of_the_include() {
+        for (shell, include_line) in [
+            (InitShell::Bash, BASH_INCLUDE),
+            (InitShell::Zsh, ZSH_INCLUDE),
+        ] {
+            let text = script(shell, "awsprof").unwrap();
+            assert_eq!(text.matches(COMMON).count(), 1, "{shell:?}");
+            assert!(!text.contains(include_line), "{shell:?}");
+            assert!(!text.contains("awsprof-common.sh\""), "{shell:?}");
+        }
+        assert!(!script(InitShell::Fish, "awsprof")
+            .unwrap()
+            .contains("__awsprof_main"));
+    }
+
+    #[test]
     fn cmd_must_be_a_plain_name() {
-        for bad in ["", "a b", "x;rm", "1x", "$(x)", "-x"] {
+        for bad in ["", "a b", "x;rm", "1x", "$(x)", "-x", "a\"b"] {
             assert!(script(InitShell::Bash, bad).is_err(), "{bad:?}");
         }
+        assert!(script(InitShell::Fish, "my_aws-2").is_ok());
     }
 }

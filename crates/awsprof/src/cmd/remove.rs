@@ -1,10 +1,9 @@
-use super::writing::{self, note, warn};
+use super::writing;
 use crate::cli::RemoveArgs;
 use anyhow::{bail, Result};
 use awsprof_core::edit::Target;
 use awsprof_core::store::Editor;
 use awsprof_core::{FileKind, Filter};
-use std::io::{BufRead, IsTerminal};
 
 /// Removes a profile from both files, after asking.
 pub fn run(ctx: &super::Ctx, args: &RemoveArgs) -> Result<()> {
@@ -21,13 +20,18 @@ pub fn run(ctx: &super::Ctx, args: &RemoveArgs) -> Result<()> {
         .collect();
     let sources = writing::files(ctx, &section.sources());
     if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            bail!("refusing to remove profile '{name}' without confirmation: stdin is not a terminal; pass --yes");
+        if !ctx.ui.interactive() {
+            bail!("refusing to remove profile `{name}` without confirmation: stdin is not a terminal; pass --yes");
         }
-        eprint!("Remove profile '{name}' from {sources}? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
-        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        let yes = match ctx
+            .ui
+            .confirm(&format!("Remove profile `{name}` from {sources}?"))
+        {
+            Ok(yes) => yes,
+            Err(awsprof_core::ui::UiError::Ended) => false,
+            Err(e) => return Err(e.into()),
+        };
+        if !yes {
             bail!("not confirmed; nothing removed");
         }
     }
@@ -43,20 +47,20 @@ pub fn run(ctx: &super::Ctx, args: &RemoveArgs) -> Result<()> {
             removed.push(kind);
         }
     }
-    writing::commit(editor, &[])?;
-    note(&format!(
-        "removed profile '{name}' from {}",
+    writing::commit(ctx, editor, &[])?;
+    ctx.ui.note(&format!(
+        "removed profile `{name}` from {}",
         writing::files(ctx, &removed)
     ));
     if !users.is_empty() {
-        warn(&format!(
-            "{} still name{} '{name}' as source_profile and will fail until changed",
+        ctx.ui.warn(&format!(
+            "{} still name{} `{name}` as source_profile and will fail until changed",
             users.join(", "),
             if users.len() == 1 { "s" } else { "" }
         ));
     }
     if std::env::var("AWS_PROFILE").as_deref() == Ok(name) {
-        warn(&format!(
+        ctx.ui.warn(&format!(
             "this shell still has AWS_PROFILE={name}; switch with `awsprof use`"
         ));
     }

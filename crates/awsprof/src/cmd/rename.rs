@@ -1,4 +1,4 @@
-use super::writing::{self, note, warn};
+use super::writing;
 use crate::cli::RenameArgs;
 use anyhow::{bail, Result};
 use awsprof_core::store::Editor;
@@ -8,7 +8,7 @@ use awsprof_core::FileKind;
 pub fn run(ctx: &super::Ctx, args: &RenameArgs) -> Result<()> {
     let (old, new) = (args.old.as_str(), args.new.as_str());
     if old == new {
-        bail!("'{old}' and '{new}' are the same name");
+        bail!("`{old}` and `{new}` are the same name");
     }
     // Checked before locking too, so that a typo creates no lock file or directory.
     if ctx
@@ -24,7 +24,7 @@ pub fn run(ctx: &super::Ctx, args: &RenameArgs) -> Result<()> {
         return Err(ctx.unknown(old)?.into());
     }
     if set.profile(new).is_some() {
-        bail!("profile '{new}' already exists; remove it first or pick another name");
+        bail!("profile `{new}` already exists; remove it first or pick another name");
     }
     let mut renamed = Vec::new();
     let mut fixed = Vec::new();
@@ -39,21 +39,21 @@ pub fn run(ctx: &super::Ctx, args: &RenameArgs) -> Result<()> {
         }
         fixed.extend(refs);
     }
-    writing::commit(editor, &[new])?;
-    note(&format!(
-        "renamed profile '{old}' to '{new}' in {}",
+    writing::commit(ctx, editor, &[new])?;
+    ctx.ui.note(&format!(
+        "renamed profile `{old}` to `{new}` in {}",
         writing::files(ctx, &renamed)
     ));
     if !fixed.is_empty() {
         fixed.sort();
         fixed.dedup();
-        note(&format!(
-            "source_profile changed from '{old}' to '{new}' in: {}",
+        ctx.ui.note(&format!(
+            "source_profile changed from `{old}` to `{new}` in: {}",
             fixed.join(", ")
         ));
     }
     if std::env::var("AWS_PROFILE").as_deref() == Ok(old) {
-        warn(&format!(
+        ctx.ui.warn(&format!(
             "this shell still has AWS_PROFILE={old}; switch with `awsprof use {new}`"
         ));
     }

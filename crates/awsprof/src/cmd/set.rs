@@ -1,4 +1,4 @@
-use super::writing::{self, note};
+use super::writing;
 use crate::cli::SetArgs;
 use anyhow::Result;
 use awsprof_core::edit::Target;
@@ -37,8 +37,8 @@ pub fn run(ctx: &super::Ctx, args: &SetArgs) -> Result<()> {
                     .map_err(|e| editor.error(kind, e))?;
             }
             if deleted == 0 {
-                note(&format!(
-                    "'{}' was not set in {}; nothing changed",
+                ctx.ui.note(&format!(
+                    "`{}` was not set in {}; nothing changed",
                     args.key,
                     describe(target)
                 ));
@@ -46,9 +46,9 @@ pub fn run(ctx: &super::Ctx, args: &SetArgs) -> Result<()> {
         }
         Some(value) => {
             let shown = sub.unwrap_or(&path.key);
-            let value = writing::trimmed(shown, value);
+            let value = writing::trimmed(ctx, shown, value);
             if sub.is_none() {
-                writing::check_value(&path.key, &value);
+                writing::check_value(ctx, &path.key, &value);
             }
             let kind = match target {
                 Target::Profile(n) => writing::file_for(editor.profile(n)?.as_ref(), &path.key),
@@ -57,7 +57,7 @@ pub fn run(ctx: &super::Ctx, args: &SetArgs) -> Result<()> {
             if kind == FileKind::Credentials
                 && !writing::CREDENTIAL_KEYS.contains(&path.key.as_str())
             {
-                note(&format!(
+                ctx.ui.note(&format!(
                     "{} is set in the credentials file, which wins over the config file; changed it there",
                     path.key
                 ));
@@ -68,14 +68,14 @@ pub fn run(ctx: &super::Ctx, args: &SetArgs) -> Result<()> {
                 .map_err(|e| editor.error(kind, e))?;
         }
     }
-    writing::commit(editor, &profiles)?;
+    writing::commit(ctx, editor, &profiles)?;
     Ok(())
 }
 
 fn describe(target: Target<'_>) -> String {
     match target {
-        Target::Profile(n) => format!("profile '{n}'"),
-        Target::SsoSession(n) => format!("sso-session '{n}'"),
-        Target::Services(n) => format!("services '{n}'"),
+        Target::Profile(n) => format!("profile `{n}`"),
+        Target::SsoSession(n) => format!("sso-session `{n}`"),
+        Target::Services(n) => format!("services `{n}`"),
     }
 }

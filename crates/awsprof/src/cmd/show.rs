@@ -1,6 +1,6 @@
 use crate::cli::ShowArgs;
+use crate::term::shown_path;
 use anyhow::Result;
-use awsprof_core::store::display_path;
 use awsprof_core::{Property, Section};
 use serde_json::{Map, Value};
 
@@ -50,7 +50,7 @@ pub fn run(ctx: &super::Ctx, args: &ShowArgs) -> Result<()> {
     let files: Vec<String> = profile
         .sources()
         .into_iter()
-        .map(|k| display_path(ctx.paths.get(k)))
+        .map(|k| shown_path(ctx.paths.get(k)))
         .collect();
     let mut out = format!(
         "{}  ({}; from {})\n",

@@ -6,8 +6,9 @@ use awsprof_core::env::{explicit_profile, unset_plan};
 
 /// Prints the code. Reads no file.
 pub fn run(args: &UnsetArgs) -> Result<()> {
-    let previous = explicit_profile(&|k| std::env::var(k).ok());
-    let code = args.shell.kind().render(&unset_plan(previous.as_deref()))?;
+    // The profile this shell is leaving ("" for none), kept for `use -`.
+    let leaving = explicit_profile(&|k| std::env::var(k).ok()).unwrap_or_default();
+    let code = args.shell.kind().render(&unset_plan(Some(&leaving)))?;
     super::emit(&code)?;
     Ok(())
 }

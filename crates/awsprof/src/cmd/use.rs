@@ -2,20 +2,27 @@
 
 use crate::cli::UseArgs;
 use anyhow::{bail, Result};
-use awsprof_core::env::{self as vars, explicit_profile};
+use awsprof_core::env::{self as vars, explicit_profile, Previous};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-fn var(k: &str) -> Option<String> {
-    std::env::var(k).ok().filter(|v| !v.is_empty())
+fn env(k: &str) -> Option<String> {
+    std::env::var(k).ok()
 }
 
 /// Prints the code; exit 1 with nothing printed when the profile is unknown, there is no
 /// previous one, or the picker was cancelled or had no terminal.
 pub fn run(ctx: &super::Ctx, args: &UseArgs) -> Result<ExitCode> {
+    // The profile this shell is leaving ("" for none), kept for `use -`.
+    let leaving = explicit_profile(&env).unwrap_or_default();
     let target = match args.profile.as_deref() {
-        Some("-") => match var(vars::PREVIOUS_PROFILE) {
-            Some(p) => p,
+        Some("-") => match vars::previous(&env) {
+            Some(Previous::Profile(p)) => p,
+            // Back to a shell without a profile: what `unset` leaves.
+            Some(Previous::NoProfile) => {
+                let code = args.shell.kind().render(&vars::unset_plan(Some(&leaving)))?;
+                return print(ctx, &code, "-");
+            }
             None => bail!("no previous profile in this shell: `use -` returns to the profile before the last `use` or `unset`"),
         },
         Some(name) => name.to_string(),
@@ -24,19 +31,22 @@ pub fn run(ctx: &super::Ctx, args: &UseArgs) -> Result<ExitCode> {
             None => return Ok(ExitCode::FAILURE),
         },
     };
-    let previous = explicit_profile(&|k| std::env::var(k).ok());
     let plan = if args.credentials {
-        let (profile, creds) = super::export::resolve(ctx, &target, &args.creds.options())?;
-        vars::use_credentials_plan(&target, profile.get("region"), &creds, previous.as_deref())
+        let (profile, creds) = super::export::resolve(ctx, &target, &args.creds)?;
+        vars::use_credentials_plan(&target, profile.get("region"), &creds, Some(&leaving))
     } else {
         // Only this profile's properties are kept: `use` stays one parse of the files.
         let profile = ctx.profile(&target)?;
-        vars::use_plan(&target, profile.get("region"), previous.as_deref())
+        vars::use_plan(&target, profile.get("region"), Some(&leaving))
     };
     let code = args.shell.kind().render(&plan)?;
-    super::emit(&code)?;
+    print(ctx, &code, &target)
+}
+
+fn print(ctx: &super::Ctx, code: &str, target: &str) -> Result<ExitCode> {
+    super::emit(code)?;
     if std::io::stdout().is_terminal() {
-        eprintln!("awsprof: the lines above are shell code and this shell is unchanged; set up the shell integration (awsprof init --help) or run: eval \"$(awsprof use {target})\"");
+        ctx.ui.note(&format!("the lines above are shell code and this shell is unchanged; set up the shell integration (awsprof init --help) or run: eval \"$(awsprof use {target})\""));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! What the commands that write the files share: where a key goes, warnings, committing.
 
 use anyhow::Result;
-use awsprof_core::store::{display_path, Editor};
+use awsprof_core::store::Editor;
 use awsprof_core::{FileKind, Section};
 
 /// Keys that hold secrets: they live in the credentials file, as the AWS CLI keeps them.
@@ -10,16 +10,6 @@ pub const CREDENTIAL_KEYS: &[&str] = &[
     "aws_secret_access_key",
     "aws_session_token",
 ];
-
-/// A warning on stderr: never silent, never blocking.
-pub fn warn(message: &str) {
-    eprintln!("awsprof: warning: {message}");
-}
-
-/// A note on stderr about what was done.
-pub fn note(message: &str) {
-    eprintln!("awsprof: {message}");
-}
 
 /// The file a profile's `key` is written to: secrets to credentials; other keys to config,
 /// unless the profile already sets that key in the credentials file, where it wins.
@@ -39,10 +29,10 @@ pub fn file_for(profile: Option<&Section>, key: &str) -> FileKind {
 }
 
 /// Trims what was pasted around a value, warning when something was removed.
-pub fn trimmed(key: &str, value: &str) -> String {
+pub fn trimmed(ctx: &super::Ctx, key: &str, value: &str) -> String {
     let (v, changed) = awsprof_core::validate::trim_pasted(value);
     if changed {
-        warn(&format!(
+        ctx.ui.warn(&format!(
             "removed whitespace around the value of {key} (pasted with it?)"
         ));
     }
@@ -50,18 +40,18 @@ pub fn trimmed(key: &str, value: &str) -> String {
 }
 
 /// Warns about a value whose shape is wrong for its key.
-pub fn check_value(key: &str, value: &str) {
+pub fn check_value(ctx: &super::Ctx, key: &str, value: &str) {
     if let Some(w) = awsprof_core::validate::property(key, value) {
-        warn(&w);
+        ctx.ui.warn(&w);
     }
 }
 
 /// Prints the editor's notes, writes what changed, then warns about the profiles in
 /// `profiles` as they now stand.
-pub fn commit(mut editor: Editor, profiles: &[&str]) -> Result<Vec<FileKind>> {
+pub fn commit(ctx: &super::Ctx, mut editor: Editor, profiles: &[&str]) -> Result<Vec<FileKind>> {
     for kind in [FileKind::Config, FileKind::Credentials] {
         for n in editor.doc(kind).take_notes() {
-            note(&n);
+            ctx.ui.note(&n);
         }
     }
     let mut after = Vec::new();
@@ -70,10 +60,8 @@ pub fn commit(mut editor: Editor, profiles: &[&str]) -> Result<Vec<FileKind>> {
     }
     let written = editor.commit()?;
     for section in &after {
-        {
-            for w in awsprof_core::validate::profile(section) {
-                warn(&w);
-            }
+        for w in awsprof_core::validate::profile(section) {
+            ctx.ui.warn(&w);
         }
     }
     Ok(written)
@@ -83,7 +71,7 @@ pub fn commit(mut editor: Editor, profiles: &[&str]) -> Result<Vec<FileKind>> {
 pub fn files(ctx: &super::Ctx, kinds: &[FileKind]) -> String {
     kinds
         .iter()
-        .map(|k| display_path(ctx.paths.get(*k)))
+        .map(|k| ctx.paths.get(*k).display().to_string())
         .collect::<Vec<_>>()
         .join(" and ")
 }

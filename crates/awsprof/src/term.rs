@@ -1,0 +1,252 @@
+//! The terminal: the one implementation of the core's [`Ui`], and the only code that
+//! draws on stderr, changes terminal modes or runs the picker (dialoguer). It is also the
+//! one place where the home directory becomes `~` in what people read.
+
+use awsprof_core::ui::{Ui, UiError};
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::Path;
+
+/// stderr and the terminal behind stdin (or `/dev/tty`).
+pub struct Terminal;
+
+/// The home directory as messages abbreviate it, when it is worth abbreviating.
+fn home() -> Option<&'static str> {
+    static HOME: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    HOME.get_or_init(|| {
+        std::env::var("HOME")
+            .ok()
+            .map(|h| h.trim_end_matches('/').to_string())
+            .filter(|h| !h.is_empty())
+    })
+    .as_deref()
+}
+
+/// `text` with every path under the home directory written from `~`, as people write
+/// them (`~/.aws/config`). Only a path's start is replaced: the home directory where a
+/// word begins, followed by `/`.
+pub fn shown(text: &str) -> String {
+    let Some(home) = home() else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(home) {
+        let before = rest[..i].chars().next_back().or(out.chars().next_back());
+        let starts_word = before.is_none_or(|c| c.is_whitespace() || "`'\"(=:[".contains(c));
+        let after = &rest[i + home.len()..];
+        out.push_str(&rest[..i]);
+        if starts_word && after.starts_with('/') {
+            out.push('~');
+        } else {
+            out.push_str(home);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A path as people write it: the home directory as `~`.
+pub fn shown_path(path: &Path) -> String {
+    shown(&path.display().to_string())
+}
+
+impl Ui for Terminal {
+    fn error(&self, message: &str) {
+        eprintln!("awsprof: error: {}", shown(message));
+    }
+
+    fn warn(&self, message: &str) {
+        eprintln!("awsprof: warning: {}", shown(message));
+    }
+
+    fn note(&self, message: &str) {
+        eprintln!("awsprof: {}", shown(message));
+    }
+
+    fn interactive(&self) -> bool {
+        io::stdin().is_terminal() && io::stderr().is_terminal()
+    }
+
+    fn ask(&self, prompt: &str) -> Result<String, UiError> {
+        eprint!("{}", shown(prompt));
+        io::stderr().flush()?;
+        let mut line = String::new();
+        if io::stdin().lock().read_line(&mut line)? == 0 {
+            eprintln!();
+            return Err(UiError::Ended);
+        }
+        let line = line.strip_suffix('\n').unwrap_or(&line);
+        Ok(line.strip_suffix('\r').unwrap_or(line).to_string())
+    }
+
+    fn secret(&self, prompt: &str) -> Result<String, UiError> {
+        hidden::read(prompt)
+    }
+
+    fn pick(&self, prompt: &str, items: &[&str], start: usize) -> Result<Option<usize>, UiError> {
+        picker::pick(prompt, items, start)
+    }
+}
+
+#[cfg(unix)]
+mod hidden {
+    use super::*;
+    use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex};
+    use std::io::Read;
+    use std::os::fd::AsFd;
+
+    /// The terminal to read a secret from: stdin when it is one (so a pty or a pipe test
+    /// drives it), else the controlling terminal, as `getpass` does.
+    enum Source {
+        Stdin(io::Stdin),
+        Tty(std::fs::File),
+    }
+
+    fn source() -> Result<Source, UiError> {
+        let stdin = io::stdin();
+        if stdin.is_terminal() {
+            return Ok(Source::Stdin(stdin));
+        }
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .ok()
+            .filter(|f| f.is_terminal())
+            .map(Source::Tty)
+            .ok_or(UiError::NoTerminal)
+    }
+
+    /// One line typed with echo off. The terminal is put in non-canonical mode without
+    /// signals, so Ctrl-C arrives as a byte and the terminal is restored before anything
+    /// else happens: a signal would end the process with echo still off. The prompt is
+    /// printed once echo is off, so nothing typed after it appears can be echoed.
+    pub fn read(prompt: &str) -> Result<String, UiError> {
+        match source()? {
+            Source::Stdin(stdin) => read_from(&stdin, &mut stdin.lock(), prompt),
+            Source::Tty(tty) => read_from(&tty, &mut &tty, prompt),
+        }
+    }
+
+    fn read_from(fd: &impl AsFd, input: &mut impl Read, prompt: &str) -> Result<String, UiError> {
+        let saved = termios::tcgetattr(fd).map_err(io::Error::from)?;
+        let mut raw = saved.clone();
+        raw.local_modes
+            .remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
+        raw.special_codes[SpecialCodeIndex::VMIN] = 1;
+        raw.special_codes[SpecialCodeIndex::VTIME] = 0;
+        termios::tcsetattr(fd, OptionalActions::Now, &raw).map_err(io::Error::from)?;
+        struct Restore<'a, F: AsFd>(&'a F, termios::Termios);
+        impl<F: AsFd> Drop for Restore<'_, F> {
+            fn drop(&mut self) {
+                let _ = termios::tcsetattr(self.0, OptionalActions::Now, &self.1);
+            }
+        }
+        let restore = Restore(fd, saved);
+        eprint!("{prompt}");
+        io::stderr().flush()?;
+        let mut buf: Vec<u8> = Vec::new();
+        let mut byte = [0u8; 1];
+        let outcome = loop {
+            if input.read(&mut byte)? == 0 {
+                break Err(UiError::Ended);
+            }
+            match byte[0] {
+                b'\r' | b'\n' => break Ok(()),
+                0x03 => break Err(UiError::Interrupted),
+                0x04 if buf.is_empty() => break Err(UiError::Ended),
+                0x7f | 0x08 => {
+                    // Drop one whole character, not one byte of it.
+                    while let Some(b) = buf.pop() {
+                        if b & 0xC0 != 0x80 {
+                            break;
+                        }
+                    }
+                }
+                0x15 => buf.clear(),
+                b if b < 0x20 => {}
+                b => buf.push(b),
+            }
+        };
+        drop(restore);
+        // The line typed ends here, whatever ended it.
+        eprintln!();
+        outcome?;
+        String::from_utf8(buf).map_err(|_| {
+            UiError::Io(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "what was typed is not valid UTF-8 text",
+            ))
+        })
+    }
+}
+
+#[cfg(not(unix))]
+mod hidden {
+    use super::*;
+
+    pub fn read(prompt: &str) -> Result<String, UiError> {
+        if !io::stdin().is_terminal() {
+            return Err(UiError::NoTerminal);
+        }
+        Terminal.ask(prompt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn paths_under_home_start_with_a_tilde_and_nothing_else_changes() {
+        // HOME is read once; these cases use whatever it is.
+        let Some(home) = super::home() else { return };
+        let shown = super::shown(&format!(
+            "{home}/.aws/config:3: x; see `{home}/a b` or ({home}/c) not {home}x/y nor a{home}/z"
+        ));
+        assert_eq!(
+            shown,
+            format!("~/.aws/config:3: x; see `~/a b` or (~/c) not {home}x/y nor a{home}/z")
+        );
+    }
+}
+
+mod picker {
+    use super::*;
+    use dialoguer::console::Term;
+    use dialoguer::FuzzySelect;
+
+    /// Fuzzy search over `items`, drawn on stderr so stdout stays free for the shell code
+    /// that the wrapper evals.
+    pub fn pick(prompt: &str, items: &[&str], start: usize) -> Result<Option<usize>, UiError> {
+        if !Terminal.interactive() {
+            return Err(UiError::NoTerminal);
+        }
+        // The picker hides the cursor; Ctrl-C must not leave it hidden in the user's
+        // shell. It arrives as SIGINT, or, while the terminal is in raw mode, as an
+        // Interrupted read (after which console raises SIGINT itself): both end the same
+        // way.
+        let _ = ctrlc::set_handler(|| interrupted());
+        match FuzzySelect::new()
+            .with_prompt(prompt)
+            .items(items)
+            .default(start)
+            .max_length(15)
+            .interact_on_opt(&Term::stderr())
+        {
+            Ok(chosen) => Ok(chosen),
+            Err(dialoguer::Error::IO(e)) if e.kind() == io::ErrorKind::Interrupted => interrupted(),
+            Err(dialoguer::Error::IO(e)) => {
+                let _ = Term::stderr().show_cursor();
+                Err(UiError::Io(e))
+            }
+        }
+    }
+
+    /// Ctrl-C: show the cursor again, end the line, exit 130 as a shell would.
+    fn interrupted() -> ! {
+        let term = Term::stderr();
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
+        std::process::exit(130)
+    }
+}

@@ -1,0 +1,338 @@
+//! IAM Identity Center. There is no offline SSO portal, so a small local fake of the
+//! portal's GetRoleCredentials and of the OIDC endpoints (RegisterClient,
+//! StartDeviceAuthorization, CreateToken) stands in, reached through AWS_ENDPOINT_URL_SSO
+//! and AWS_ENDPOINT_URL_SSO_OIDC. Token files are written the way the AWS CLI v2 writes
+//! them, and their names and the role-credential cache names are computed with Python's
+//! hashlib, as the AWS CLI computes them.
+
+use crate::support::*;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+const CONFIG: &str = "\
+[profile dev]
+sso_session = my-sso
+sso_account_id = 111122223333
+sso_role_name = ReadOnly
+region = eu-west-1
+
+[profile legacy]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 111122223333
+sso_role_name = Admin
+
+[sso-session my-sso]
+sso_start_url = https://example.awsapps.com/start
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+";
+
+/// The fake portal + OIDC service. Valid bearer tokens are listed in `tokens`; CreateToken
+/// answers "pending" `pending` times before it grants.
+fn fake(tokens: &'static [&'static str], pending: usize) -> FakeHttp {
+    let polls = Arc::new(AtomicUsize::new(0));
+    FakeHttp::start(move |req| {
+        let ok = |v: Value| (200, vec![], v.to_string());
+        let err = |status: u16, kind: &str, body: Value| {
+            (
+                status,
+                vec![("x-amzn-errortype".to_string(), kind.to_string())],
+                body.to_string(),
+            )
+        };
+        match (
+            req.method.as_str(),
+            req.path.split('?').next().unwrap_or(""),
+        ) {
+            ("GET", "/federation/credentials") => {
+                let token = req.header("x-amz-sso_bearer_token").unwrap_or("");
+                if !tokens.contains(&token) {
+                    return err(
+                        401,
+                        "UnauthorizedException",
+                        json!({"message": "Session token not found or invalid"}),
+                    );
+                }
+                let expires_ms = (std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs()
+                    + 3600)
+                    * 1000;
+                ok(json!({"roleCredentials": {
+                    "accessKeyId": "ASIASSOFAKE",
+                    "secretAccessKey": "sso/secret",
+                    "sessionToken": format!("session-for-{token}"),
+                    "expiration": expires_ms
+                }}))
+            }
+            ("POST", "/client/register") => ok(json!({
+                "clientId": "fake-client-id",
+                "clientSecret": "fake-client-secret",
+                "clientIdIssuedAt": 1_700_000_000,
+                "clientSecretExpiresAt": 4_102_444_800u64
+            })),
+            ("POST", "/device_authorization") => ok(json!({
+                "deviceCode": "fake-device-code",
+                "userCode": "WXYZ-1234",
+                "verificationUri": "https://device.sso.us-east-1.amazonaws.com/",
+                "verificationUriComplete": "https://device.sso.us-east-1.amazonaws.com/?user_code=WXYZ-1234",
+                "expiresIn": 600,
+                "interval": 1
+            })),
+            ("POST", "/token") => {
+                let body: Value = serde_json::from_str(&req.body).unwrap_or_default();
+                if body["grantType"] == "refresh_token" {
+                    return ok(
+                        json!({"accessToken": "refreshed-token", "tokenType": "Bearer", "expiresIn": 3600, "refreshToken": "refresh-2"}),
+                    );
+                }
+                if polls.fetch_add(1, Ordering::SeqCst) < pending {
+                    return err(
+                        400,
+                        "AuthorizationPendingException",
+                        json!({"error": "authorization_pending", "error_description": "not yet"}),
+                    );
+                }
+                ok(
+                    json!({"accessToken": "fresh-login-token", "tokenType": "Bearer", "expiresIn": 28800, "refreshToken": "refresh-1"}),
+                )
+            }
+            _ => err(
+                404,
+                "ResourceNotFoundException",
+                json!({"message": "no such route"}),
+            ),
+        }
+    })
+}
+
+fn home() -> AwsHome {
+    require_python_module("hashlib");
+    AwsHome::with(CONFIG, "")
+}
+
+fn token_file(home: &AwsHome, key: &str) -> std::path::PathBuf {
+    home.aws_dir()
+        .join("sso/cache")
+        .join(format!("{}.json", python_sha1(key)))
+}
+
+/// A token cache file as `aws sso login` (AWS CLI v2) writes it.
+fn write_cli_token(home: &AwsHome, key: &str, token: Value) {
+    let path = token_file(home, key);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, serde_json::to_string_pretty(&token).unwrap()).unwrap();
+}
+
+fn export(home: &AwsHome, sso: &FakeHttp, profile: &str) -> std::process::Output {
+    home.cmd()
+        .args(["export", profile, "--format", "json"])
+        .env("AWS_ENDPOINT_URL_SSO", sso.url())
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", sso.url())
+        .env("BROWSER", "false")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cached_cli_v2_token_gets_role_credentials_then_the_cache_serves_them() {
+    let home = home();
+    let sso = fake(&["cli-v2-token"], 0);
+    write_cli_token(
+        &home,
+        "my-sso",
+        json!({
+            "startUrl": "https://example.awsapps.com/start",
+            "region": "us-east-1",
+            "accessToken": "cli-v2-token",
+            "expiresAt": python_utc_in(3600),
+            "clientId": "cid",
+            "clientSecret": "csecret",
+            "registrationExpiresAt": python_utc_in(86400),
+            "refreshToken": "r"
+        }),
+    );
+    let out = export(&home, &sso, "dev");
+    let v: Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
+    assert_eq!(v["AWS_ACCESS_KEY_ID"], "ASIASSOFAKE");
+    assert_eq!(v["AWS_SESSION_TOKEN"], "session-for-cli-v2-token");
+    assert_eq!(v["AWS_REGION"], "eu-west-1");
+    let reqs = sso.requests();
+    assert_eq!(reqs.len(), 1);
+    assert!(
+        reqs[0].path.contains("account_id=111122223333"),
+        "{:?}",
+        reqs[0]
+    );
+    assert!(reqs[0].path.contains("role_name=ReadOnly"), "{:?}", reqs[0]);
+
+    // Cached where the AWS CLI v2 caches SSO role credentials, under its key.
+    let key = python_sha1(
+        r#"{"accountId":"111122223333","roleName":"ReadOnly","sessionName":"my-sso","startUrl":"https://example.awsapps.com/start"}"#,
+    );
+    assert!(home
+        .aws_dir()
+        .join(format!("cli/cache/{key}.json"))
+        .is_file());
+    let again = export(&home, &sso, "dev");
+    assert_eq!(stdout_ok(&again), stdout_ok(&out));
+    assert_eq!(sso.requests().len(), 1, "the second export made no request");
+}
+
+#[test]
+fn legacy_profile_token_is_keyed_by_the_start_url() {
+    let home = home();
+    let sso = fake(&["legacy-token"], 0);
+    write_cli_token(
+        &home,
+        "https://legacy.awsapps.com/start",
+        json!({
+            "startUrl": "https://legacy.awsapps.com/start",
+            "region": "us-east-1",
+            "accessToken": "legacy-token",
+            "expiresAt": python_utc_in(3600)
+        }),
+    );
+    let v: Value = serde_json::from_str(&stdout_ok(&export(&home, &sso, "legacy"))).unwrap();
+    assert_eq!(v["AWS_SESSION_TOKEN"], "session-for-legacy-token");
+}
+
+#[test]
+fn expired_token_without_refresh_says_to_log_in() {
+    let home = home();
+    let sso = fake(&["old"], 0);
+    write_cli_token(
+        &home,
+        "my-sso",
+        json!({"startUrl": "https://example.awsapps.com/start", "region": "us-east-1",
+               "accessToken": "old", "expiresAt": python_utc_in(-60)}),
+    );
+    let out = export(&home, &sso, "dev");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("expired") && err.contains("awsprof login dev"),
+        "{err}"
+    );
+    assert!(sso.requests().is_empty());
+
+    // No token file at all: the same advice.
+    let home = AwsHome::with(CONFIG, "");
+    let err = String::from_utf8_lossy(&export(&home, &sso, "dev").stderr).into_owned();
+    assert!(err.contains("awsprof login dev"), "{err}");
+}
+
+#[test]
+fn expired_token_is_refreshed_with_its_refresh_token() {
+    let home = home();
+    let sso = fake(&["refreshed-token"], 0);
+    write_cli_token(
+        &home,
+        "my-sso",
+        json!({"startUrl": "https://example.awsapps.com/start", "region": "us-east-1",
+               "accessToken": "old", "expiresAt": python_utc_in(-60),
+               "clientId": "cid", "clientSecret": "csecret",
+               "registrationExpiresAt": python_utc_in(86400), "refreshToken": "refresh-0"}),
+    );
+    let v: Value = serde_json::from_str(&stdout_ok(&export(&home, &sso, "dev"))).unwrap();
+    assert_eq!(v["AWS_SESSION_TOKEN"], "session-for-refreshed-token");
+    let token: Value =
+        serde_json::from_str(&std::fs::read_to_string(token_file(&home, "my-sso")).unwrap())
+            .unwrap();
+    assert_eq!(token["accessToken"], "refreshed-token");
+    assert_eq!(token["refreshToken"], "refresh-2");
+    let body: Value = serde_json::from_str(&sso.requests()[0].body).unwrap();
+    assert_eq!(body["refreshToken"], "refresh-0");
+}
+
+#[test]
+fn login_runs_the_device_flow_and_writes_the_cli_v2_token_file() {
+    let home = home();
+    let sso = fake(&["fresh-login-token"], 2);
+    // A "browser" that records the page it was asked to open.
+    let opened = home.path().join("opened-url");
+    let browser = home.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = home
+        .cmd()
+        .args(["login", "dev"])
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", sso.url())
+        .env("BROWSER", &browser)
+        .output()
+        .unwrap();
+    assert_ok(&out, "awsprof");
+    assert!(out.stdout.is_empty(), "login prints nothing on stdout");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("WXYZ-1234"), "the code is shown: {err}");
+    assert!(
+        err.contains("https://device.sso.us-east-1.amazonaws.com/?user_code=WXYZ-1234"),
+        "{err}"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !opened.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap_or_default(),
+        "https://device.sso.us-east-1.amazonaws.com/?user_code=WXYZ-1234"
+    );
+    // The OIDC calls in order; CreateToken polled through "pending" until granted.
+    let paths: Vec<String> = sso.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/client/register",
+            "/device_authorization",
+            "/token",
+            "/token",
+            "/token"
+        ]
+    );
+    let register: Value = serde_json::from_str(&sso.requests()[0].body).unwrap();
+    assert_eq!(register["scopes"], json!(["sso:account:access"]));
+    assert_eq!(register["issuerUrl"], "https://example.awsapps.com/start");
+
+    // The token file: where the AWS CLI v2 looks, in its format, private.
+    let file = token_file(&home, "my-sso");
+    let token: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(token["accessToken"], "fresh-login-token");
+    assert_eq!(token["startUrl"], "https://example.awsapps.com/start");
+    assert_eq!(token["refreshToken"], "refresh-1");
+    assert_eq!(token["clientId"], "fake-client-id");
+    assert!(token["expiresAt"].as_str().unwrap().ends_with('Z'));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // And the next export uses it.
+    let v: Value = serde_json::from_str(&stdout_ok(&export(&home, &sso, "dev"))).unwrap();
+    assert_eq!(v["AWS_SESSION_TOKEN"], "session-for-fresh-login-token");
+}
+
+#[test]
+fn login_refuses_a_profile_without_identity_center() {
+    let home = AwsHome::with(
+        "[profile keys]\nregion = us-east-1\n",
+        "[keys]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n",
+    );
+    let out = home.run(&["login", "keys"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not use IAM Identity Center"));
+}

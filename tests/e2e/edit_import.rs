@@ -1,0 +1,218 @@
+//! `awsprof import --csv`: the IAM console's access-key files, both layouts, the root
+//! key file, and broken files that must leave everything as it was.
+
+use crate::support;
+use crate::support::{stderr, AwsHome};
+use std::path::PathBuf;
+
+const ID: &str = "AKIAIOSFODNN7EXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const ID2: &str = "AKIAI44QH8DHBEXAMPLE";
+const SECRET2: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
+
+fn csv(home: &AwsHome, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = home.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn import(home: &AwsHome, file: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["import", "--csv", file.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    home.run(&args)
+}
+
+#[test]
+fn current_layout_with_bom_and_crlf_needs_a_profile_name() {
+    let home = AwsHome::with("[default]\nregion = us-east-1\n", "");
+    let file = csv(
+        &home,
+        "dev_accessKeys.csv",
+        format!("\u{feff}Access key ID,Secret access key\r\n{ID},{SECRET}\r\n").as_bytes(),
+    );
+    let out = import(&home, &file, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--profile"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(home.credentials()).unwrap(), "");
+
+    let out = import(&home, &file, &["--profile", "dev"]);
+    support::assert_ok(&out, "awsprof");
+    assert!(out.stdout.is_empty());
+    assert!(!stderr(&out).contains(SECRET), "secret never printed");
+    assert_eq!(
+        std::fs::read_to_string(home.credentials()).unwrap(),
+        format!("[dev]\naws_access_key_id = {ID}\naws_secret_access_key = {SECRET}\n")
+    );
+    assert_eq!(home.aws_get("aws_secret_access_key", "dev"), SECRET);
+}
+
+#[test]
+fn old_layout_names_profiles_by_user() {
+    let home = AwsHome::new();
+    let file = csv(
+        &home,
+        "credentials.csv",
+        format!(
+            "User name,Password,Access key ID,Secret access key,Console login link\r\nalice,,{ID},{SECRET},https://123456789012.signin.aws.amazon.com/console\r\n\"bob\",\"\",{ID2},{SECRET2},https://x\r\n"
+        )
+        .as_bytes(),
+    );
+    let out = import(&home, &file, &[]);
+    support::assert_ok(&out, "awsprof");
+    assert_eq!(
+        std::fs::read_to_string(home.credentials()).unwrap(),
+        format!("[alice]\naws_access_key_id = {ID}\naws_secret_access_key = {SECRET}\n\n[bob]\naws_access_key_id = {ID2}\naws_secret_access_key = {SECRET2}\n")
+    );
+    // Two keys cannot go to one --profile.
+    let out = import(&home, &file, &["--profile", "x", "--force"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn an_existing_profile_is_kept_unless_forced() {
+    let creds = "# mine\n[dev]\naws_access_key_id = AKIAOLDOLDOLDEXAMPLE\naws_secret_access_key = old\naws_session_token = stale\n";
+    let home = AwsHome::with("[profile dev]\nregion = eu-west-1\n", creds);
+    let file = csv(
+        &home,
+        "k.csv",
+        format!("Access key ID,Secret access key\n{ID},{SECRET}\n").as_bytes(),
+    );
+    let out = import(&home, &file, &["--profile", "dev"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(home.credentials()).unwrap(), creds);
+
+    let out = import(&home, &file, &["--profile", "dev", "--force"]);
+    support::assert_ok(&out, "awsprof");
+    assert_eq!(
+        std::fs::read_to_string(home.credentials()).unwrap(),
+        format!("# mine\n[dev]\naws_access_key_id = {ID}\naws_secret_access_key = {SECRET}\n")
+    );
+    assert!(
+        stderr(&out).contains("aws_session_token"),
+        "stale token removal is said"
+    );
+}
+
+#[test]
+fn root_key_file_imports_with_a_warning() {
+    let home = AwsHome::new();
+    let file = csv(
+        &home,
+        "rootkey.csv",
+        format!("AWSAccessKeyId={ID}\r\nAWSSecretKey={SECRET}\r\n").as_bytes(),
+    );
+    let out = import(&home, &file, &["--profile", "root"]);
+    support::assert_ok(&out, "awsprof");
+    assert!(
+        stderr(&out).contains("root access keys: AWS recommends deleting them"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(std::fs::read_to_string(home.credentials())
+        .unwrap()
+        .contains(SECRET));
+}
+
+#[test]
+fn odd_looking_keys_warn_but_are_written() {
+    let home = AwsHome::new();
+    let file = csv(
+        &home,
+        "k.csv",
+        b"Access key ID,Secret access key\nASIASHORT,tooshort\n",
+    );
+    let out = import(&home, &file, &["--profile", "odd"]);
+    support::assert_ok(&out, "awsprof");
+    let err = stderr(&out);
+    assert!(err.contains("does not look like an access key id"), "{err}");
+    assert!(
+        err.contains("8 characters; AWS secret keys have 40"),
+        "{err}"
+    );
+    assert!(err.contains("no aws_session_token"), "{err}");
+    assert!(!err.contains("tooshort"), "secret never printed: {err}");
+}
+
+#[test]
+fn broken_files_are_refused_and_nothing_is_written() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("empty.csv", b"", "empty"),
+        ("blank.csv", b"\r\n\r\n", "empty"),
+        (
+            "binary.csv",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "not a text file",
+        ),
+        (
+            "latin1.csv",
+            b"Access key ID,Secret access key\nAKIA\xe9,x\n",
+            "not a text file",
+        ),
+        (
+            "no-secret.csv",
+            b"Access key ID,Password\nAKIAIOSFODNN7EXAMPLE,x\n",
+            "no `Secret access key` column",
+        ),
+        (
+            "no-id.csv",
+            b"User name,Secret access key\nbob,x\n",
+            "no `Access key ID` column",
+        ),
+        (
+            "short-row.csv",
+            b"Access key ID,Secret access key\nAKIAIOSFODNN7EXAMPLE\n",
+            "line 2: no value in the `Secret access key` column",
+        ),
+        (
+            "header-only.csv",
+            b"Access key ID,Secret access key\n",
+            "no access key rows",
+        ),
+        (
+            "bad-quote.csv",
+            b"Access key ID,Secret access key\n\"AKIA,x\n",
+            "",
+        ),
+        (
+            "root-half.csv",
+            b"AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE\n",
+            "AWSSecretKey",
+        ),
+    ];
+    for (name, bytes, message) in cases {
+        let home = AwsHome::with(
+            "[default]\nregion = us-east-1\n",
+            "[default]\naws_access_key_id = A\n",
+        );
+        let file = csv(&home, name, bytes);
+        let out = import(&home, &file, &["--profile", "p"]);
+        let err = stderr(&out);
+        if *name == "bad-quote.csv" && out.status.success() {
+            // A quote left open runs to the end of the file: one field, then a short row.
+            panic!(
+                "{name}: imported {:?}",
+                std::fs::read_to_string(home.credentials())
+            );
+        }
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.contains(name),
+            "{name}: the error names the file: {err}"
+        );
+        assert!(err.contains(message), "{name}: {err}");
+        assert_eq!(
+            std::fs::read_to_string(home.config()).unwrap(),
+            "[default]\nregion = us-east-1\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(home.credentials()).unwrap(),
+            "[default]\naws_access_key_id = A\n"
+        );
+    }
+    let home = AwsHome::new();
+    let out = import(&home, &home.path().join("missing.csv"), &["--profile", "p"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing.csv"));
+    assert!(!home.aws_dir().exists());
+}
