@@ -1,14 +1,13 @@
 //! IAM Identity Center. There is no offline SSO portal, so a small local fake of the
 //! portal's GetRoleCredentials and of the OIDC endpoints (RegisterClient,
-//! StartDeviceAuthorization, CreateToken) stands in, reached through AWS_ENDPOINT_URL_SSO
-//! and AWS_ENDPOINT_URL_SSO_OIDC. Token files are written the way the AWS CLI v2 writes
+//! StartDeviceAuthorization, CreateToken) stands in (tests/e2e/fake_portal.rs, shared with
+//! the `sso sync` tests), reached through AWS_ENDPOINT_URL_SSO and
+//! AWS_ENDPOINT_URL_SSO_OIDC. Token files are written the way the AWS CLI v2 writes
 //! them, and their names and the role-credential cache names are computed with Python's
 //! hashlib, as the AWS CLI computes them.
 
 use crate::support::*;
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 
 const CONFIG: &str = "\
 [profile dev]
@@ -29,84 +28,13 @@ sso_region = us-east-1
 sso_registration_scopes = sso:account:access
 ";
 
-/// The fake portal + OIDC service. Valid bearer tokens are listed in `tokens`; CreateToken
-/// answers "pending" `pending` times before it grants.
-fn fake(tokens: &'static [&'static str], pending: usize) -> FakeHttp {
-    let polls = Arc::new(AtomicUsize::new(0));
-    FakeHttp::start(move |req| {
-        let ok = |v: Value| (200, vec![], v.to_string());
-        let err = |status: u16, kind: &str, body: Value| {
-            (
-                status,
-                vec![("x-amzn-errortype".to_string(), kind.to_string())],
-                body.to_string(),
-            )
-        };
-        match (
-            req.method.as_str(),
-            req.path.split('?').next().unwrap_or(""),
-        ) {
-            ("GET", "/federation/credentials") => {
-                let token = req.header("x-amz-sso_bearer_token").unwrap_or("");
-                if !tokens.contains(&token) {
-                    return err(
-                        401,
-                        "UnauthorizedException",
-                        json!({"message": "Session token not found or invalid"}),
-                    );
-                }
-                let expires_ms = (std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_secs()
-                    + 3600)
-                    * 1000;
-                ok(json!({"roleCredentials": {
-                    "accessKeyId": "ASIASSOFAKE",
-                    "secretAccessKey": "sso/secret",
-                    "sessionToken": format!("session-for-{token}"),
-                    "expiration": expires_ms
-                }}))
-            }
-            ("POST", "/client/register") => ok(json!({
-                "clientId": "fake-client-id",
-                "clientSecret": "fake-client-secret",
-                "clientIdIssuedAt": 1_700_000_000,
-                "clientSecretExpiresAt": 4_102_444_800u64
-            })),
-            ("POST", "/device_authorization") => ok(json!({
-                "deviceCode": "fake-device-code",
-                "userCode": "WXYZ-1234",
-                "verificationUri": "https://device.sso.us-east-1.amazonaws.com/",
-                "verificationUriComplete": "https://device.sso.us-east-1.amazonaws.com/?user_code=WXYZ-1234",
-                "expiresIn": 600,
-                "interval": 1
-            })),
-            ("POST", "/token") => {
-                let body: Value = serde_json::from_str(&req.body).unwrap_or_default();
-                if body["grantType"] == "refresh_token" {
-                    return ok(
-                        json!({"accessToken": "refreshed-token", "tokenType": "Bearer", "expiresIn": 3600, "refreshToken": "refresh-2"}),
-                    );
-                }
-                if polls.fetch_add(1, Ordering::SeqCst) < pending {
-                    return err(
-                        400,
-                        "AuthorizationPendingException",
-                        json!({"error": "authorization_pending", "error_description": "not yet"}),
-                    );
-                }
-                ok(
-                    json!({"accessToken": "fresh-login-token", "tokenType": "Bearer", "expiresIn": 28800, "refreshToken": "refresh-1"}),
-                )
-            }
-            _ => err(
-                404,
-                "ResourceNotFoundException",
-                json!({"message": "no such route"}),
-            ),
-        }
-    })
+/// The fake portal + OIDC service (tests/e2e/fake_portal.rs). Valid bearer tokens are
+/// listed in `tokens`; CreateToken answers "pending" `pending` times before it grants. `console`'s tests sign in
+/// with it.
+pub(crate) fn fake(tokens: &[&str], pending: usize) -> Portal {
+    let portal = Portal::with(tokens, vec![]);
+    portal.set(|s| s.pending = pending);
+    portal
 }
 
 fn home() -> AwsHome {
@@ -114,20 +42,7 @@ fn home() -> AwsHome {
     AwsHome::with(CONFIG, "")
 }
 
-fn token_file(home: &AwsHome, key: &str) -> std::path::PathBuf {
-    home.aws_dir()
-        .join("sso/cache")
-        .join(format!("{}.json", python_sha1(key)))
-}
-
-/// A token cache file as `aws sso login` (AWS CLI v2) writes it.
-fn write_cli_token(home: &AwsHome, key: &str, token: Value) {
-    let path = token_file(home, key);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, serde_json::to_string_pretty(&token).unwrap()).unwrap();
-}
-
-fn export(home: &AwsHome, sso: &FakeHttp, profile: &str) -> std::process::Output {
+fn export(home: &AwsHome, sso: &Portal, profile: &str) -> std::process::Output {
     home.cmd()
         .args(["export", profile, "--format", "json"])
         .env("AWS_ENDPOINT_URL_SSO", sso.url())

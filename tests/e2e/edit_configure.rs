@@ -169,3 +169,56 @@ fn configure_from_a_pipe_that_ends_early_writes_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing written"));
     assert!(!home.aws_dir().exists(), "nothing created");
 }
+
+/// A region typo at the terminal: asked `did you mean eu-west-1? [Y/n]` before anything is
+/// written; Enter takes the suggestion, `n` keeps what was typed (with the warning).
+#[test]
+fn a_region_typo_on_a_terminal_asks_did_you_mean_and_enter_takes_it() {
+    for (reply, written) in [("\r", "eu-west-1"), ("n\r", "eu-wset-1")] {
+        let home = AwsHome::with("", "");
+        let mut t = configure_on_pty(&home, "dev");
+        t.expect("AWS Access Key ID [None]: ");
+        t.send("\r");
+        t.expect("AWS Secret Access Key [None]: ");
+        t.send("\r");
+        t.expect("Default region name [None]: ");
+        t.send("eu-wset-1\r");
+        t.expect("`eu-wset-1` is not a known AWS region; did you mean eu-west-1? [Y/n] ");
+        // Anything but yes or no asks again.
+        t.send("maybe\r");
+        t.expect("did you mean eu-west-1? [Y/n] ");
+        t.send(reply);
+        if reply == "n\r" {
+            t.expect("`eu-wset-1` is not a known AWS region name");
+        }
+        t.expect("Default output format [None]: ");
+        t.send("\r");
+        let (status, out) = t.finish();
+        assert!(status.success(), "{out}");
+        assert_eq!(
+            std::fs::read_to_string(home.config()).unwrap(),
+            format!("[profile dev]\nregion = {written}\n"),
+            "reply {reply:?}"
+        );
+        assert_eq!(home.aws_get("region", "dev"), written);
+    }
+}
+
+/// From a pipe nothing is asked: the typo is written as given, as the AWS CLI would, and a
+/// warning names the closest region.
+#[test]
+fn a_region_typo_from_a_pipe_is_written_with_a_warning() {
+    let home = AwsHome::with("", "");
+    let out = configure_piped(&home, "dev", "\n\neu-wset-1\n\n");
+    support::assert_ok(&out, "configure");
+    assert_eq!(
+        std::fs::read_to_string(home.config()).unwrap(),
+        "[profile dev]\nregion = eu-wset-1\n"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`eu-wset-1` is not a known AWS region name; did you mean `eu-west-1`?"),
+        "{err}"
+    );
+    assert!(!err.contains("[Y/n]"), "{err}");
+}

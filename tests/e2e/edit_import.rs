@@ -63,9 +63,121 @@ fn old_layout_names_profiles_by_user() {
         std::fs::read_to_string(home.credentials()).unwrap(),
         format!("[alice]\naws_access_key_id = {ID}\naws_secret_access_key = {SECRET}\n\n[bob]\naws_access_key_id = {ID2}\naws_secret_access_key = {SECRET2}\n")
     );
-    // Two keys cannot go to one --profile.
-    let out = import(&home, &file, &["--profile", "x", "--force"]);
+    // --profile names them instead of the user names: x, then x-2.
+    let out = import(&home, &file, &["--profile", "x"]);
+    support::assert_ok(&out, "awsprof");
+    assert_eq!(home.aws_get("aws_access_key_id", "x"), ID);
+    assert_eq!(home.aws_get("aws_access_key_id", "x-2"), ID2);
+}
+
+/// The current layout has no user names: several keys are named from --profile (NAME,
+/// NAME-2, ...), or one is picked with --row; without either the error says both.
+#[test]
+fn current_layout_with_several_keys_names_them_from_the_profile_or_takes_one_row() {
+    const ID3: &str = "AKIAI44QH8DHBEXAMPLE";
+    let home = AwsHome::new();
+    let file = csv(
+        &home,
+        "keys.csv",
+        format!(
+            "Access key ID,Secret access key\n{ID},{SECRET}\n{ID2},{SECRET2}\n{ID3},{SECRET}\n"
+        )
+        .as_bytes(),
+    );
+    let out = import(&home, &file, &[]);
     assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("keys.csv:2 (row 1): the file has no user name column"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--profile NAME (several keys become NAME, NAME-2, ...)")
+            && err.contains("--row N"),
+        "{err}"
+    );
+    assert!(!home.credentials().exists());
+
+    let out = import(&home, &file, &["--profile", "dev"]);
+    support::assert_ok(&out, "awsprof");
+    for (name, id) in [("dev", ID), ("dev-2", ID2), ("dev-3", ID3)] {
+        assert_eq!(home.aws_get("aws_access_key_id", name), id, "{name}");
+    }
+
+    let out = import(&home, &file, &["--row", "2", "--profile", "second"]);
+    support::assert_ok(&out, "awsprof");
+    assert_eq!(home.aws_get("aws_access_key_id", "second"), ID2);
+    assert_eq!(home.aws_get("aws_access_key_id", "second-2"), "");
+
+    let before = std::fs::read_to_string(home.credentials()).unwrap();
+    let out = import(&home, &file, &["--row", "4", "--profile", "p"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("holds 3 access keys; --row 4 is not one of them"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(home.credentials()).unwrap(), before);
+}
+
+/// An old-layout user name that cannot be a profile name stops the import with the file,
+/// line and row, and nothing written; --row and --profile map it to a name.
+#[test]
+fn old_layout_user_name_that_is_not_a_profile_name_is_named_by_line_and_can_be_mapped() {
+    let home = AwsHome::new();
+    let file = csv(
+        &home,
+        "users.csv",
+        format!("User name,Password,Access key ID,Secret access key,Console login link\nalice,,{ID},{SECRET},x\nbob smith,,{ID2},{SECRET2},x\n").as_bytes(),
+    );
+    let out = import(&home, &file, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("users.csv:3 (row 2): user name `bob smith` is not a valid profile name"),
+        "{err}"
+    );
+    assert!(err.contains("--row N"), "{err}");
+    assert!(!home.credentials().exists(), "nothing written");
+
+    support::assert_ok(&import(&home, &file, &["--row", "1"]), "--row 1");
+    support::assert_ok(
+        &import(&home, &file, &["--row", "2", "--profile", "bob"]),
+        "--row 2",
+    );
+    assert_eq!(home.aws_get("aws_access_key_id", "alice"), ID);
+    assert_eq!(home.aws_get("aws_access_key_id", "bob"), ID2);
+}
+
+/// --force over a profile whose section is in the file twice: the keys are changed where
+/// the SDKs (and so the AWS CLI) read them, and the note names those lines.
+#[test]
+fn force_over_a_duplicated_section_says_which_lines_it_changed() {
+    let home = AwsHome::with(
+        "",
+        "[alice]\naws_access_key_id = AKIAOLDOLDOLDOLD0001\n[bob]\nx = 1\n[alice]\nregion = eu-west-1\n",
+    );
+    let file = csv(
+        &home,
+        "users.csv",
+        format!("User name,Password,Access key ID,Secret access key,Console login link\nalice,,{ID},{SECRET},x\n").as_bytes(),
+    );
+    let out = import(&home, &file, &["--force"]);
+    support::assert_ok(&out, "awsprof");
+    assert_eq!(
+        std::fs::read_to_string(home.credentials()).unwrap(),
+        format!("[alice]\naws_access_key_id = {ID}\n[bob]\nx = 1\n[alice]\nregion = eu-west-1\naws_secret_access_key = {SECRET}\n")
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("`aws_access_key_id` was changed where the SDKs read it, at line 2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`aws_secret_access_key` was added to the last one, at line 7"),
+        "{err}"
+    );
+    assert!(!err.contains("last occurrence"), "{err}");
 }
 
 #[test]

@@ -136,7 +136,8 @@ fn remove_asks_on_a_terminal_and_takes_it_out_of_both_files() {
     let mut cmd = home.cmd();
     cmd.args(["remove", "a"]);
     let mut t = PtyChild::spawn(cmd);
-    t.expect("? [y/N] ");
+    // The profiles that depend on it are named in the question, before anything goes.
+    t.expect("? `b` names it as source_profile and will fail until changed. [y/N] ");
     t.send("n\r");
     let (status, _) = t.finish();
     assert!(!status.success());
@@ -145,11 +146,14 @@ fn remove_asks_on_a_terminal_and_takes_it_out_of_both_files() {
     let mut cmd = home.cmd();
     cmd.args(["remove", "a"]);
     let mut t = PtyChild::spawn(cmd);
-    t.expect("? [y/N] ");
+    t.expect("will fail until changed. [y/N] ");
     t.send("y\r");
     let (status, out) = t.finish();
     assert!(status.success(), "{out}");
-    assert!(out.contains("b still names `a` as source_profile"), "{out}");
+    assert!(
+        !out.contains("source_profile"),
+        "said once, in the question: {out}"
+    );
     assert_eq!(
         read(home.config()),
         "# top\n[profile b]\nsource_profile = a\n"
@@ -181,4 +185,66 @@ fn rename_moves_both_files_and_fixes_source_profile_references() {
     );
     assert_eq!(home.run(&["rename", "base", "x"]).status.code(), Some(1));
     assert_eq!(home.aws_get("source_profile", "admin"), "root-keys");
+}
+
+/// `profile.a.b.KEY` with a profile named `a.b`: set and get act on `a.b` (the AWS CLI would
+/// write a block `b` into a new `[profile a]`, and get nothing); with both `a` and `a.b`
+/// there, both refuse and name the `--profile` forms; the AWS CLI reads what was written.
+#[test]
+fn dotted_profile_names_in_keys_use_the_profile_that_exists_or_refuse_when_both_do() {
+    let config = "[profile a.b]\nregion = eu-west-1\n";
+    let home = AwsHome::with(config, "");
+    let out = home.run(&["get", "profile.a.b.region"]);
+    assert_eq!(support::stdout_ok(&out), "eu-west-1\n");
+    support::assert_ok(&home.run(&["set", "profile.a.b.output", "json"]), "set");
+    assert_eq!(
+        read(home.config()),
+        "[profile a.b]\nregion = eu-west-1\noutput = json\n"
+    );
+    assert_eq!(home.aws_get("output", "a.b"), "json");
+
+    let both = "[profile a.b]\nregion = eu-west-1\n[profile a]\nregion = us-east-1\n";
+    std::fs::write(home.config(), both).unwrap();
+    for args in [
+        &["get", "profile.a.b.region"][..],
+        &["set", "profile.a.b.region", "x"],
+    ] {
+        let out = home.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).contains("names a key of profile `a` and a key of profile `a.b`, which both exist: say which with --profile, `b.region --profile a` or `region --profile a.b`"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(read(home.config()), both, "nothing written");
+    let out = home.run(&["get", "region", "--profile", "a.b"]);
+    assert_eq!(support::stdout_ok(&out), "eu-west-1\n");
+}
+
+/// `get s3` names a block of sub-keys: refused as `aws configure get s3` refuses it (exit 1,
+/// a message), naming the sub-keys to get instead.
+#[test]
+fn get_of_a_sub_property_block_is_refused_like_the_aws_cli_and_names_its_keys() {
+    let home = AwsHome::with(
+        "[profile dev]\ns3 =\n  max_concurrent_requests = 20\n  addressing_style = path\n",
+        "",
+    );
+    let aws = home
+        .aws()
+        .args(["configure", "get", "s3", "--profile", "dev"])
+        .output()
+        .unwrap();
+    assert_eq!(aws.status.code(), Some(1), "the AWS CLI refuses it too");
+    assert!(aws.stdout.is_empty());
+    let out = home.run(&["get", "s3", "--profile", "dev"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("`s3` in profile `dev` is a block of sub-keys, not a value: get one of them (`s3.max_concurrent_requests`, `s3.addressing_style`)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = home.run(&["get", "s3.addressing_style", "--profile", "dev"]);
+    assert_eq!(support::stdout_ok(&out), "path\n");
 }

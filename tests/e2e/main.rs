@@ -10,11 +10,14 @@
 //!
 //! A new area is a new module here; what two areas need goes into [`support`].
 
+mod fake_portal;
 mod support;
 
 mod architecture;
 mod bad_input;
 mod bench_data;
+#[cfg(unix)]
+mod console;
 mod credentials_process;
 mod credentials_sso;
 mod credentials_sts;
@@ -46,3 +49,5 @@ mod shell_picker;
 mod shell_switch;
 mod shell_terminal;
 mod split;
+mod sso_sync;
+mod terminal_output;

@@ -68,8 +68,10 @@ fn shapes() -> Vec<Shape> {
         s("session", "", "aws_access_key_id = ASIAMATRIXSESSION001\naws_secret_access_key = s\naws_session_token = t\n", "static-session", Keys("ASIAMATRIXSESSION001")),
         s("user-mfa", "mfa_serial = arn:aws:iam::1:mfa/u\n", "aws_access_key_id = AKIAMATRIXMFAUSER001\naws_secret_access_key = s\n", "static-mfa", Cached(r#"{"AccessKeyId": "AKIAMATRIXMFAUSER001", "SerialNumber": "arn:aws:iam::1:mfa/u"}"#)),
         s("user-mfa-900", "mfa_serial = arn:aws:iam::1:mfa/u\nduration_seconds = 900\n", "aws_access_key_id = AKIAMATRIXMFAUSER002\naws_secret_access_key = s\n", "static-mfa", Cached(r#"{"AccessKeyId": "AKIAMATRIXMFAUSER002", "DurationSeconds": 900, "SerialNumber": "arn:aws:iam::1:mfa/u"}"#)),
-        s("half-id", "", "aws_access_key_id = AKIAMATRIXHALF000001\n", "static", Fails("profile missing aws_secret_access_key")),
-        s("half-secret", "", "aws_secret_access_key = s\n", "static", Fails("profile missing aws_access_key_id")),
+        s("half-id", "", "aws_access_key_id = AKIAMATRIXHALF000001\n", "partial-keys", Fails("profile missing aws_secret_access_key")),
+        s("half-secret", "", "aws_secret_access_key = s\n", "partial-keys", Fails("profile missing aws_access_key_id")),
+        s("half-id-in-config", "aws_access_key_id = AKIAMATRIXHALF000002\nregion = eu-west-1\n", "", "partial-keys", Fails("profile missing aws_secret_access_key")),
+        s("token-only", "", "aws_session_token = t\n", "partial-keys", Fails("profile missing aws_access_key_id")),
         s("settings-only", "region = eu-west-1\noutput = json\n", "", "other", Nothing),
         // Roles.
         s("role", "role_arn = arn:aws:iam::1:role/Plain\nsource_profile = src\n", "", "assume-role", Cached(r#"{"RoleArn": "arn:aws:iam::1:role/Plain"}"#)),
@@ -97,7 +99,7 @@ fn shapes() -> Vec<Shape> {
         s("role-of-web", "role_arn = arn:aws:iam::1:role/OfWeb\nsource_profile = web\n", "", "assume-role", Cached(r#"{"RoleArn": "arn:aws:iam::1:role/OfWeb"}"#)),
         s("role-1h", "role_arn = arn:aws:iam::1:role/Bad\nsource_profile = src\nduration_seconds = 1h\n", "", "assume-role", Fails("duration_seconds = \"1h\" is not a whole number of seconds")),
         // Web identity.
-        s("web", "role_arn = arn:aws:iam::1:role/Web\nweb_identity_token_file = /nonexistent/token\n", "", "web-identity", Cached(r#"{"RoleArn": "arn:aws:iam::1:role/Web"}"#)),
+        s("web", "role_arn = arn:aws:iam::1:role/Web\nweb_identity_token_file = TOKEN_FILE\n", "", "web-identity", Cached(r#"{"RoleArn": "arn:aws:iam::1:role/Web"}"#)),
         s("web-no-role", "web_identity_token_file = /nonexistent/token\n", "", "web-identity", Fails("`web_identity_token_file` was specified but `role_arn` was missing")),
         // IAM Identity Center.
         s("sso", "sso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\n", "", "sso", Cached(r#"{"accountId":"111122223333","roleName":"Dev","sessionName":"corp","startUrl":"https://corp.awsapps.com/start"}"#)),
@@ -136,6 +138,9 @@ fn home_with(shapes: &[Shape]) -> AwsHome {
         format!("printf '%s' '{{\"Version\": 1, \"AccessKeyId\": \"{PROC_KEY}\", \"SecretAccessKey\": \"p\", \"SessionToken\": \"t\"}}'\n"),
     )
     .unwrap();
+    // A web identity token file that exists: doctor reports one that does not.
+    let token = home.path().join("token");
+    std::fs::write(&token, "a-token").unwrap();
     let mut config = String::from(
         "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\n",
     );
@@ -146,6 +151,7 @@ fn home_with(shapes: &[Shape]) -> AwsHome {
             s.name,
             s.config
                 .replace("PROC_SCRIPT", &script.display().to_string())
+                .replace("TOKEN_FILE", &token.display().to_string())
         ));
         if !s.credentials.is_empty() {
             credentials.push_str(&format!("[{}]\n{}\n", s.name, s.credentials));

@@ -33,10 +33,18 @@ fn alone(home: &AwsHome, args: &[&str]) -> std::process::Output {
     }
     let mut cmd = std::process::Command::new(&exe);
     home.isolate(&mut cmd);
-    cmd.env("PATH", "/usr/bin:/bin")
-        .args(args)
-        .output()
-        .unwrap()
+    cmd.env("PATH", "/usr/bin:/bin").args(args);
+    // A process another test forks while the copy is being written holds the copy open
+    // for writing until it execs: running it then fails with ETXTBSY for a moment.
+    for _ in 0..50 {
+        match cmd.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            out => return out.unwrap(),
+        }
+    }
+    cmd.output().unwrap()
 }
 
 #[test]

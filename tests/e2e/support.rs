@@ -347,6 +347,14 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Writes `text` to `path` as an executable script (a `credential_process`, a `BROWSER`).
+#[cfg(unix)]
+pub fn write_script(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 /// A file's text, or "" when it does not exist.
 pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
@@ -675,106 +683,21 @@ impl AwsHome {
     }
 }
 
-/// One request a [`FakeHttp`] server received.
-#[derive(Clone, Debug)]
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    /// Header names lower-cased.
-    pub headers: Vec<(String, String)>,
-    pub body: String,
+pub use crate::fake_portal::{FakeHttp, Portal};
+
+/// Where the AWS CLI v2 keeps the IAM Identity Center token of `key` (the sso-session
+/// name, or a legacy profile's start URL): named by Python's SHA-1, as the CLI names it.
+pub fn token_file(home: &AwsHome, key: &str) -> PathBuf {
+    home.aws_dir()
+        .join("sso/cache")
+        .join(format!("{}.json", python_sha1(key)))
 }
 
-impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A reply: status, extra headers, JSON body.
-pub type Reply = (u16, Vec<(String, String)>, String);
-
-/// A tiny HTTP/1.1 server for services that have no offline stand-in (the IAM Identity
-/// Center portal and OIDC): each request is logged and answered by `handler`, one request
-/// per connection.
-pub struct FakeHttp {
-    pub port: u16,
-    pub log: std::sync::Arc<std::sync::Mutex<Vec<Request>>>,
-}
-
-impl FakeHttp {
-    pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> FakeHttp {
-        use std::io::{BufRead, BufReader, Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind fake server");
-        let port = listener.local_addr().unwrap().port();
-        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let shared = log.clone();
-        let handler = std::sync::Arc::new(handler);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let log = shared.clone();
-                let handler = handler.clone();
-                std::thread::spawn(move || {
-                    let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let mut parts = line.split_whitespace();
-                    let method = parts.next().unwrap_or_default().to_string();
-                    let path = parts.next().unwrap_or_default().to_string();
-                    let mut headers = Vec::new();
-                    loop {
-                        let mut h = String::new();
-                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                            break;
-                        }
-                        if let Some((k, v)) = h.split_once(':') {
-                            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-                        }
-                    }
-                    let len = headers
-                        .iter()
-                        .find(|(k, _)| k == "content-length")
-                        .and_then(|(_, v)| v.parse().ok())
-                        .unwrap_or(0);
-                    let mut body = vec![0u8; len];
-                    let _ = reader.read_exact(&mut body);
-                    let req = Request {
-                        method,
-                        path,
-                        headers,
-                        body: String::from_utf8_lossy(&body).into_owned(),
-                    };
-                    let (status, extra, body) = handler(&req);
-                    log.lock().unwrap().push(req);
-                    let mut out = format!(
-                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-                        body.len()
-                    );
-                    for (k, v) in extra {
-                        out.push_str(&format!("{k}: {v}\r\n"));
-                    }
-                    out.push_str("\r\n");
-                    out.push_str(&body);
-                    let mut stream = stream;
-                    let _ = stream.write_all(out.as_bytes());
-                });
-            }
-        });
-        FakeHttp { port, log }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    pub fn requests(&self) -> Vec<Request> {
-        self.log.lock().unwrap().clone()
-    }
+/// A token cache file as `aws sso login` (AWS CLI v2) writes it.
+pub fn write_cli_token(home: &AwsHome, key: &str, token: serde_json::Value) {
+    let path = token_file(home, key);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, serde_json::to_string_pretty(&token).unwrap()).unwrap();
 }
 
 /// SHA-1 hex of `text`, computed by Python's hashlib (an implementation independent of

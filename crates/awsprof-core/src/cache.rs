@@ -114,6 +114,17 @@ pub fn freshness(expires: Option<OffsetDateTime>) -> Freshness {
     }
 }
 
+/// A cache entry as it is on disk, fresh or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    /// The entry's file.
+    pub path: PathBuf,
+    /// The access key id of the credentials it holds.
+    pub access_key_id: String,
+    /// When they expire.
+    pub expiration: OffsetDateTime,
+}
+
 /// The cache directory.
 pub struct Cache {
     dir: PathBuf,
@@ -147,6 +158,19 @@ impl Cache {
             session_token: s("SessionToken"),
             expiration: Some(clock::format(expiration)),
             account_id: v["AccountId"].as_str().map(str::to_string),
+        })
+    }
+
+    /// What is stored under `key`, fresh or not: its file, key id and expiry (for
+    /// `doctor`, which reports entries that expired). `None` when there is no readable entry.
+    pub fn stored(&self, key: &str) -> Option<Stored> {
+        let path = self.path(key);
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
+        let c = &v["Credentials"];
+        Some(Stored {
+            access_key_id: c["AccessKeyId"].as_str()?.to_string(),
+            expiration: clock::parse(c["Expiration"].as_str()?)?,
+            path,
         })
     }
 

@@ -341,8 +341,10 @@ pub enum Source<'p> {
     },
     /// `credential_process`.
     Process,
-    /// Static keys (perhaps incomplete: [`resolve`] says what is missing).
+    /// Static keys: `aws_access_key_id` and `aws_secret_access_key`.
     Keys,
+    /// Half a key pair, or a session token alone: [`resolve`] says what is missing.
+    PartialKeys,
     /// Nothing that yields credentials (region or output settings only).
     Nothing,
 }
@@ -431,8 +433,11 @@ fn base_source(profile: &Section) -> Source<'_> {
     if has(profile, "credential_process") {
         return Source::Process;
     }
-    if has_some_key(profile) || has(profile, "aws_session_token") {
+    if has_complete_keys(profile) {
         return Source::Keys;
+    }
+    if has_some_key(profile) || has(profile, "aws_session_token") {
+        return Source::PartialKeys;
     }
     Source::Nothing
 }
@@ -514,6 +519,7 @@ impl Section {
             }
             Source::Keys if self.get("mfa_serial").is_some() => crate::ProfileKind::StaticMfa,
             Source::Keys => crate::ProfileKind::Static,
+            Source::PartialKeys => crate::ProfileKind::PartialKeys,
             Source::Nothing => crate::ProfileKind::Other,
         }
     }
@@ -763,10 +769,12 @@ fn base(
                 .unwrap_or_default()
                 .to_string(),
         }),
-        Source::Keys | Source::Nothing | Source::Role(_) => Ok(Base::StaticKeys {
-            profile: name(),
-            credentials: static_keys(profile)?,
-        }),
+        Source::Keys | Source::PartialKeys | Source::Nothing | Source::Role(_) => {
+            Ok(Base::StaticKeys {
+                profile: name(),
+                credentials: static_keys(profile)?,
+            })
+        }
     }
 }
 

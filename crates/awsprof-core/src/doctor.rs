@@ -3,10 +3,13 @@
 //! Each check yields [`Finding`]s. Nothing here changes a file. Paths in the messages are
 //! written out in full; the binary shows the home directory as `~` when it prints them.
 
+use crate::cache::{self, Cache};
+use crate::chain::{self, Base, Chain};
 use crate::model::{Filter, ProfileSet};
 use crate::parse::{self, FileKind, SectionKey, Token, Tokenizer};
 use crate::store::{self, Paths};
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -29,6 +32,10 @@ pub struct Finding {
     pub check: &'static str,
     /// What, where, and what to do.
     pub message: String,
+    /// A command that fixes it, as its words (the program first); the executable renders
+    /// it quoted for the shell after the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Vec<String>>,
 }
 
 impl Finding {
@@ -37,7 +44,13 @@ impl Finding {
             level,
             check,
             message: message.into(),
+            fix: None,
         }
+    }
+
+    fn fixed_by(mut self, words: &[&str]) -> Finding {
+        self.fix = Some(words.iter().map(|w| w.to_string()).collect());
+        self
     }
 }
 
@@ -55,6 +68,10 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
                 format!("{shown}: does not exist (no {} profiles)", kind.as_str()),
             )),
             Ok(Some(text)) => {
+                let secrets = match kind {
+                    FileKind::Config => sections_with_secrets(&text),
+                    FileKind::Credentials => Vec::new(),
+                };
                 match Tokenizer::new(&text).find_map(Result::err) {
                     Some(e) => out.push(Finding::new(
                         Level::Error,
@@ -73,7 +90,7 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
                         texts.insert(kind, text);
                     }
                 }
-                permissions(kind, path, &shown, &mut out);
+                permissions(kind, path, &secrets, &mut out);
             }
             Err(e) => out.push(Finding::new(Level::Error, "files", e.to_string())),
         }
@@ -98,7 +115,29 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
         ));
     }
     references(&set, &mut out);
+    programs_and_caches(&set, env, &mut out);
     environment(&set, env, &mut out);
+    out
+}
+
+/// The sections of a config file that hold secret keys (`[profile dev]`), in file order.
+fn sections_with_secrets(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in Tokenizer::new(text).flatten() {
+        match line.token {
+            Token::Header { inner } => current = format!("[{}]", inner.trim()),
+            Token::Property { key, .. }
+                if ["aws_secret_access_key", "aws_session_token"]
+                    .iter()
+                    .any(|k| key.eq_ignore_ascii_case(k))
+                    && !out.contains(&current) =>
+            {
+                out.push(current.clone())
+            }
+            _ => {}
+        }
+    }
     out
 }
 
@@ -232,31 +271,192 @@ fn colon_hint(text: &str, e: parse::ParseError) -> &'static str {
 }
 
 #[cfg(unix)]
-fn permissions(kind: FileKind, path: &std::path::Path, shown: &str, out: &mut Vec<Finding>) {
+fn permissions(kind: FileKind, path: &Path, secrets: &[String], out: &mut Vec<Finding>) {
     use std::os::unix::fs::PermissionsExt;
     let Ok(meta) = std::fs::metadata(path) else {
         return;
     };
     let mode = meta.permissions().mode() & 0o777;
+    let shown = path.display();
+    let chmod = |f: Finding| f.fixed_by(&["chmod", "600", &path.to_string_lossy()]);
     if kind == FileKind::Credentials && mode & 0o077 != 0 {
-        out.push(Finding::new(
+        out.push(chmod(Finding::new(
+            Level::Warning,
+            "permissions",
+            format!("{shown}: mode {mode:o} lets other users read your keys"),
+        )));
+    } else if kind == FileKind::Config && !secrets.is_empty() && mode & 0o044 != 0 {
+        out.push(chmod(Finding::new(
             Level::Warning,
             "permissions",
             format!(
-                "{shown}: mode {mode:o} lets other users read your keys; run: chmod 600 {shown}"
+                "{shown}: mode {mode:o} lets other users read the secret keys in {} (the AWS CLI keeps them in the credentials file, mode 600)",
+                secrets.join(", ")
             ),
-        ));
+        )));
     } else if mode & 0o022 != 0 {
-        out.push(Finding::new(
+        out.push(chmod(Finding::new(
             Level::Warning,
             "permissions",
-            format!("{shown}: mode {mode:o} lets other users change it; run: chmod 600 {shown}"),
-        ));
+            format!("{shown}: mode {mode:o} lets other users change it"),
+        )));
     }
 }
 
 #[cfg(not(unix))]
-fn permissions(_: FileKind, _: &std::path::Path, _: &str, _: &mut Vec<Finding>) {}
+fn permissions(_: FileKind, _: &Path, _: &[String], _: &mut Vec<Finding>) {}
+
+/// What a well-formed chain still needs from outside the files: the web identity token
+/// file and the `credential_process` program of each profile's own base, and its cached
+/// credentials, when they have expired.
+fn programs_and_caches(
+    set: &ProfileSet,
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut Vec<Finding>,
+) {
+    let home = store::home_dir(env, store::Platform::current());
+    for name in set.profiles.keys() {
+        if set.profiles[name].kind() == crate::ProfileKind::Other {
+            continue;
+        }
+        let Ok(chain) = chain::resolve(set, name) else {
+            continue;
+        };
+        // A source profile's base is reported under that profile's own name.
+        if chain.base.profile() == name {
+            match &chain.base {
+                Base::WebIdentity { token_file, .. } => {
+                    let path = store::expand_tilde(token_file, home.as_deref());
+                    if std::fs::metadata(&path).is_err() {
+                        out.push(Finding::new(
+                            Level::Error,
+                            "chains",
+                            format!(
+                                "profile `{name}`: web_identity_token_file {path} does not exist"
+                            ),
+                        ));
+                    }
+                }
+                Base::Process { command, .. } => {
+                    if let Some(problem) = program_problem(command, env, home.as_deref()) {
+                        out.push(Finding::new(
+                            Level::Error,
+                            "chains",
+                            format!(
+                                "profile `{name}`: credential_process {}: {problem}",
+                                crate::text::quoted(command)
+                            ),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        expired_cache(set, name, &chain, env, out);
+    }
+}
+
+/// The cached credentials of the last step of `chain`, when they have expired.
+fn expired_cache(
+    set: &ProfileSet,
+    name: &str,
+    chain: &Chain,
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut Vec<Finding>,
+) {
+    let settings = crate::settings::Settings::new(set, name, env);
+    let Some(key) = chain.steps().last().and_then(|s| cache::key(s, chain)) else {
+        return;
+    };
+    if !settings.home_known {
+        return;
+    }
+    let Some(stored) = Cache::new(settings.cache_dir).stored(&key) else {
+        return;
+    };
+    if stored.expiration > crate::clock::now() {
+        return;
+    }
+    let mfa = chain.mfa_session.is_some() || chain.roles.iter().any(|r| r.mfa_serial.is_some());
+    let (level, then) = if mfa {
+        (Level::Warning, "getting new ones asks for an MFA code")
+    } else {
+        (Level::Ok, "the next export or AWS CLI call gets new ones")
+    };
+    out.push(Finding::new(
+        level,
+        "expiry",
+        format!(
+            "profile `{name}`: its cached credentials ({}) expired at {}; {then}",
+            stored.path.display(),
+            crate::clock::format(stored.expiration)
+        ),
+    ));
+}
+
+/// Commands of POSIX sh that no PATH lookup finds.
+const SH_BUILTINS: &[&str] = &[
+    ".", ":", "[", "alias", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit",
+    "export", "false", "getopts", "hash", "kill", "printf", "pwd", "read", "readonly", "return",
+    "set", "shift", "test", "times", "trap", "true", "type", "ulimit", "umask", "unset", "wait",
+];
+
+/// Why the program that `sh -c command` would start cannot be started, found the way the
+/// shell finds it: `~/` expanded, a name with a `/` taken as a path, a bare name looked up
+/// on `PATH`, assignments before it (`A=b prog`) skipped. A command line with quotes,
+/// variables, globs, redirections or several commands is left to the shell: `None`, as for
+/// a program that is there.
+fn program_problem(
+    command: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    home: Option<&str>,
+) -> Option<String> {
+    if command.contains(|c: char| "|&;<>()$`\\\"'*?[]{}#\n".contains(c)) {
+        return None;
+    }
+    let is_assignment = |w: &str| {
+        w.split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty()
+                && !k.starts_with(|c: char| c.is_ascii_digit())
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    let word = command.split_whitespace().find(|w| !is_assignment(w))?;
+    let program = store::expand_tilde(word, home);
+    if program.contains('/') {
+        return match std::fs::metadata(&program) {
+            Err(_) => Some(format!("the program {program} does not exist")),
+            Ok(meta) if !meta.is_file() || !executable(&meta) => {
+                Some(format!("{program} is not an executable file"))
+            }
+            Ok(_) => None,
+        };
+    }
+    if SH_BUILTINS.contains(&program.as_str()) {
+        return None;
+    }
+    let path = env("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path).any(|dir| {
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        std::fs::metadata(dir.join(&program)).is_ok_and(|m| m.is_file() && executable(&m))
+    });
+    (!found).then(|| format!("the program `{program}` is not on PATH"))
+}
+
+#[cfg(unix)]
+fn executable(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn executable(_: &std::fs::Metadata) -> bool {
+    true
+}
 
 /// Every profile with credentials resolves to a chain, by the same resolver that `export`
 /// and `whoami` use: loops, missing source profiles or sso-sessions, half-set keys. A
@@ -319,6 +519,53 @@ fn divergence_message(name: &str, d: &crate::chain::Divergence) -> String {
     }
 }
 
+/// Whether keys in the environment are a profile's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ownership {
+    /// The profile's static key id, or the key id cached for its chain's last step.
+    TheProfiles,
+    /// Neither.
+    NotTheProfiles,
+    /// The profile's credentials come from a program, which doctor does not run.
+    Unknown,
+}
+
+/// Whether `key_id` belongs to `profile`, as `use --credentials` would have exported it:
+/// its own static key, or the credentials cached for the last step of its chain (expired
+/// or not: the shell may hold the ones from before a refresh only if the cache still does).
+fn keys_of(
+    set: &ProfileSet,
+    profile: &str,
+    key_id: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Ownership {
+    let Ok(chain) = chain::resolve(set, profile) else {
+        return Ownership::NotTheProfiles;
+    };
+    if let (Base::StaticKeys { credentials, .. }, [], None) =
+        (&chain.base, chain.roles.as_slice(), &chain.mfa_session)
+    {
+        return if credentials.access_key_id == key_id {
+            Ownership::TheProfiles
+        } else {
+            Ownership::NotTheProfiles
+        };
+    }
+    let settings = crate::settings::Settings::new(set, profile, env);
+    let cached = chain
+        .steps()
+        .last()
+        .and_then(|s| cache::key(s, &chain))
+        .and_then(|k| Cache::new(settings.cache_dir).stored(&k));
+    match cached {
+        Some(c) if c.access_key_id == key_id => Ownership::TheProfiles,
+        None if matches!(chain.base, Base::Process { .. }) && chain.roles.is_empty() => {
+            Ownership::Unknown
+        }
+        _ => Ownership::NotTheProfiles,
+    }
+}
+
 /// What the current shell's variables mean for which identity tools will use.
 fn environment(set: &ProfileSet, env: &dyn Fn(&str) -> Option<String>, out: &mut Vec<Finding>) {
     let get = |k: &str| env(k).filter(|v| !v.is_empty());
@@ -332,12 +579,45 @@ fn environment(set: &ProfileSet, env: &dyn Fn(&str) -> Option<String>, out: &mut
             ));
         }
     }
-    if get("AWS_ACCESS_KEY_ID").is_some() && profile.is_some() {
-        out.push(Finding::new(
+    let key_id = get("AWS_ACCESS_KEY_ID");
+    let own = match (&key_id, &profile) {
+        (Some(id), Some(p)) => keys_of(set, p, id, env),
+        _ => Ownership::NotTheProfiles,
+    };
+    match (&key_id, &profile, own) {
+        (Some(_), Some(p), Ownership::TheProfiles) => out.push(Finding::new(
+            Level::Ok,
+            "environment",
+            format!("AWS_ACCESS_KEY_ID holds profile `{p}`'s own credentials (as `awsprof use --credentials {p}` sets them)"),
+        )),
+        (Some(_), Some(p), own) => out.push(Finding::new(
             Level::Warning,
             "environment",
-            "AWS_ACCESS_KEY_ID is set: the SDKs and the AWS CLI use those keys and ignore AWS_PROFILE; run `awsprof use PROFILE` or `awsprof unset`",
-        ));
+            format!(
+                "AWS_ACCESS_KEY_ID is set and is not profile `{p}`'s: the SDKs and the AWS CLI use those keys and ignore AWS_PROFILE; run `awsprof use PROFILE` or `awsprof unset`{}",
+                if own == Ownership::Unknown {
+                    format!(" (if `awsprof use --credentials {p}` set them from its credential_process, ignore this: doctor runs no program to compare)")
+                } else {
+                    String::new()
+                }
+            ),
+        )),
+        _ => {}
+    }
+    if let (Some(_), Some(t)) = (&key_id, get("AWS_CREDENTIAL_EXPIRATION")) {
+        if crate::clock::parse(&t).is_some_and(|t| t <= crate::clock::now()) {
+            let again = match (&profile, own) {
+                (Some(p), Ownership::TheProfiles | Ownership::Unknown) => {
+                    format!("run `awsprof use --credentials {p}` again")
+                }
+                _ => "run `awsprof use PROFILE` or `awsprof unset`".to_string(),
+            };
+            out.push(Finding::new(
+                Level::Warning,
+                "expiry",
+                format!("the credentials in this shell's AWS_ACCESS_KEY_ID expired at {t} (AWS_CREDENTIAL_EXPIRATION); {again}"),
+            ));
+        }
     }
     if let (Some(d), Some(p)) = (get("AWS_DEFAULT_PROFILE"), &profile) {
         if &d != p {

@@ -4,8 +4,9 @@
 //! comments, blank lines, key order, line endings and the sub-property blocks of other keys.
 //! The editor never creates a duplicate section or key, because the AWS CLI refuses to
 //! read files that have them in some places and the SDKs silently take the last one in
-//! others. When duplicates already exist, it edits the last occurrence, the one the SDKs
-//! use, and leaves a [`Document::take_notes`] note saying so. A new key goes at the end of
+//! others. When duplicates already exist, it edits the key where the SDKs read it (its last
+//! occurrence across the merged sections; a new key goes into the last section) and leaves
+//! a [`Document::take_notes`] note naming that line. A new key goes at the end of
 //! its section, after the last property and before trailing blank lines and comments (which
 //! usually describe the next section). After every edit the whole text is parsed again and
 //! the value read back: an edit that would not read back as meant is refused.
@@ -46,6 +47,16 @@ impl Target<'_> {
             (Target::Services(n), _) => format!("[services {n}]"),
         }
     }
+}
+
+/// A profile as [`Document::rewrite_profiles`] writes it: its name and its properties,
+/// in order, each written as `key = value`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileBody {
+    /// The profile's name.
+    pub name: String,
+    /// Its properties, in the order they are written.
+    pub properties: Vec<(String, String)>,
 }
 
 /// Why an edit was refused. Nothing is changed when one is returned.
@@ -526,30 +537,34 @@ impl Document {
         self.insert(at, new)
     }
 
+    /// Says what an edit of `key` did when `target` or the key is there more than once:
+    /// `line` (0-based) is where the key was changed, or where it was added when `added`.
     fn note_duplicates(
         &mut self,
         target: Target<'_>,
         sections: &[(usize, usize)],
-        key: Option<(&str, usize)>,
+        (key, count): (&str, usize),
+        (line, added): (usize, bool),
     ) {
+        let header = target.header(self.kind);
+        let file = self.kind.as_str();
+        let at = line + 1;
         if sections.len() > 1 {
             let lines: Vec<String> = sections.iter().map(|(s, _)| (s + 1).to_string()).collect();
+            let what = if added {
+                format!("`{key}` was added to the last one, at line {at}")
+            } else {
+                format!("`{key}` was changed where the SDKs read it, at line {at}")
+            };
             self.notes.push(format!(
-                "{} appears {} times in the {} file (lines {}); edited the last occurrence, the one the SDKs use",
-                target.header(self.kind),
+                "{header} appears {} times in the {file} file (lines {}); the SDKs merge them, so {what}",
                 sections.len(),
-                self.kind.as_str(),
                 lines.join(", ")
             ));
-        }
-        if let Some((key, count)) = key {
-            if count > 1 && sections.len() <= 1 {
-                self.notes.push(format!(
-                    "`{key}` is set {count} times in {} in the {} file; edited the last one, the one the SDKs use",
-                    target.header(self.kind),
-                    self.kind.as_str()
-                ));
-            }
+        } else if count > 1 {
+            self.notes.push(format!(
+                "`{key}` is set {count} times in {header} in the {file} file; changed the last one, at line {at}, the one the SDKs use"
+            ));
         }
     }
 
@@ -586,7 +601,6 @@ impl Document {
         let infos = self.scan()?;
         let sections = self.sections(&infos, target, true);
         let occ = Self::occurrences(&infos, &sections, &lkey);
-        self.note_duplicates(target, &sections, Some((key, occ.len())));
         let eol = self.eol;
         let Some(&i) = occ.last() else {
             // A new key is indented as the section's last property is (a file of
@@ -611,12 +625,14 @@ impl Document {
             match sections.last() {
                 Some(&range) => {
                     let at = Self::insertion_point(&infos, &self.lines, range);
+                    self.note_duplicates(target, &sections, (key, 0), (at, true));
                     self.insert(at, body)?;
                 }
                 None => self.append_section(target, body)?,
             }
             return Ok(true);
         };
+        self.note_duplicates(target, &sections, (key, occ.len()), (i, false));
         let Info::Property {
             empty, value: span, ..
         } = &infos[i]
@@ -864,16 +880,28 @@ impl Document {
         old: &str,
         new: &str,
     ) -> Result<Vec<String>, EditError> {
-        self.transaction(|doc| doc.replace_values_inner(key, old, new))
+        self.transaction(|doc| {
+            doc.replace_values_inner(key, &|v| (v == old).then(|| new.to_string()))
+        })
+        .map(|changed| changed.into_iter().map(|(profile, _)| profile).collect())
+    }
+
+    /// Replaces every value of `key` that `renames` has as a key with what it maps to, in
+    /// every profile, in one pass (for `source_profile` after many renames at once).
+    /// Returns each change as (profile, old value), in file order.
+    pub fn replace_values_many(
+        &mut self,
+        key: &str,
+        renames: &std::collections::HashMap<String, String>,
+    ) -> Result<Vec<(String, String)>, EditError> {
+        self.transaction(|doc| doc.replace_values_inner(key, &|v| renames.get(v).cloned()))
     }
 
     fn replace_values_inner(
         &mut self,
         key: &str,
-        old: &str,
-        new: &str,
-    ) -> Result<Vec<String>, EditError> {
-        check_value(key, new)?;
+        new_for: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Vec<(String, String)>, EditError> {
         let lkey = key.to_ascii_lowercase();
         let infos = self.scan()?;
         let mut changed = Vec::new();
@@ -888,12 +916,13 @@ impl Document {
                     ..
                 } if *k == lkey => {
                     let raw = &self.lines[i];
-                    if &raw[*s..*e] == old {
-                        if let Some(name) = &section {
-                            let line = format!("{}{new}{}", &raw[..*s], &raw[*e..]);
-                            self.put(i, line)?;
-                            changed.push(name.clone());
-                        }
+                    let old = &raw[*s..*e];
+                    if let (Some(new), Some(name)) = (new_for(old), &section) {
+                        check_value(key, &new)?;
+                        let line = format!("{}{new}{}", &raw[..*s], &raw[*e..]);
+                        let old = old.to_string();
+                        self.put(i, line)?;
+                        changed.push((name.clone(), old));
                     }
                 }
                 _ => {}
@@ -901,6 +930,259 @@ impl Document {
         }
         self.scan()?;
         Ok(changed)
+    }
+
+    /// Rewrites many profile sections in one pass over the text, for edits too many for
+    /// one [`set`](Document::set) each (a sync of thousands of profiles): each entry of
+    /// `changes` names an existing profile and gives its new header and properties
+    /// (renaming it in place when the name differs) or `None` to remove it; `add` are new
+    /// profiles, inserted in their order after the section of `add_after` (when given and
+    /// present) or at the end of the file, each after a blank line.
+    ///
+    /// A rewritten section keeps its place, the comment after its header and the comment
+    /// lines among its properties (moved after the new properties); a removed one goes as
+    /// [`remove_section`](Document::remove_section) takes it. A profile that appears more
+    /// than once is rewritten in its last copy and the others removed, with a note. The
+    /// result is read back: every written profile must hold exactly its properties and
+    /// every removed one be gone, or nothing changes. Refused: a name that is not an
+    /// identifier, a key or value that would not read back, a change of a profile that does
+    /// not exist, and a name written twice or onto a profile that stays.
+    pub fn rewrite_profiles(
+        &mut self,
+        changes: &[(String, Option<ProfileBody>)],
+        add: &[ProfileBody],
+        add_after: Option<&str>,
+    ) -> Result<(), EditError> {
+        self.transaction(|doc| doc.rewrite_profiles_inner(changes, add, add_after))
+    }
+
+    fn rewrite_profiles_inner(
+        &mut self,
+        changes: &[(String, Option<ProfileBody>)],
+        add: &[ProfileBody],
+        add_after: Option<&str>,
+    ) -> Result<(), EditError> {
+        use std::collections::{HashMap, HashSet};
+        let written: Vec<&ProfileBody> = changes
+            .iter()
+            .filter_map(|(_, b)| b.as_ref())
+            .chain(add)
+            .collect();
+        for body in &written {
+            self.check_target(Target::Profile(&body.name))?;
+            for (k, v) in &body.properties {
+                check_key(k)?;
+                check_value(k, v)?;
+            }
+        }
+        let infos = self.scan()?;
+        // Every profile name in this file, and which of them this batch rewrites or removes.
+        let mut present: HashSet<&str> = HashSet::new();
+        let mut starts: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, info) in infos.iter().enumerate() {
+            if let Info::Header(Sect::Profile { name, .. }) = info {
+                present.insert(name);
+                starts.entry(name).or_default().push(i);
+            }
+        }
+        let changed: HashSet<&str> = changes.iter().map(|(n, _)| n.as_str()).collect();
+        let mut names: HashSet<&str> = HashSet::new();
+        for body in &written {
+            let n = body.name.as_str();
+            if !names.insert(n) || (present.contains(n) && !changed.contains(n)) {
+                return Err(EditError::Exists(format!(
+                    "profile '{n}' (in the {} file)",
+                    self.kind.as_str()
+                )));
+            }
+        }
+        // What replaces each changed section's lines, keyed by its first line; the ranges
+        // never overlap, so they apply from the last to the first.
+        let mut ops: Vec<(usize, usize, Vec<String>)> = Vec::new();
+        let eol = self.eol;
+        for (name, body) in changes {
+            let sections = self.sections(&infos, Target::Profile(name), false);
+            let Some(&last) = sections.last() else {
+                return Err(EditError::ReadBack(format!(
+                    "profile '{name}' is not in the {} file",
+                    self.kind.as_str()
+                )));
+            };
+            if sections.len() > 1 {
+                self.notes.push(format!(
+                    "{} appeared {} times in the {} file; {} the last one and removed the others",
+                    Target::Profile(name).header(self.kind),
+                    sections.len(),
+                    self.kind.as_str(),
+                    if body.is_some() { "rewrote" } else { "removed" }
+                ));
+            }
+            for &range in &sections {
+                let (start, end) = range;
+                let content_end = Self::content_end(&infos, range);
+                match body {
+                    Some(body) if range == last => {
+                        let raw = &self.lines[start];
+                        let rest = raw.find(']').map_or("", |i| &raw[i + 1..]);
+                        let rest = rest.trim_end_matches(['\r', '\n']);
+                        let mut new = vec![format!(
+                            "{}{rest}{eol}",
+                            Target::Profile(&body.name).header(self.kind)
+                        )];
+                        new.extend(
+                            body.properties
+                                .iter()
+                                .map(|(k, v)| format!("{k} = {v}{eol}")),
+                        );
+                        new.extend(
+                            (start + 1..=content_end)
+                                .filter(|&j| infos[j] == Info::Comment)
+                                .map(|j| {
+                                    let raw = &self.lines[j];
+                                    if self.terminator(raw).is_empty() {
+                                        format!("{raw}{eol}")
+                                    } else {
+                                        raw.clone()
+                                    }
+                                }),
+                        );
+                        ops.push((start, content_end, new));
+                    }
+                    _ => {
+                        let mut last_line = content_end;
+                        while last_line + 1 < end && infos[last_line + 1] == Info::Blank {
+                            last_line += 1;
+                        }
+                        ops.push((start, last_line, Vec::new()));
+                    }
+                }
+            }
+        }
+        // After a section that this batch removes there is no place left: the end it is.
+        let anchor = add_after.filter(|n| !changes.iter().any(|(c, b)| c == n && b.is_none()));
+        let at = match anchor.and_then(|n| starts.get(n)).and_then(|s| s.last()) {
+            Some(&start) => {
+                let end = (start + 1..infos.len())
+                    .find(|&i| matches!(infos[i], Info::Header(_)))
+                    .unwrap_or(infos.len());
+                Self::content_end(&infos, (start, end)) + 1
+            }
+            None => self.lines.len(),
+        };
+        ops.sort_by_key(|&(start, _, _)| std::cmp::Reverse(start));
+        let mut inserted = add.is_empty();
+        let mut removed_from = self.lines.len();
+        for (start, last, new) in ops {
+            if !inserted && at > last {
+                self.insert_profiles(at.min(self.lines.len()), add)?;
+                inserted = true;
+            }
+            let last = last.min(removed_from.saturating_sub(1));
+            let mut first = start;
+            if new.is_empty() && last + 1 == self.lines.len() {
+                // At the end of the file: take the blank lines that separated it too.
+                while first > 0
+                    && self.lines[first - 1]
+                        .trim_matches([' ', '\t', '\r', '\n'])
+                        .is_empty()
+                {
+                    first -= 1;
+                }
+            }
+            if first <= last {
+                self.lines.splice(first..=last, new);
+                after_change()?;
+            }
+            removed_from = first;
+        }
+        if !inserted {
+            self.insert_profiles(at.min(self.lines.len()), add)?;
+        }
+        self.verify_profiles(changes, add)
+    }
+
+    /// Inserts new profile sections before line `at`, each after a blank line (none at the
+    /// start of the file or after a blank line), and a blank line after them when a line
+    /// other than a blank one follows.
+    fn insert_profiles(&mut self, at: usize, add: &[ProfileBody]) -> Result<(), EditError> {
+        let eol = self.eol;
+        let blank = |l: &String| l.trim_matches([' ', '\t', '\r', '\n']).is_empty();
+        let mut new = Vec::new();
+        for (i, body) in add.iter().enumerate() {
+            if i > 0 || (at > 0 && !blank(&self.lines[at - 1])) {
+                new.push(eol.to_string());
+            }
+            new.push(format!(
+                "{}{eol}",
+                Target::Profile(&body.name).header(self.kind)
+            ));
+            new.extend(
+                body.properties
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {v}{eol}")),
+            );
+        }
+        if !add.is_empty() && self.lines.get(at).is_some_and(|l| !blank(l)) {
+            new.push(eol.to_string());
+        }
+        self.insert(at, new)
+    }
+
+    /// Checks that after [`rewrite_profiles`](Document::rewrite_profiles) every written
+    /// profile reads back with exactly its properties and every removed one is gone.
+    fn verify_profiles(
+        &self,
+        changes: &[(String, Option<ProfileBody>)],
+        add: &[ProfileBody],
+    ) -> Result<(), EditError> {
+        let text = self.text();
+        let (config, creds) = match self.kind {
+            FileKind::Config => (Some(text.as_str()), None),
+            FileKind::Credentials => (None, Some(text.as_str())),
+        };
+        let set = ProfileSet::from_texts(config, creds, Filter::All)
+            .map_err(|(_, e)| EditError::ReadBack(e.to_string()))?;
+        let bodies: Vec<&ProfileBody> = changes
+            .iter()
+            .filter_map(|(_, b)| b.as_ref())
+            .chain(add)
+            .collect();
+        for body in &bodies {
+            let got: Vec<(&str, &str)> = set
+                .profiles
+                .get(&body.name)
+                .map(|s| {
+                    s.properties
+                        .iter()
+                        .map(|(k, p)| (k.as_str(), p.value.as_str()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let want: Vec<(String, &str)> = body
+                .properties
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.as_str()))
+                .collect();
+            let same = got.len() == want.len()
+                && got
+                    .iter()
+                    .zip(&want)
+                    .all(|((gk, gv), (wk, wv))| gk == wk && gv == wv);
+            if !same {
+                return Err(EditError::ReadBack(format!(
+                    "profile '{}' reads back as {got:?}",
+                    body.name
+                )));
+            }
+        }
+        for (name, _) in changes {
+            if set.profiles.contains_key(name) && !bodies.iter().any(|b| &b.name == name) {
+                return Err(EditError::ReadBack(format!(
+                    "profile '{name}' is still there after its removal"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Reads the text back the way the SDKs do and checks `key` of `target` is `expected`.
@@ -1012,6 +1294,30 @@ mod tests {
         assert_eq!(d.take_notes().len(), 1);
     }
 
+    /// The note names the line that changed: the key where it is set, even in the first of
+    /// the sections, or the line added to the last one.
+    #[test]
+    fn duplicate_sections_the_note_names_the_line_that_changed() {
+        let text = "[alice]\naws_access_key_id = OLD\n[bob]\nx = 1\n[alice]\nregion = r\n";
+        let mut d = doc(FileKind::Credentials, text);
+        d.set(Target::Profile("alice"), "aws_access_key_id", None, "NEW")
+            .unwrap();
+        d.set(Target::Profile("alice"), "aws_secret_access_key", None, "S")
+            .unwrap();
+        assert_eq!(
+            d.text(),
+            "[alice]\naws_access_key_id = NEW\n[bob]\nx = 1\n[alice]\nregion = r\naws_secret_access_key = S\n"
+        );
+        let notes = d.take_notes();
+        assert_eq!(
+            notes,
+            [
+                "[alice] appears 2 times in the credentials file (lines 1, 5); the SDKs merge them, so `aws_access_key_id` was changed where the SDKs read it, at line 2",
+                "[alice] appears 2 times in the credentials file (lines 1, 5); the SDKs merge them, so `aws_secret_access_key` was added to the last one, at line 7",
+            ]
+        );
+    }
+
     #[test]
     fn sub_properties() {
         let mut d = doc(FileKind::Config, "[default]\ns3 =\n  a = 1\nregion = x\n");
@@ -1106,6 +1412,126 @@ mod tests {
         assert_eq!(d.text(), "[profile default]\nk = 3\n[default]\nk = 2\n");
     }
 
+    #[test]
+    fn rewrite_profiles_renames_in_place_removes_and_adds_after_an_anchor() {
+        let text = "# mine\n[profile mine]\nk = 1\n\n[profile g1] ; gen\nregion = a\n# inner\nz = 1\n# kept\n\n\
+                    [profile g2]\nregion = b\n\n# about tail\n[profile tail]\nk = 2\n";
+        let mut d = doc(FileKind::Config, text);
+        d.rewrite_profiles(
+            &[
+                (
+                    "g1".into(),
+                    Some(body("g1-new", &[("region", "c"), ("x", "y")])),
+                ),
+                ("g2".into(), None),
+            ],
+            &[
+                body("g3", &[("region", "d")]),
+                body("g4", &[("region", "e")]),
+            ],
+            Some("g1"),
+        )
+        .unwrap();
+        assert_eq!(
+            d.text(),
+            "# mine\n[profile mine]\nk = 1\n\n[profile g1-new] ; gen\nregion = c\nx = y\n# inner\n\n\
+             [profile g3]\nregion = d\n\n[profile g4]\nregion = e\n\n# kept\n\n# about tail\n[profile tail]\nk = 2\n"
+        );
+    }
+
+    #[test]
+    fn rewrite_profiles_appends_at_the_end_and_removes_trailing_sections_cleanly() {
+        let mut d = doc(
+            FileKind::Config,
+            "[profile a]\nk = 1\n\n[profile b]\nk = 2\n",
+        );
+        d.rewrite_profiles(&[("b".into(), None)], &[], None)
+            .unwrap();
+        assert_eq!(d.text(), "[profile a]\nk = 1\n");
+        d.rewrite_profiles(&[], &[body("c", &[("k", "3")])], None)
+            .unwrap();
+        assert_eq!(d.text(), "[profile a]\nk = 1\n\n[profile c]\nk = 3\n");
+        let mut crlf = doc(FileKind::Config, "[profile a]\r\nk = 1");
+        crlf.rewrite_profiles(&[], &[body("b", &[("k", "2")])], Some("a"))
+            .unwrap();
+        assert_eq!(
+            crlf.text(),
+            "[profile a]\r\nk = 1\r\n\r\n[profile b]\r\nk = 2\r\n"
+        );
+        let mut empty = Document::empty(FileKind::Config);
+        empty
+            .rewrite_profiles(&[], &[body("a", &[("k", "1")]), body("b", &[])], None)
+            .unwrap();
+        assert_eq!(empty.text(), "[profile a]\nk = 1\n\n[profile b]\n");
+    }
+
+    #[test]
+    fn rewrite_profiles_swaps_names_in_one_batch() {
+        let mut d = doc(
+            FileKind::Config,
+            "[profile a]\nk = 1\n\n[profile b]\nk = 2\n",
+        );
+        d.rewrite_profiles(
+            &[
+                ("a".into(), Some(body("b", &[("k", "1")]))),
+                ("b".into(), Some(body("a", &[("k", "2")]))),
+            ],
+            &[],
+            None,
+        )
+        .unwrap();
+        assert_eq!(d.text(), "[profile b]\nk = 1\n\n[profile a]\nk = 2\n");
+    }
+
+    #[test]
+    fn rewrite_profiles_refuses_duplicates_bad_names_and_missing_profiles() {
+        let text = "[profile a]\nk = 1\n[profile keep]\n";
+        let mut d = doc(FileKind::Config, text);
+        for (changes, add) in [
+            (vec![], vec![body("keep", &[])]),
+            (vec![], vec![body("n", &[]), body("n", &[])]),
+            (vec![("a".to_string(), Some(body("keep", &[])))], vec![]),
+            (vec![("missing".to_string(), None)], vec![]),
+            (vec![], vec![body("bad name", &[])]),
+            (vec![], vec![body("n", &[("k", "v #c")])]),
+            (vec![], vec![body("n", &[("bad key", "v")])]),
+        ] {
+            assert!(
+                d.rewrite_profiles(&changes, &add, None).is_err(),
+                "{changes:?} {add:?}"
+            );
+            assert_eq!(d.text(), text);
+        }
+        // A removed name may be written again in the same batch.
+        d.rewrite_profiles(&[("a".into(), None)], &[body("a", &[("k", "2")])], None)
+            .unwrap();
+        assert_eq!(d.text(), "[profile keep]\n\n[profile a]\nk = 2\n");
+    }
+
+    #[test]
+    fn replace_values_many_renames_every_reference_in_one_pass() {
+        let mut d = doc(
+            FileKind::Config,
+            "[profile x]\nsource_profile = a\n[profile y]\nsource_profile = b\n[profile z]\nsource_profile = c\n",
+        );
+        let map = [("a", "A"), ("b", "B")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let changed = d.replace_values_many("source_profile", &map).unwrap();
+        assert_eq!(
+            changed,
+            vec![
+                ("x".to_string(), "a".to_string()),
+                ("y".to_string(), "b".to_string())
+            ]
+        );
+        assert_eq!(
+            d.text(),
+            "[profile x]\nsource_profile = A\n[profile y]\nsource_profile = B\n[profile z]\nsource_profile = c\n"
+        );
+    }
+
     /// One public edit with its arguments.
     #[derive(Clone, Debug)]
     enum Op {
@@ -1114,6 +1540,24 @@ mod tests {
         Remove(&'static str),
         Rename(&'static str, &'static str),
         Replace(&'static str, &'static str, &'static str),
+        /// rewrite_profiles: profile, its new name (None: remove it), a profile to add,
+        /// and where.
+        Rewrite(
+            &'static str,
+            Option<&'static str>,
+            Option<&'static str>,
+            Option<&'static str>,
+        ),
+    }
+
+    fn body(name: &str, props: &[(&str, &str)]) -> ProfileBody {
+        ProfileBody {
+            name: name.to_string(),
+            properties: props
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
     }
 
     /// Runs `op`, its result as text so that every edit's can be compared.
@@ -1130,6 +1574,16 @@ mod tests {
                 .map(|r| format!("{r}")),
             Op::Rename(a, b) => doc.rename_profile(a, b).map(|r| format!("{r}")),
             Op::Replace(k, a, b) => doc.replace_values(k, a, b).map(|r| format!("{r:?}")),
+            Op::Rewrite(n, to, add, after) => {
+                let changes = [(
+                    n.to_string(),
+                    to.map(|t| body(t, &[("sso_session", "s"), ("region", "r")])),
+                )];
+                let add: Vec<ProfileBody> =
+                    add.iter().map(|a| body(a, &[("region", "x")])).collect();
+                doc.rewrite_profiles(&changes, &add, *after)
+                    .map(|()| String::new())
+            }
         }
     }
 
@@ -1214,6 +1668,14 @@ mod tests {
             (
                 "replace values in three profiles",
                 Op::Replace("source_profile", "a", "z"),
+            ),
+            (
+                "rewrite a duplicated profile and add one after another",
+                Op::Rewrite("a", Some("z"), Some("new"), Some("b")),
+            ),
+            (
+                "remove the last profile and add one at the end",
+                Op::Rewrite("c", None, Some("new"), None),
             ),
         ] {
             most = most.max(stop_half_way(what, &d, |d| apply(d, &op)));
@@ -1380,6 +1842,13 @@ mod tests {
                 name().prop_map(Op::Remove),
                 (name(), name()).prop_map(|(a, b)| Op::Rename(a, b)),
                 (key(), name(), name()).prop_map(|(k, a, b)| Op::Replace(k, a, b)),
+                (
+                    name(),
+                    prop::option::of(name()),
+                    prop::option::of(prop_oneof![Just("fresh"), Just("a")]),
+                    prop::option::of(name()),
+                )
+                    .prop_map(|(n, to, add, after)| Op::Rewrite(n, to, add, after)),
             ]
         }
 

@@ -5,6 +5,10 @@
 //! - `default.region`, `profile.NAME.region[.SUB]`: a key of a named profile;
 //! - `sso-session.NAME.KEY`: a key of an `[sso-session NAME]` section;
 //! - `services.NAME.SERVICE.KEY`: a sub-property of a `[services NAME]` section.
+//!
+//! Profile names may hold dots, so `profile.a.b.region` reads two ways: `b.region` of
+//! profile `a` (the AWS CLI's only reading) and `region` of profile `a.b`.
+//! [`KeyPath::choose`] takes the one whose profile exists, and refuses when both do.
 
 use crate::model::{ProfileSet, Section};
 
@@ -37,7 +41,82 @@ pub struct KeyPath {
 #[error("{} is not a key: use KEY, KEY.SUBKEY, profile.NAME.KEY, sso-session.NAME.KEY or services.NAME.SERVICE.KEY", crate::text::quoted(.0))]
 pub struct BadKey(pub String);
 
+/// Why a dotted key names no one key.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// It is not a key at all.
+    #[error(transparent)]
+    Bad(#[from] BadKey),
+    /// It reads as keys of two profiles that both exist.
+    #[error("{} names a key of profile `{}` and a key of profile `{}`, which both exist: say which with --profile, `{}` or `{}`", crate::text::quoted(.key), .readings[0].0, .readings[1].0, .readings[0].1, .readings[1].1)]
+    Ambiguous {
+        /// The key as given.
+        key: String,
+        /// Each reading: the profile, and the key with `--profile` that names it alone.
+        readings: Vec<(String, String)>,
+    },
+}
+
 impl KeyPath {
+    /// Every reading of `input`: one, or two for `profile.NAME...` keys whose profile
+    /// name could hold a dot (the AWS CLI's reading first, where it has one).
+    pub fn readings(input: &str) -> Result<Vec<KeyPath>, BadKey> {
+        let parts: Vec<&str> = input.split('.').collect();
+        let dotted =
+            parts.len() >= 4 && parts[0] == "profile" && !parts.iter().any(|p| p.is_empty());
+        if !dotted {
+            return Ok(vec![KeyPath::parse(input)?]);
+        }
+        let n = parts.len();
+        let key = |k: &str| k.to_ascii_lowercase();
+        Ok(vec![
+            KeyPath {
+                section: SectionKind::Profile,
+                name: Some(parts[1..n - 2].join(".")),
+                key: key(parts[n - 2]),
+                sub: Some(key(parts[n - 1])),
+            },
+            KeyPath {
+                section: SectionKind::Profile,
+                name: Some(parts[1..n - 1].join(".")),
+                key: key(parts[n - 1]),
+                sub: None,
+            },
+        ])
+    }
+
+    /// The reading of `input` to use, given which profiles exist: the only one, the one
+    /// whose profile exists, or, when none does, the first (so `set` creates what the AWS
+    /// CLI would). Both existing is [`KeyError::Ambiguous`].
+    pub fn choose(input: &str, exists: &dyn Fn(&str) -> bool) -> Result<KeyPath, KeyError> {
+        let mut all = KeyPath::readings(input)?;
+        if all.len() == 1 {
+            return Ok(all.remove(0));
+        }
+        let present: Vec<&KeyPath> = all
+            .iter()
+            .filter(|p| p.name.as_deref().is_some_and(exists))
+            .collect();
+        match present[..] {
+            [] => Ok(all.remove(0)),
+            [one] => Ok(one.clone()),
+            _ => Err(KeyError::Ambiguous {
+                key: input.to_string(),
+                readings: all
+                    .iter()
+                    .map(|p| {
+                        let name = p.name.clone().unwrap_or_default();
+                        let key = match &p.sub {
+                            Some(sub) => format!("{}.{sub} --profile {name}", p.key),
+                            None => format!("{} --profile {name}", p.key),
+                        };
+                        (name, key)
+                    })
+                    .collect(),
+            }),
+        }
+    }
+
     /// Parses a dotted key.
     pub fn parse(input: &str) -> Result<KeyPath, BadKey> {
         let bad = || BadKey(input.to_string());
@@ -127,6 +206,35 @@ mod tests {
         assert!(KeyPath::parse("a.b.c").is_err());
         assert!(KeyPath::parse("profile.x").is_err());
         assert!(KeyPath::parse("").is_err());
+    }
+
+    #[test]
+    fn a_dotted_profile_name_is_chosen_when_it_alone_exists() {
+        let only = |names: &'static [&'static str]| move |n: &str| names.contains(&n);
+        let p = KeyPath::choose("profile.a.b.region", &only(&["a.b"])).unwrap();
+        assert_eq!(
+            (p.name.as_deref(), p.key.as_str(), p.sub),
+            (Some("a.b"), "region", None)
+        );
+        let p = KeyPath::choose("profile.a.b.region", &only(&["a"])).unwrap();
+        assert_eq!(
+            (p.name.as_deref(), p.sub.as_deref()),
+            (Some("a"), Some("region"))
+        );
+        let p = KeyPath::choose("profile.a.b.region", &only(&[])).unwrap();
+        assert_eq!(p.name.as_deref(), Some("a"), "the AWS CLI's reading");
+        let p = KeyPath::choose("profile.x.y.z.region", &only(&["x.y.z"])).unwrap();
+        assert_eq!(
+            (p.name.as_deref(), p.key.as_str()),
+            (Some("x.y.z"), "region")
+        );
+        let e = KeyPath::choose("profile.a.b.region", &only(&["a", "a.b"])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`profile.a.b.region` names a key of profile `a` and a key of profile `a.b`, which both exist: say which with --profile, `b.region --profile a` or `region --profile a.b`"
+        );
+        let p = KeyPath::choose("profile.dev.region", &only(&["dev"])).unwrap();
+        assert_eq!(p.name.as_deref(), Some("dev"));
     }
 
     #[test]

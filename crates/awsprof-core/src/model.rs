@@ -120,6 +120,9 @@ pub enum ProfileKind {
     SsoLegacy,
     /// `credential_process`.
     CredentialProcess,
+    /// Half a key pair (`aws_access_key_id` or `aws_secret_access_key` alone, or a session
+    /// token without them): yields nothing until the pair is complete.
+    PartialKeys,
     /// No credentials of its own: region, output or other settings only.
     Other,
 }
@@ -137,6 +140,7 @@ impl ProfileKind {
             ProfileKind::Sso => "sso",
             ProfileKind::SsoLegacy => "sso-legacy",
             ProfileKind::CredentialProcess => "credential-process",
+            ProfileKind::PartialKeys => "partial-keys",
             ProfileKind::Other => "other",
         }
     }
@@ -145,7 +149,10 @@ impl ProfileKind {
     pub fn needs_provider(self) -> bool {
         !matches!(
             self,
-            ProfileKind::Static | ProfileKind::StaticSession | ProfileKind::Other
+            ProfileKind::Static
+                | ProfileKind::StaticSession
+                | ProfileKind::PartialKeys
+                | ProfileKind::Other
         )
     }
 }

@@ -16,7 +16,7 @@ pub struct Settings {
     /// `sts_regional_endpoints = legacy`: the legacy global regions use the global
     /// endpoint.
     pub sts_legacy: bool,
-    /// Endpoint URLs by service id (`STS`, `SSO`, `SSO_OIDC`).
+    /// Endpoint URLs by service id (`STS`, `SSO`, `SSO_OIDC`, `SIGNIN`).
     pub endpoints: Vec<(String, String)>,
     /// The credential cache (`~/.aws/cli/cache`).
     pub cache_dir: PathBuf,
@@ -46,8 +46,14 @@ const LEGACY_GLOBAL_REGIONS: &[&str] = &[
     "us-west-2",
 ];
 
-/// The service ids with the `[services]` key and env-var suffix the SDKs use.
-const SERVICES: &[(&str, &str)] = &[("STS", "sts"), ("SSO", "sso"), ("SSO_OIDC", "sso_oidc")];
+/// The service ids with the `[services]` key and env-var suffix the SDKs use. `SIGNIN` is
+/// the Sign-In service, whose federation endpoint `console` calls.
+const SERVICES: &[(&str, &str)] = &[
+    ("STS", "sts"),
+    ("SSO", "sso"),
+    ("SSO_OIDC", "sso_oidc"),
+    ("SIGNIN", "signin"),
+];
 
 impl Settings {
     /// Settings for the profile `selected` of `set`, reading the environment with `env`.

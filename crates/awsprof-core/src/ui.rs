@@ -27,6 +27,16 @@ pub trait Busy {}
 
 impl Busy for () {}
 
+/// Shows how far a count of steps has got until dropped.
+pub trait Progress: Sync {
+    /// `n` more steps are done.
+    fn advance(&self, n: u64);
+}
+
+impl Progress for () {
+    fn advance(&self, _: u64) {}
+}
+
 /// Everything the program says to, or asks of, the person at the terminal. All of it goes
 /// to stderr: stdout carries only data and shell code.
 pub trait Ui: Sync {
@@ -66,5 +76,19 @@ pub trait Ui: Sync {
     fn busy(&self, what: &str) -> Box<dyn Busy + '_> {
         let _ = what;
         Box::new(())
+    }
+
+    /// A bar for `total` steps of `what` (accounts listed, say), shown until the result
+    /// is dropped (nothing by default, and never when stderr is not a terminal).
+    fn progress(&self, what: &str, total: u64) -> Box<dyn Progress + '_> {
+        let _ = (what, total);
+        Box::new(())
+    }
+
+    /// Opens `url` in the person's web browser; false when there is none to open here
+    /// (the default: only an executable that links a browser opener can).
+    fn open_browser(&self, url: &str) -> bool {
+        let _ = url;
+        false
     }
 }

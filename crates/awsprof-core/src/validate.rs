@@ -113,6 +113,20 @@ pub fn secret_access_key(value: &str) -> Option<String> {
     None
 }
 
+/// The region that `value`, which is not one, was most likely meant to be: the region of
+/// an availability zone (`us-east-1a`), or the closest name of [`REGIONS`].
+pub fn region_meant(value: &str) -> Option<&'static str> {
+    if REGIONS.contains(&value) {
+        return None;
+    }
+    if let Some(r) = value.strip_suffix(|c: char| c.is_ascii_lowercase()) {
+        if let Some(&r) = REGIONS.iter().find(|&&known| known == r) {
+            return Some(r);
+        }
+    }
+    crate::model::suggest(&value.to_ascii_lowercase(), REGIONS.iter().copied())
+}
+
 /// Checks a region name against [`REGIONS`], suggesting the closest one.
 pub fn region(value: &str) -> Option<String> {
     if REGIONS.contains(&value) {
@@ -209,6 +223,11 @@ mod tests {
         assert!(region("us-east-1a").unwrap().contains("`us-east-1`"));
         assert!(region("eu-wset-1").unwrap().contains("did you mean"));
         assert!(region("mars").is_some());
+        assert_eq!(region_meant("eu-wset-1"), Some("eu-west-1"));
+        assert_eq!(region_meant("us-east-1a"), Some("us-east-1"));
+        assert_eq!(region_meant("EU-WEST-1"), Some("eu-west-1"));
+        assert_eq!(region_meant("eu-west-1"), None);
+        assert_eq!(region_meant("mars"), None);
     }
 
     #[test]

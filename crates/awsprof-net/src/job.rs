@@ -113,7 +113,12 @@ fn run_step(
 
 fn run_base(net: &mut Net, base: &Base, settings: &Settings) -> Result<Credentials, Error> {
     match base {
-        Base::Sso { profile, config } => sso::role_credentials(net, settings, profile, config),
+        Base::Sso { profile, config } => sso::role_credentials(
+            net,
+            settings,
+            &sso::Subject::Profile(profile.clone()),
+            config,
+        ),
         Base::WebIdentity {
             profile,
             role_arn,

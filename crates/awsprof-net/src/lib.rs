@@ -8,22 +8,24 @@
 //! Where things go:
 //! - [`runtime`]: the tokio runtime, made on the first call, and the spinner;
 //! - [`sts`]: AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken, GetCallerIdentity;
-//! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login;
+//! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login,
+//!   the listing of every account and role (ListAccounts, ListAccountRoles);
 //! - [`sources`]: `credential_source = Ec2InstanceMetadata | EcsContainer`;
 //! - [`job`]: running a job's steps and filling the cache;
-//! - [`whoami`], [`login`]: the commands that are all network.
+//! - [`whoami`], [`login`], [`console`], [`sso_sync`]: the commands that are all network.
 //!
-//! New work that needs the SDK or another heavy dependency (console sign-in federation,
-//! SSO account listing for `sso sync`, the OS keyring) belongs here, as one module each
-//! plus an arm in [`Sdk::network_command`].
+//! New work that needs the SDK or another heavy dependency (the OS keyring) belongs
+//! here, as one module each plus an arm in [`Sdk::network_command`].
 
 #![warn(missing_docs)]
 
+pub mod console;
 pub mod job;
 pub mod login;
 pub mod runtime;
 pub mod sources;
 pub mod sso;
+pub mod sso_sync;
 pub mod sts;
 pub mod whoami;
 
@@ -35,7 +37,7 @@ use awsprof::backend::{Backend, Job};
 use awsprof::cli::{Cli, Command};
 use awsprof::ctx::Ctx;
 use awsprof_core::creds::Credentials;
-use awsprof_core::ui::{Busy, Ui, UiError};
+use awsprof_core::ui::{Busy, Progress, Ui, UiError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -64,10 +66,10 @@ pub enum Error {
         message: String,
     },
     /// IAM Identity Center failed.
-    #[error("profile `{profile}`: {message}")]
+    #[error("{subject}: {message}")]
     Sso {
-        /// The profile.
-        profile: String,
+        /// The profile or sso-session it was for.
+        subject: sso::Subject,
         /// What went wrong.
         message: String,
     },
@@ -158,6 +160,26 @@ impl Ui for NetTerminal {
     fn busy(&self, what: &str) -> Box<dyn Busy + '_> {
         Box::new(runtime::Spinner::start(what))
     }
+    fn progress(&self, what: &str, total: u64) -> Box<dyn Progress + '_> {
+        Box::new(runtime::Bar::start(what, total))
+    }
+    fn open_browser(&self, url: &str) -> bool {
+        can_open_browser() && webbrowser::open(url).is_ok()
+    }
+}
+
+/// Whether a browser can be opened here: `$BROWSER` (but not `none`), macOS, Windows, or
+/// a desktop session. Without one, webbrowser would fall back to a text browser in this
+/// terminal.
+fn can_open_browser() -> bool {
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    if let Some(browser) = var("BROWSER") {
+        return browser != "none";
+    }
+    if cfg!(target_os = "macos") || cfg!(windows) {
+        return true;
+    }
+    var("DISPLAY").is_some() || var("WAYLAND_DISPLAY").is_some()
 }
 
 /// Runs the SDK work in this process.
@@ -177,6 +199,8 @@ impl Backend for Sdk {
         match &cli.command {
             Command::Whoami(args) => whoami::run(&ctx, args)?,
             Command::Login(args) => login::run(&ctx, args)?,
+            Command::Sso(awsprof::cli::SsoCommand::Sync(args)) => sso_sync::run(&ctx, args)?,
+            Command::Console(args) => console::run(&ctx, args)?,
             _ => return Err(anyhow::anyhow!("not a network command")),
         }
         Ok(ExitCode::SUCCESS)

@@ -1,6 +1,6 @@
 //! The network runtime, created only when a step needs it, and the spinner.
 
-use awsprof_core::ui::{Busy, Ui};
+use awsprof_core::ui::{Busy, Progress, Ui};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::future::Future;
 use std::time::Duration;
@@ -25,16 +25,8 @@ impl<'u> Net<'u> {
     /// Runs `fut` to completion; when it takes longer than a moment, the ui shows that
     /// `what` is under way.
     pub fn run<F: Future>(&mut self, what: &str, fut: F) -> std::io::Result<F::Output> {
-        if self.rt.is_none() {
-            self.rt = Some(
-                tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?,
-            );
-        }
         let ui = self.ui;
-        let rt = self.rt.as_ref().expect("runtime was just built");
-        Ok(rt.block_on(async {
+        self.run_quietly(async {
             let mut fut = std::pin::pin!(fut);
             tokio::select! {
                 out = &mut fut => return out,
@@ -44,7 +36,20 @@ impl<'u> Net<'u> {
             let out = fut.await;
             drop(busy);
             out
-        }))
+        })
+    }
+
+    /// Runs `fut` to completion showing nothing: for work that shows its own progress.
+    pub fn run_quietly<F: Future>(&mut self, fut: F) -> std::io::Result<F::Output> {
+        if self.rt.is_none() {
+            self.rt = Some(
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?,
+            );
+        }
+        let rt = self.rt.as_ref().expect("runtime was just built");
+        Ok(rt.block_on(fut))
     }
 }
 
@@ -73,6 +78,35 @@ impl Spinner {
 impl Busy for Spinner {}
 
 impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// An indicatif progress bar on stderr, cleared when dropped; like [`Spinner`], nothing
+/// is drawn when stderr is not a terminal.
+pub struct Bar(ProgressBar);
+
+impl Bar {
+    /// A bar for `total` steps of `what`.
+    pub fn start(what: &str, total: u64) -> Bar {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(what.to_string());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+}
+
+impl Drop for Bar {
     fn drop(&mut self) {
         self.0.finish_and_clear();
     }

@@ -2,12 +2,14 @@
 //! (`~/.aws/sso/cache/<sha1>.json`), GetRoleCredentials, and the OIDC device login.
 
 use crate::{Error, Net};
+use aws_sdk_sso::config::retry::RetryConfig;
 use aws_sdk_sso::config::{BehaviorVersion, Region};
 use awsprof_core::cache::{sha1_hex, write_private};
 use awsprof_core::chain::SsoConfig;
 use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
 use awsprof_core::settings::Settings;
+use awsprof_core::sso_sync::{Account, Listing};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -44,9 +46,28 @@ pub struct Token {
 /// A token is refreshed this long before it expires, as the SDKs do.
 const TOKEN_REFRESH_WINDOW: time::Duration = time::Duration::minutes(5);
 
-fn sso_err(profile: &str, message: String) -> Error {
+/// Whose IAM Identity Center session it is: a profile's, or an `[sso-session]` used
+/// without one (`login --sso-session`, `sso sync`). Messages and the login hint name it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A profile.
+    Profile(String),
+    /// An `[sso-session]`.
+    Session(String),
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Profile(p) => write!(f, "profile `{p}`"),
+            Subject::Session(s) => write!(f, "sso-session `{s}`"),
+        }
+    }
+}
+
+fn sso_err(subject: &Subject, message: String) -> Error {
     Error::Sso {
-        profile: profile.to_string(),
+        subject: subject.clone(),
         message,
     }
 }
@@ -64,8 +85,16 @@ pub fn token_path(settings: &Settings, config: &SsoConfig) -> PathBuf {
         .join(format!("{}.json", sha1_hex(key)))
 }
 
-fn login_hint(profile: &str) -> String {
-    format!("run `awsprof login {profile}` (or `aws sso login --profile {profile}`)")
+/// What to run to log in again.
+pub fn login_hint(subject: &Subject) -> String {
+    match subject {
+        Subject::Profile(p) => {
+            format!("run `awsprof login {p}` (or `aws sso login --profile {p}`)")
+        }
+        Subject::Session(s) => {
+            format!("run `awsprof login --sso-session {s}` (or `aws sso login --sso-session {s}`)")
+        }
+    }
 }
 
 fn oidc_client(settings: &Settings, region: &str) -> aws_sdk_ssooidc::Client {
@@ -84,12 +113,12 @@ fn oidc_client(settings: &Settings, region: &str) -> aws_sdk_ssooidc::Client {
 pub fn access_token(
     net: &mut Net<'_>,
     settings: &Settings,
-    profile: &str,
+    subject: &Subject,
     config: &SsoConfig,
 ) -> Result<String, Error> {
     if !settings.home_known {
         return Err(sso_err(
-            profile,
+            subject,
             "HOME is not set, so the IAM Identity Center token cache (~/.aws/sso/cache) cannot be found".into(),
         ));
     }
@@ -101,21 +130,21 @@ pub fn access_token(
     };
     let text = text.map_err(|_| {
         sso_err(
-            profile,
+            subject,
             format!(
                 "no IAM Identity Center session in {}; {}",
                 path.display(),
-                login_hint(profile)
+                login_hint(subject)
             ),
         )
     })?;
     let token: Token = serde_json::from_str(&text).map_err(|e| {
         sso_err(
-            profile,
+            subject,
             format!(
                 "{}: not a token cache file ({e}); {}",
                 path.display(),
-                login_hint(profile)
+                login_hint(subject)
             ),
         )
     })?;
@@ -132,10 +161,10 @@ pub fn access_token(
         return Ok(token.access_token);
     }
     Err(sso_err(
-        profile,
+        subject,
         format!(
             "the IAM Identity Center session has expired; {}",
-            login_hint(profile)
+            login_hint(subject)
         ),
     ))
 }
@@ -189,29 +218,38 @@ fn refresh(
     Ok(Some(fresh))
 }
 
+/// A client of the AWS access portal (the `sso` service) in `region`; `attempts` sets the
+/// standard retry mode's attempts per call (the SDK's default, 3, when `None`).
+fn portal_client(settings: &Settings, region: &str, attempts: Option<u32>) -> aws_sdk_sso::Client {
+    let mut b = aws_sdk_sso::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .timeout_config(crate::timeouts());
+    if let Some(n) = attempts {
+        b = b.retry_config(RetryConfig::standard().with_max_attempts(n));
+    }
+    if let Some(url) = settings.endpoint("SSO") {
+        b = b.endpoint_url(url);
+    }
+    aws_sdk_sso::Client::from_conf(b.build())
+}
+
 /// GetRoleCredentials for the profile's account and role.
 pub fn role_credentials(
     net: &mut Net<'_>,
     settings: &Settings,
-    profile: &str,
+    subject: &Subject,
     config: &SsoConfig,
 ) -> Result<Credentials, Error> {
     let (Some(account), Some(role)) = (&config.account_id, &config.role_name) else {
         return Err(sso_err(
-            profile,
+            subject,
             "names an sso_session but no sso_account_id and sso_role_name: it can log in but yields no credentials".into(),
         ));
     };
-    let token = access_token(net, settings, profile, config)?;
+    let token = access_token(net, settings, subject, config)?;
     let region = config.region.clone().unwrap_or_default();
-    let mut b = aws_sdk_sso::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(region))
-        .timeout_config(crate::timeouts());
-    if let Some(url) = settings.endpoint("SSO") {
-        b = b.endpoint_url(url);
-    }
-    let client = aws_sdk_sso::Client::from_conf(b.build());
+    let client = portal_client(settings, &region, None);
     let what = format!("GetRoleCredentials {role} in {account}");
     let out = net
         .run(
@@ -232,7 +270,7 @@ pub fn role_credentials(
             message: format!(
                 "{}; if the session has ended, {}",
                 crate::explain(&e),
-                login_hint(profile)
+                login_hint(subject)
             ),
         })?;
     let rc = out.role_credentials().ok_or_else(|| Error::Call {
@@ -254,31 +292,19 @@ pub fn role_credentials(
     })
 }
 
-/// Whether a browser can be opened here (a desktop session, or `$BROWSER`).
-fn can_open_browser() -> bool {
-    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
-    if set("BROWSER") {
-        return true;
-    }
-    if cfg!(target_os = "macos") || cfg!(windows) {
-        return true;
-    }
-    set("DISPLAY") || set("WAYLAND_DISPLAY")
-}
-
 /// The OIDC device-authorization login: registers a client, prints the URL and code on
 /// stderr, opens a browser when there is one, waits for the user to approve, and writes
 /// the token where the AWS CLI v2 looks for it.
 pub fn login(
     net: &mut Net<'_>,
     settings: &Settings,
-    profile: &str,
+    subject: &Subject,
     config: &SsoConfig,
     open_browser: bool,
 ) -> Result<PathBuf, Error> {
     if !settings.home_known {
         return Err(sso_err(
-            profile,
+            subject,
             "HOME is not set, so there is no ~/.aws/sso/cache to keep the login in".into(),
         ));
     }
@@ -343,7 +369,7 @@ pub fn login(
         .unwrap_or_default()
         .to_string();
     net.ui.note(&format!("to sign in to IAM Identity Center, open this page and confirm the code:\n\n    {url}\n\n    code: {user_code}\n"));
-    if open_browser && can_open_browser() && webbrowser::open(&url).is_ok() {
+    if open_browser && net.ui.open_browser(&url) {
         net.ui.note("a browser was opened on that page");
     }
     let mut interval = Duration::from_secs(u64::try_from(auth.interval().max(1)).unwrap_or(5));
@@ -351,7 +377,7 @@ pub fn login(
     let token = loop {
         if clock::now() > deadline {
             return Err(sso_err(
-                profile,
+                subject,
                 "the login code expired before it was approved; run `awsprof login` again".into(),
             ));
         }
@@ -376,12 +402,12 @@ pub fn login(
                     Some(E::AuthorizationPendingException(_)) => continue,
                     Some(E::SlowDownException(_)) => interval += Duration::from_secs(5),
                     Some(E::ExpiredTokenException(_)) => return Err(sso_err(
-                        profile,
+                        subject,
                         "the login code expired before it was approved; run `awsprof login` again"
                             .into(),
                     )),
                     Some(E::AccessDeniedException(_)) => {
-                        return Err(sso_err(profile, "the login was denied".into()))
+                        return Err(sso_err(subject, "the login was denied".into()))
                     }
                     _ => return Err(call("CreateToken", crate::explain(&e))),
                 }
@@ -406,4 +432,160 @@ pub fn login(
     let path = token_path(settings, config);
     write_private(&path, &serde_json::to_string(&cached).unwrap_or_default())?;
     Ok(path)
+}
+
+/// How many accounts' roles are listed at once: enough to hide the round trips of a
+/// thousand accounts, few enough not to start a throttling storm on the portal.
+pub const LIST_CONCURRENCY: usize = 8;
+
+/// Attempts per call of the listing (the SDK's standard retry mode, exponential back-off
+/// with jitter, throttling and transient errors retried), unless `AWS_MAX_ATTEMPTS` says
+/// otherwise. More than the SDK's default of 3: a sync makes thousands of calls, and one
+/// that fails fails the whole sync.
+pub const LIST_ATTEMPTS: u32 = 5;
+
+/// Items asked for per page (the portal's maximum).
+const PAGE_SIZE: i32 = 100;
+
+/// `AWS_MAX_ATTEMPTS` when it is a number of at least 1, else [`LIST_ATTEMPTS`].
+pub fn list_attempts(env: &dyn Fn(&str) -> Option<String>) -> u32 {
+    env("AWS_MAX_ATTEMPTS")
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|&n| n >= 1)
+        .unwrap_or(LIST_ATTEMPTS)
+}
+
+/// Why a call of the listing failed, in words, with what to do about it.
+fn list_failure<E>(
+    subject: &Subject,
+    call: &str,
+    attempts: u32,
+    e: &aws_sdk_sso::error::SdkError<E, aws_sdk_sso::config::http::HttpResponse>,
+) -> Error
+where
+    E: aws_sdk_sso::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let code = e
+        .as_service_error()
+        .and_then(|s| s.code())
+        .unwrap_or_default();
+    let message = match code {
+        "UnauthorizedException" => format!(
+            "{call} was refused (UnauthorizedException): the IAM Identity Center session has expired or was ended; {}; nothing was written",
+            login_hint(subject)
+        ),
+        "TooManyRequestsException" => format!(
+            "{call} was throttled (TooManyRequestsException) through the retries (up to {attempts} attempts a call); try again later (AWS_MAX_ATTEMPTS sets the attempts); nothing was written"
+        ),
+        _ => format!("{call} failed: {}; nothing was written", crate::explain(e)),
+    };
+    sso_err(subject, message)
+}
+
+/// Every account `token` can reach, each with every role in it: ListAccounts page by page,
+/// then ListAccountRoles for each account, [`LIST_CONCURRENCY`] accounts at a time, every
+/// call through the SDK's paginator and its standard retries (`attempts` a call). All or
+/// nothing: the first call that still fails after its retries ends the listing with its
+/// error, and the calls under way are dropped. The progress shows through `ui`.
+pub async fn list_all(
+    settings: &Settings,
+    region: &str,
+    token: &str,
+    attempts: u32,
+    subject: &Subject,
+    ui: &dyn awsprof_core::ui::Ui,
+) -> Result<Listing, Error> {
+    let client = portal_client(settings, region, Some(attempts));
+    let mut accounts = Vec::new();
+    {
+        let _busy = ui.busy("IAM Identity Center: listing the accounts");
+        let mut pages = client
+            .list_accounts()
+            .access_token(token)
+            .into_paginator()
+            .page_size(PAGE_SIZE)
+            .send();
+        let mut page = 0;
+        loop {
+            page += 1;
+            let out = match pages.next().await {
+                None => break,
+                Some(Ok(out)) => out,
+                Some(Err(e)) => {
+                    return Err(list_failure(
+                        subject,
+                        &format!("ListAccounts (page {page})"),
+                        attempts,
+                        &e,
+                    ))
+                }
+            };
+            for a in out.account_list() {
+                let Some(id) = a.account_id() else { continue };
+                accounts.push(Account {
+                    id: id.to_string(),
+                    name: a.account_name().unwrap_or(id).to_string(),
+                    email: a.email_address().map(str::to_string),
+                    roles: Vec::new(),
+                });
+            }
+        }
+    }
+    let bar = ui.progress(
+        "IAM Identity Center: listing the roles",
+        accounts.len() as u64,
+    );
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(LIST_CONCURRENCY));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, account) in accounts.iter().enumerate() {
+        let (client, gate) = (client.clone(), gate.clone());
+        let (token, id) = (token.to_string(), account.id.clone());
+        tasks.spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            let mut pages = client
+                .list_account_roles()
+                .access_token(token)
+                .account_id(&id)
+                .into_paginator()
+                .page_size(PAGE_SIZE)
+                .send();
+            let mut roles = Vec::new();
+            let mut page = 0;
+            while let Some(out) = pages.next().await {
+                page += 1;
+                match out {
+                    Ok(out) => roles.extend(
+                        out.role_list()
+                            .iter()
+                            .filter_map(|r| r.role_name().map(str::to_string)),
+                    ),
+                    Err(e) => return (i, Err((page, e))),
+                }
+            }
+            (i, Ok(roles))
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        let (i, result) =
+            done.map_err(|e| sso_err(subject, format!("the listing stopped: {e}")))?;
+        match result {
+            Ok(roles) => {
+                accounts[i].roles = roles;
+                bar.advance(1);
+            }
+            Err((page, e)) => {
+                tasks.abort_all();
+                return Err(list_failure(
+                    subject,
+                    &format!(
+                        "ListAccountRoles of account {} (page {page})",
+                        accounts[i].id
+                    ),
+                    attempts,
+                    &e,
+                ));
+            }
+        }
+    }
+    Ok(Listing { accounts })
 }

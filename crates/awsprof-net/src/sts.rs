@@ -25,6 +25,14 @@ impl Identity {
     pub fn is_root(&self) -> bool {
         self.arn.starts_with("arn:") && self.arn.ends_with(":root")
     }
+
+    /// What is said when `profile`'s keys are the root user's.
+    pub fn root_warning(&self, profile: &str) -> String {
+        format!(
+            "profile `{profile}` uses the root user's access keys ({}); root access keys: AWS recommends deleting them and using an IAM user or role",
+            self.arn
+        )
+    }
 }
 
 pub(crate) fn client(settings: &Settings, creds: Option<&Credentials>) -> Client {
@@ -155,6 +163,34 @@ pub async fn session_token(
         .map_err(|e| call_err(&what, e))?;
     let mut creds = from_sts(out.credentials(), &what)?;
     creds.account_id = user.account_id.clone();
+    Ok(creds)
+}
+
+/// The session policy given to GetFederationToken. A session policy only narrows what the
+/// IAM user may do, and without one the session may do nothing; allowing everything keeps
+/// exactly the user's own permissions (and their permissions boundary).
+pub const ALLOW_ALL_POLICY: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+/// GetFederationToken with an IAM user's long-term keys: a federated user `name` whose
+/// session has the user's permissions ([`ALLOW_ALL_POLICY`]) for `duration_seconds`.
+pub async fn federation_token(
+    settings: &Settings,
+    user: &Credentials,
+    name: &str,
+    duration_seconds: u32,
+) -> Result<Credentials, Error> {
+    let what = "GetFederationToken";
+    let out = client(settings, Some(user))
+        .get_federation_token()
+        .name(name)
+        .policy(ALLOW_ALL_POLICY)
+        .duration_seconds(i32::try_from(duration_seconds).unwrap_or(i32::MAX))
+        .send()
+        .await
+        .map_err(|e| call_err(what, e))?;
+    let mut creds = from_sts(out.credentials(), what)?;
+    creds.account_id = account_of(out.federated_user().map(|u| u.arn()));
     Ok(creds)
 }
 

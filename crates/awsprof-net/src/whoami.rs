@@ -22,10 +22,7 @@ pub fn run(ctx: &Ctx, args: &WhoamiArgs) -> Result<()> {
         )
         .map_err(io_runtime)??;
     if id.is_root() {
-        ctx.ui.warn(&format!(
-            "profile `{name}` uses the root user's access keys ({}); root access keys: AWS recommends deleting them and using an IAM user or role",
-            id.arn
-        ));
+        ctx.ui.warn(&id.root_warning(&name));
     }
     if args.json {
         let v = serde_json::json!({

@@ -49,7 +49,8 @@ pub trait Backend: Sync {
     /// Runs the steps of `job` from `job.start` and returns the last one's credentials.
     fn run(&self, job: &Job, ui: &dyn Ui) -> Result<Credentials>;
 
-    /// Runs a command that is all network (`whoami`, `login`) and returns its status.
+    /// Runs a command that is all network (`whoami`, `login`, `console`) and returns its
+    /// status.
     fn network_command(&self, cli: &crate::cli::Cli) -> Result<ExitCode>;
 }
 
@@ -77,7 +78,7 @@ pub const INSTALL: &str =
 
 /// `awsprof-net` was not found.
 #[derive(Debug, thiserror::Error)]
-#[error("{NET} was not found beside {} or on PATH; it makes the calls to AWS (roles, IAM Identity Center, whoami, login) that the cache cannot answer: install it with `{INSTALL}`", exe.display())]
+#[error("{NET} was not found beside {} or on PATH; it makes the calls to AWS (roles, IAM Identity Center, whoami, login, console) that the cache cannot answer: install it with `{INSTALL}`", exe.display())]
 pub struct NetMissing {
     /// This executable.
     pub exe: std::path::PathBuf,

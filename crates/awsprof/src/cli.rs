@@ -1,7 +1,7 @@
 //! The command line: every subcommand, flag and help text. The contract these names
 //! follow is in docs/cli.md; tests and users rely on them.
 
-use crate::complete::{profile_names, profile_names_or_previous};
+use crate::complete::{profile_names, profile_names_or_previous, sso_session_names};
 use awsprof_core::shell::Kind;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -21,7 +21,11 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Each subcommand's arguments are built only when that subcommand runs (or help,
+/// completion and the man page need them): building all of them cost every command's
+/// start-up more instructions than anything `list` does after them.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// List profile names, one a line, sorted.
     List(ListArgs),
@@ -104,12 +108,25 @@ pub enum Command {
     /// you approve, the session token is cached in ~/.aws/sso/cache, where the AWS CLI v2
     /// and the SDKs find it too.
     Login(LoginArgs),
+    /// Open the AWS web console signed in as a profile, in its partition and region.
+    ///
+    /// Resolves the credentials as `export` does, exchanges them at the AWS sign-in
+    /// federation endpoint for a sign-in token and opens the login URL in the browser (or,
+    /// without one, shows it on stderr). An IAM user's long-term keys are first turned into
+    /// a federated session with STS GetFederationToken (the user's own permissions); the
+    /// root user's keys are refused. The URL works for 15 minutes and signs in whoever
+    /// opens it: keep it private. AWS_ENDPOINT_URL_SIGNIN replaces the endpoint.
+    Console(ConsoleArgs),
+    /// IAM Identity Center: `sso add` a session, `sso sync` a profile per account and role.
+    #[command(subcommand)]
+    Sso(SsoCommand),
     /// Print the man page (roff) built from this help text; docs/awsprof.1 is its copy.
     #[command(hide = true)]
     Man,
 }
 
-/// How temporary credentials are obtained (shared by the commands that need them).
+// How temporary credentials are obtained (shared by the commands that need them). Not a
+// doc comment: flattened into a deferred subcommand, it would become that command's about.
 #[derive(Debug, Args, Default, Clone)]
 pub struct CredentialArgs {
     /// The MFA code, instead of being asked for it on the terminal.
@@ -148,9 +165,80 @@ pub struct LoginArgs {
     /// The profile [default: the active profile].
     #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
+    /// Log in to this [sso-session] itself, without a profile (before `sso sync` has made
+    /// any).
+    #[arg(long, value_name = "NAME", conflicts_with = "profile", add = ArgValueCandidates::new(sso_session_names))]
+    pub sso_session: Option<String>,
     /// Print the URL and code only; do not open a browser.
     #[arg(long)]
     pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// The profile [default: the active profile].
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: Option<String>,
+    /// Open this service's page: s3, ec2, iam, lambda, cloudwatch... (Tab completes them;
+    /// docs/cli.md lists them) [default: the console home].
+    #[arg(long, short = 's', value_name = "SERVICE", value_parser = ServiceArg, hide_possible_values = true)]
+    pub service: Option<String>,
+    /// Open this console URL instead; it must be on the partition's console host.
+    #[arg(long, value_name = "URL", conflicts_with = "service")]
+    pub destination: Option<String>,
+    /// The console's region, which picks the partition (us-gov-*: GovCloud, cn-*: China);
+    /// STS is called there too [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's
+    /// region, us-east-1].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Print the sign-in URL on stdout (and nothing else) instead of opening a browser.
+    #[arg(long)]
+    pub url: bool,
+    /// How long the console session lasts: 15m to 12h (3600, 90m, 1h30m) [default: AWS's,
+    /// one hour]. Not possible for a role assumed with temporary credentials.
+    #[arg(long, value_name = "DURATION", value_parser = awsprof_core::console::session_duration)]
+    pub duration: Option<u32>,
+    /// Print JSON instead of opening a browser: {"Profile", "Region", "Url", "Expiration"
+    /// (when the URL stops working), "SessionDuration"}.
+    #[arg(long, conflicts_with = "url")]
+    pub json: bool,
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+}
+
+/// `--service`: a name from the core's table of console pages. The list of values (each
+/// with what it is) is made only when it is needed: for a `--service` value, help,
+/// completion. Made with the command line, it cost `awsprof list` 4% more instructions
+/// (callgrind, release build).
+#[derive(Clone, Copy, Debug)]
+pub struct ServiceArg;
+
+impl ServiceArg {
+    fn values() -> impl Iterator<Item = PossibleValue> {
+        awsprof_core::console::SERVICES.iter().map(|s| {
+            PossibleValue::new(s.name)
+                .aliases(s.aliases.iter().copied())
+                .help(s.title)
+        })
+    }
+}
+
+impl clap::builder::TypedValueParser for ServiceArg {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        // clap's own parser, for its error: the known names and the closest one.
+        clap::builder::PossibleValuesParser::new(Self::values()).parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(Self::values()))
+    }
 }
 
 /// A shell that `use` and `unset` can write for: one of the core's [`Kind::SHELLS`].
@@ -348,9 +436,13 @@ pub struct ImportArgs {
     /// The CSV file downloaded from the IAM console.
     #[arg(long, value_name = "FILE", required = true)]
     pub csv: std::path::PathBuf,
-    /// The profile to create [default: the user name in the file].
+    /// The profile to create [default: the user name in the file]; with several keys the
+    /// first is NAME, the next NAME-2, NAME-3, ...
     #[arg(long, short = 'p')]
     pub profile: Option<String>,
+    /// Import only the N-th access key of the file (1 is the first row after the header).
+    #[arg(long, value_name = "N")]
+    pub row: Option<usize>,
     /// Replace the keys of a profile that already exists.
     #[arg(long)]
     pub force: bool,
@@ -359,6 +451,74 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// Print a JSON array of {"level", "check", "message"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoCommand {
+    /// Write an [sso-session] section: the portal's start URL and region.
+    ///
+    /// On a terminal, what is not given is asked for, as `aws configure sso` does. Then
+    /// `awsprof login --sso-session NAME` and `awsprof sso sync`. The same values again
+    /// change nothing; other values are refused unless --force.
+    Add(SsoAddArgs),
+    /// Keep a profile for every account and role an [sso-session] can reach.
+    ///
+    /// Lists the accounts (ListAccounts) and each one's roles (ListAccountRoles) with the
+    /// session's cached token, then adds, renames or updates the generated profiles of the
+    /// config file; each carries the mark awsprof_sso_sync, and one edited by hand is left
+    /// alone. Nothing is written unless the whole listing succeeded. Profiles whose account
+    /// or role is gone are removed only with --prune. The options are remembered in the
+    /// [sso-session] section, so a plain `awsprof sso sync` repeats them. A run with no
+    /// change in the organisation changes no byte of the file.
+    Sync(SsoSyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SsoAddArgs {
+    /// The session's name, as in [sso-session NAME].
+    pub name: Option<String>,
+    /// The AWS access portal URL, like https://my-org.awsapps.com/start.
+    #[arg(long, value_name = "URL")]
+    pub start_url: Option<String>,
+    /// The region of IAM Identity Center (sso_region).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The registration scopes, comma-separated [default: sso:account:access].
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+    /// Change a session that exists with other values.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SsoSyncArgs {
+    /// The [sso-session] to sync [default: the only one in the config file].
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(sso_session_names))]
+    pub sso_session: Option<String>,
+    /// How profiles are named [default: the remembered one, else {account_name}/{role_name}].
+    ///
+    /// Placeholders: {account_name}, {account_id}, {account_email}, {role_name}, {session},
+    /// {region}, each optionally with :lower ({account_name:lower}). Values are made into
+    /// profile-name characters (letters, digits, _ - / . % @ : +).
+    #[arg(long = "name", value_name = "TEMPLATE")]
+    pub template: Option<String>,
+    /// The region of the generated profiles [default: the remembered one, else the
+    /// session's sso_region].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Remove generated profiles whose account or role is no longer listed (remembered).
+    #[arg(long, conflicts_with = "no_prune")]
+    pub prune: bool,
+    /// Do not prune, and forget a remembered --prune.
+    #[arg(long)]
+    pub no_prune: bool,
+    /// Print the diff of the config file on stdout; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print what was (or, with --dry-run, would be) done as JSON on stdout.
     #[arg(long)]
     pub json: bool,
 }

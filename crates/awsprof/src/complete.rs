@@ -49,3 +49,17 @@ pub fn profile_names_or_previous() -> Vec<CompletionCandidate> {
     }
     out
 }
+
+/// The `[sso-session]` names of the config file, in file order; nothing when it cannot be
+/// read.
+pub fn sso_session_names() -> Vec<CompletionCandidate> {
+    let paths = Paths::from_env();
+    match awsprof_core::store::load(&paths, awsprof_core::Filter::All) {
+        Ok(set) => set
+            .sso_sessions
+            .keys()
+            .map(|name| CompletionCandidate::new(name.as_str()))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}

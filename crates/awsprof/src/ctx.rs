@@ -53,6 +53,29 @@ impl Ctx {
         Ok(awsprof_core::store::Texts::read(&self.paths)?)
     }
 
+    /// The key `get` and `set` act on: `profile.a.b.region` read with the profile that
+    /// exists (`a` or `a.b`), the names read only for such a key.
+    pub fn key_path(&self, key: &str) -> Result<awsprof_core::keypath::KeyPath> {
+        let names: std::cell::OnceCell<Vec<String>> = std::cell::OnceCell::new();
+        let exists = |name: &str| {
+            names
+                .get_or_init(|| {
+                    // A file that cannot be read is said by the load that follows.
+                    self.texts()
+                        .and_then(|t| {
+                            Ok(t.profile_names(&self.paths)?
+                                .iter()
+                                .map(|n| n.to_string())
+                                .collect())
+                        })
+                        .unwrap_or_default()
+                })
+                .iter()
+                .any(|n| n == name)
+        };
+        Ok(awsprof_core::keypath::KeyPath::choose(key, &exists)?)
+    }
+
     /// The error for an unknown profile, with the closest existing name.
     pub fn unknown(&self, name: &str) -> Result<Error> {
         let texts = self.texts()?;

@@ -41,7 +41,11 @@ fn run(cli: &cli::Cli, ctx: &ctx::Ctx) -> anyhow::Result<ExitCode> {
         Command::Remove(a) => cmd::remove::run(ctx, a)?,
         Command::Rename(a) => cmd::rename::run(ctx, a)?,
         Command::Import(a) => cmd::import::run(ctx, a)?,
-        Command::Whoami(_) | Command::Login(_) => return ctx.backend.network_command(cli),
+        Command::Whoami(_)
+        | Command::Login(_)
+        | Command::Console(_)
+        | Command::Sso(cli::SsoCommand::Sync(_)) => return ctx.backend.network_command(cli),
+        Command::Sso(cli::SsoCommand::Add(a)) => cmd::sso::add(ctx, a)?,
         Command::Man => cmd::man::run()?,
         Command::Doctor(a) => {
             if !cmd::doctor::run(ctx, a)? {

@@ -1,6 +1,7 @@
 //! The terminal: the one implementation of the core's [`Ui`], and the only code that
-//! draws on stderr, changes terminal modes or runs the picker (dialoguer). It is also the
-//! one place where the home directory becomes `~` in what people read.
+//! draws on stderr, changes terminal modes or runs the picker (`term/picker.rs`). It is
+//! also the one place where the home directory becomes `~` in what people read, and where
+//! control characters from the files are made visible before a terminal would obey them.
 
 use awsprof_core::ui::{Ui, UiError};
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -46,22 +47,82 @@ pub fn shown(text: &str) -> String {
     out
 }
 
+/// A command as people paste it into a POSIX shell: each word quoted where the shell
+/// would split or expand it, and a path under the home directory written from `~/` with
+/// the `~` left outside the quotes, where the shell expands it (`~/'my dir/credentials'`).
+pub fn command_line(words: &[String]) -> String {
+    use awsprof_core::shell::sh_word;
+    let word = |w: &String| match home().and_then(|h| w.strip_prefix(h)?.strip_prefix('/')) {
+        Some(rest) if !rest.is_empty() => format!("~/{}", sh_word(rest)),
+        _ => sh_word(w).into_owned(),
+    };
+    words.iter().map(word).collect::<Vec<_>>().join(" ")
+}
+
 /// A path as people write it: the home directory as `~`.
 pub fn shown_path(path: &Path) -> String {
     shown(&path.display().to_string())
 }
 
+/// A character as it is shown on a terminal: a control character (C0, DEL, C1) or a
+/// bidirectional override, which a terminal would obey (colour, move the cursor, reorder
+/// the line) instead of showing, becomes its escape (`\x1b`, `\u{202e}`); every other
+/// character is itself. Tab and line feed are escaped too: callers that keep lines keep
+/// them first.
+pub fn visible_char(c: char) -> String {
+    match c {
+        '\u{0}'..='\u{1f}' | '\u{7f}' => format!("\\x{:02x}", c as u32),
+        c if obeyed(c) => format!("\\u{{{:x}}}", c as u32),
+        c => c.to_string(),
+    }
+}
+
+/// Whether a terminal acts on `c` instead of showing it.
+fn obeyed(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` as a terminal should show it: lines and tabs kept, every other control
+/// character written as its escape ([`visible_char`]). Text without any comes back as is.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c != '\n' && c != '\t' && obeyed(c);
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                visible_char(c)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// A message for stderr: `~` for the home directory, and, when stderr is a terminal, its
+/// control characters made visible (a pipe or a log file gets the bytes).
+fn said(message: &str) -> String {
+    let text = shown(message);
+    if io::stderr().is_terminal() {
+        visible(&text).into_owned()
+    } else {
+        text
+    }
+}
+
 impl Ui for Terminal {
     fn error(&self, message: &str) {
-        eprintln!("awsprof: error: {}", shown(message));
+        eprintln!("awsprof: error: {}", said(message));
     }
 
     fn warn(&self, message: &str) {
-        eprintln!("awsprof: warning: {}", shown(message));
+        eprintln!("awsprof: warning: {}", said(message));
     }
 
     fn note(&self, message: &str) {
-        eprintln!("awsprof: {}", shown(message));
+        eprintln!("awsprof: {}", said(message));
     }
 
     fn interactive(&self) -> bool {
@@ -69,7 +130,7 @@ impl Ui for Terminal {
     }
 
     fn ask(&self, prompt: &str) -> Result<String, UiError> {
-        eprint!("{}", shown(prompt));
+        eprint!("{}", said(prompt));
         io::stderr().flush()?;
         let mut line = String::new();
         if io::stdin().lock().read_line(&mut line)? == 0 {
@@ -144,7 +205,7 @@ mod hidden {
             }
         }
         let restore = Restore(fd, saved);
-        eprint!("{prompt}");
+        eprint!("{}", said(prompt));
         io::stderr().flush()?;
         let mut buf: Vec<u8> = Vec::new();
         let mut byte = [0u8; 1];
@@ -197,6 +258,36 @@ mod hidden {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn control_characters_are_shown_as_escapes_and_lines_are_kept() {
+        assert_eq!(
+            super::visible("a\u{1b}[31mRED\r\n\tb\u{7f}\u{9b}\u{202e}é"),
+            "a\\x1b[31mRED\\x0d\n\tb\\x7f\\u{9b}\\u{202e}é"
+        );
+        assert!(matches!(
+            super::visible("plain\ttext\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn command_lines_paste_with_spaces_quotes_and_the_home_directory() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            super::command_line(&words(&["chmod", "600", "/etc/my dir/it's"])),
+            r"chmod 600 '/etc/my dir/it'\''s'"
+        );
+        let Some(home) = super::home() else { return };
+        assert_eq!(
+            super::command_line(&words(&["chmod", "600", &format!("{home}/my dir/c")])),
+            "chmod 600 ~/'my dir/c'"
+        );
+        assert_eq!(
+            super::command_line(&words(&["chmod", "600", &format!("{home}/.aws/c")])),
+            "chmod 600 ~/.aws/c"
+        );
+    }
+
+    #[test]
     fn paths_under_home_start_with_a_tilde_and_nothing_else_changes() {
         // HOME is read once; these cases use whatever it is.
         let Some(home) = super::home() else { return };
@@ -210,43 +301,4 @@ mod tests {
     }
 }
 
-mod picker {
-    use super::*;
-    use dialoguer::console::Term;
-    use dialoguer::FuzzySelect;
-
-    /// Fuzzy search over `items`, drawn on stderr so stdout stays free for the shell code
-    /// that the wrapper evals.
-    pub fn pick(prompt: &str, items: &[&str], start: usize) -> Result<Option<usize>, UiError> {
-        if !Terminal.interactive() {
-            return Err(UiError::NoTerminal);
-        }
-        // The picker hides the cursor; Ctrl-C must not leave it hidden in the user's
-        // shell. It arrives as SIGINT, or, while the terminal is in raw mode, as an
-        // Interrupted read (after which console raises SIGINT itself): both end the same
-        // way.
-        let _ = ctrlc::set_handler(|| interrupted());
-        match FuzzySelect::new()
-            .with_prompt(prompt)
-            .items(items)
-            .default(start)
-            .max_length(15)
-            .interact_on_opt(&Term::stderr())
-        {
-            Ok(chosen) => Ok(chosen),
-            Err(dialoguer::Error::IO(e)) if e.kind() == io::ErrorKind::Interrupted => interrupted(),
-            Err(dialoguer::Error::IO(e)) => {
-                let _ = Term::stderr().show_cursor();
-                Err(UiError::Io(e))
-            }
-        }
-    }
-
-    /// Ctrl-C: show the cursor again, end the line, exit 130 as a shell would.
-    fn interrupted() -> ! {
-        let term = Term::stderr();
-        let _ = term.show_cursor();
-        let _ = term.write_line("");
-        std::process::exit(130)
-    }
-}
+mod picker;

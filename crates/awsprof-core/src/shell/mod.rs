@@ -181,6 +181,18 @@ fn describe(c: char) -> String {
     }
 }
 
+/// `value` as one word of a POSIX shell command line: as it is when no character in it is
+/// special to the shell, else single-quoted ([`posix_quote`]). For commands that people
+/// paste, such as `doctor`'s fixes.
+pub fn sh_word(value: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@%+,=".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        value.into()
+    } else {
+        posix_quote(value).into()
+    }
+}
+
 /// POSIX single quoting: everything between single quotes is literal; a single quote is
 /// closed, escaped and reopened (`'\''`). Shared by sh, bash and zsh.
 fn posix_quote(value: &str) -> String {

@@ -75,7 +75,16 @@ pub fn run(ctx: &super::Ctx, args: &ConfigureArgs) -> Result<()> {
                 ),
             }
         };
-        let answer = writing::trimmed(ctx, p.key, &answer);
+        let mut answer = writing::trimmed(ctx, p.key, &answer);
+        // On a terminal a region typo is caught before it is written; from a pipe the
+        // answer is written as given, with the warning below.
+        if tty && p.key == "region" {
+            if let Some(meant) = awsprof_core::validate::region_meant(&answer) {
+                if did_you_mean(ctx, &answer, meant)? {
+                    answer = meant.to_string();
+                }
+            }
+        }
         if !answer.is_empty() {
             writing::check_value(ctx, p.key, &answer);
             answers.push((p.key, answer));
@@ -95,6 +104,26 @@ pub fn run(ctx: &super::Ctx, args: &ConfigureArgs) -> Result<()> {
     }
     writing::commit(ctx, editor, &[&name])?;
     Ok(())
+}
+
+/// Asks whether `meant` was meant for `typed`: Enter or `y` says yes, `n` keeps what was
+/// typed; anything else asks again.
+fn did_you_mean(ctx: &super::Ctx, typed: &str, meant: &str) -> Result<bool> {
+    let question = format!(
+        "{} is not a known AWS region; did you mean {meant}? [Y/n] ",
+        awsprof_core::text::quoted(typed)
+    );
+    loop {
+        match ctx.ui.ask(&question) {
+            Ok(a) => match a.trim().to_ascii_lowercase().as_str() {
+                "" | "y" | "yes" => return Ok(true),
+                "n" | "no" => return Ok(false),
+                _ => continue,
+            },
+            Err(UiError::Ended) => bail!("aborted; nothing written"),
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// One answer from a pipe: a line without its line end; `None` at end of input.

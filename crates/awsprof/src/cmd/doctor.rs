@@ -7,6 +7,9 @@ pub fn run(ctx: &super::Ctx, args: &DoctorArgs) -> Result<bool> {
     let mut findings = diagnose(&ctx.paths, &|k| std::env::var(k).ok());
     for f in &mut findings {
         f.message = crate::term::shown(&f.message);
+        if let Some(fix) = &f.fix {
+            f.message = format!("{}; run: {}", f.message, crate::term::command_line(fix));
+        }
     }
     if args.json {
         super::emit(&(serde_json::to_string_pretty(&findings)? + "\n"))?;

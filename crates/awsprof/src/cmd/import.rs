@@ -12,28 +12,17 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
     // refused at once instead of blocking.
     let bytes = awsprof_core::store::read_bytes(&args.csv, 1 << 20)?
         .with_context(|| format!("{shown}: no such file"))?;
-    let keys = accesskeys::parse(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-    let mut names = Vec::with_capacity(keys.len());
-    for key in &keys {
-        let name = match (&args.profile, &key.user_name) {
-            (Some(p), _) if keys.len() == 1 => p.clone(),
-            (Some(_), _) => bail!(
-                "{shown} holds {} access keys; --profile names only one profile: leave it out to name each by its user name",
-                keys.len()
-            ),
-            (None, Some(user)) => user.clone(),
-            (None, None) => bail!(
-                "{shown} has no user name column (the IAM console's current layout): name the profile with --profile NAME"
-            ),
-        };
-        if !awsprof_core::parse::is_identifier(&name) {
-            bail!("`{name}` is not a valid profile name: use letters, digits and _ - / . % @ : +");
-        }
-        if names.contains(&name) {
-            bail!("{shown}: user name `{name}` appears twice; import them one at a time with --profile");
-        }
-        names.push(name);
-    }
+    let all = accesskeys::parse(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let keys: Vec<&accesskeys::AccessKey> = match args.row {
+        None => all.iter().collect(),
+        Some(n) if (1..=all.len()).contains(&n) => vec![&all[n - 1]],
+        Some(n) => bail!(
+            "{shown} holds {} access key{}; --row {n} is not one of them (1 is the first row after the header)",
+            all.len(),
+            if all.len() == 1 { "" } else { "s" }
+        ),
+    };
+    let names = names(&shown, &keys, args)?;
     let mut editor = Editor::open(&ctx.paths)?;
     let set = editor.profiles()?;
     for name in &names {
@@ -88,4 +77,55 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The profile each key goes to. `--profile NAME` names the first NAME and the k-th
+/// NAME-k; without it each key takes its user name (the old IAM layout), which must be a
+/// valid profile name and appear once.
+fn names(shown: &str, keys: &[&accesskeys::AccessKey], args: &ImportArgs) -> Result<Vec<String>> {
+    const HOW: &str = "name the profile with --profile NAME (several keys become NAME, NAME-2, ...), or pick one key with --row N";
+    if let Some(p) = &args.profile {
+        if !awsprof_core::parse::is_identifier(p) {
+            bail!(
+                "--profile {}: not a valid profile name: use letters, digits and _ - / . % @ : +",
+                awsprof_core::text::quoted(p)
+            );
+        }
+        return Ok((1..=keys.len())
+            .map(|k| {
+                if k == 1 {
+                    p.clone()
+                } else {
+                    format!("{p}-{k}")
+                }
+            })
+            .collect());
+    }
+    let mut names: Vec<String> = Vec::with_capacity(keys.len());
+    for (i, key) in keys.iter().enumerate() {
+        let row = match args.row {
+            Some(n) => n,
+            None => i + 1,
+        };
+        let at = format!("{shown}:{} (row {row})", key.line);
+        let Some(user) = &key.user_name else {
+            bail!(
+                "{at}: the file has no user name column (the IAM console's current layout): {HOW}"
+            );
+        };
+        if !awsprof_core::parse::is_identifier(user) {
+            bail!(
+                "{at}: user name {} is not a valid profile name (letters, digits and _ - / . % @ : +): {HOW}",
+                awsprof_core::text::quoted(user)
+            );
+        }
+        if let Some(j) = names.iter().position(|n| n == user) {
+            bail!(
+                "{at}: user name `{user}` is also on line {}: {HOW}",
+                keys[j].line
+            );
+        }
+        names.push(user.clone());
+    }
+    Ok(names)
 }

@@ -4,7 +4,9 @@ use clap::CommandFactory;
 /// Renders the man page from the same clap definitions that print `--help`, with a
 /// section per subcommand, so the two cannot drift apart.
 pub fn run() -> Result<()> {
-    let cmd = crate::cli::Cli::command();
+    let mut cmd = crate::cli::Cli::command();
+    // The subcommands' arguments are deferred until built (cli.rs): build them all.
+    cmd.build();
     let mut page = Vec::new();
     let man = clap_mangen::Man::new(cmd.clone());
     man.render_title(&mut page)?;
@@ -12,7 +14,9 @@ pub fn run() -> Result<()> {
     man.render_synopsis_section(&mut page)?;
     man.render_description_section(&mut page)?;
     page.extend_from_slice(b".SH COMMANDS\n");
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+    // Building adds clap's own `help` subcommand, which the page does not list.
+    let listed = |s: &&clap::Command| !s.is_hide_set() && s.get_name() != "help";
+    for sub in cmd.get_subcommands().filter(listed) {
         let name = sub.get_name();
         let sub = sub.clone().bin_name(format!("awsprof {name}"));
         page.extend_from_slice(format!(".SS \"awsprof {name}\"\n").as_bytes());

@@ -15,6 +15,7 @@ pub mod remove;
 pub mod rename;
 pub mod set;
 pub mod show;
+pub mod sso;
 pub mod unset;
 pub mod r#use;
 pub mod writing;
@@ -22,9 +23,17 @@ pub mod writing;
 pub use crate::ctx::Ctx;
 use std::io::{self, Write};
 
-/// Writes `text` to stdout in one go.
+/// Writes `text` to stdout in one go: the bytes as they are to a pipe or a file; to a
+/// terminal, with the control characters a value may carry made visible
+/// ([`crate::term::visible`]), so a value from the files cannot drive the terminal.
 pub fn emit(text: &str) -> io::Result<()> {
+    use std::io::IsTerminal;
     let mut out = io::stdout().lock();
+    let text = if out.is_terminal() {
+        crate::term::visible(text)
+    } else {
+        text.into()
+    };
     out.write_all(text.as_bytes())?;
     out.flush()
 }

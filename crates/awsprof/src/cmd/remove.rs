@@ -19,14 +19,25 @@ pub fn run(ctx: &super::Ctx, args: &RemoveArgs) -> Result<()> {
         .map(|p| p.name.as_str())
         .collect();
     let sources = writing::files(ctx, &section.sources());
+    // Said before anything is removed: in the question, or in the refusal.
+    let named_by = match &users[..] {
+        [] => String::new(),
+        [one] => format!(" `{one}` names it as source_profile and will fail until changed."),
+        many => format!(
+            " {} name it as source_profile and will fail until changed.",
+            many.iter()
+                .map(|u| format!("`{u}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     if !args.yes {
         if !ctx.ui.interactive() {
-            bail!("refusing to remove profile `{name}` without confirmation: stdin is not a terminal; pass --yes");
+            bail!("refusing to remove profile `{name}` without confirmation: stdin is not a terminal; pass --yes.{named_by}");
         }
-        let yes = match ctx
-            .ui
-            .confirm(&format!("Remove profile `{name}` from {sources}?"))
-        {
+        let yes = match ctx.ui.confirm(&format!(
+            "Remove profile `{name}` from {sources}?{named_by}"
+        )) {
             Ok(yes) => yes,
             Err(awsprof_core::ui::UiError::Ended) => false,
             Err(e) => return Err(e.into()),
@@ -52,7 +63,7 @@ pub fn run(ctx: &super::Ctx, args: &RemoveArgs) -> Result<()> {
         "removed profile `{name}` from {}",
         writing::files(ctx, &removed)
     ));
-    if !users.is_empty() {
+    if !users.is_empty() && args.yes {
         ctx.ui.warn(&format!(
             "{} still name{} `{name}` as source_profile and will fail until changed",
             users.join(", "),

@@ -2,13 +2,13 @@ use super::writing;
 use crate::cli::SetArgs;
 use anyhow::Result;
 use awsprof_core::edit::Target;
-use awsprof_core::keypath::{KeyPath, SectionKind};
+use awsprof_core::keypath::SectionKind;
 use awsprof_core::store::Editor;
 use awsprof_core::FileKind;
 
 /// Sets or deletes one key, like `aws configure set`.
 pub fn run(ctx: &super::Ctx, args: &SetArgs) -> Result<()> {
-    let path = KeyPath::parse(&args.key)?;
+    let path = ctx.key_path(&args.key)?;
     let selected = ctx.selected(args.profile.as_deref());
     let name = path.name.clone().unwrap_or(selected);
     let target = match path.section {
