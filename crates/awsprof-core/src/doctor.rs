@@ -471,7 +471,9 @@ fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
         .filter(|(_, p)| p.kind() != crate::ProfileKind::Other)
         .map(|(n, _)| n.as_str());
     let mut verdicts: HashMap<&str, crate::chain::Verdict> =
-        crate::chain::check_all(set, with_credentials).into_iter().collect();
+        crate::chain::check_all(set, with_credentials)
+            .into_iter()
+            .collect();
     for (name, profile) in &set.profiles {
         if let Some(d) = crate::chain::divergence(profile) {
             out.push(Finding::new(
@@ -715,13 +717,20 @@ mod tests {
 
     #[test]
     fn chains_of_ten_thousand_hops_are_walked_once() {
-        let mut text = String::from("[profile p0]\naws_access_key_id = a\naws_secret_access_key = b\n");
+        let mut text =
+            String::from("[profile p0]\naws_access_key_id = a\naws_secret_access_key = b\n");
         for i in 1..=10_000 {
-            text.push_str(&format!("[profile p{i}]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = p{}\n", i - 1));
+            text.push_str(&format!(
+                "[profile p{i}]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = p{}\n",
+                i - 1
+            ));
         }
         // A second chain of 10,000 that ends nowhere: every profile on it is broken.
         for i in 0..10_000 {
-            text.push_str(&format!("[profile x{i}]\nrole_arn = r\nsource_profile = x{}\n", i + 1));
+            text.push_str(&format!(
+                "[profile x{i}]\nrole_arn = r\nsource_profile = x{}\n",
+                i + 1
+            ));
         }
         text.push_str("[profile l0]\nrole_arn = r\nsource_profile = l1\n[profile l1]\nrole_arn = r\nsource_profile = l0\n");
         let set = ProfileSet::from_texts(Some(&text), None, Filter::All).unwrap();
@@ -732,10 +741,21 @@ mod tests {
         let m: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
         assert!(!m.iter().any(|f| f.contains("`p")), "{:?}", &m[..3]);
         let missing: Vec<&&str> = m.iter().filter(|f| f.contains("x10000")).collect();
-        assert_eq!(missing.len(), 10_000, "each profile of the broken chain, by name");
-        assert!(missing[0].starts_with("profile `x0`: ") && missing[9_999].starts_with("profile `x9999`: "));
-        assert!(m.iter().any(|f| f.starts_with("profile `l0`: ") && f.contains("l0 -> l1 -> l0")));
-        assert!(m.iter().any(|f| f.starts_with("profile `l1`: ") && f.contains("l1 -> l0 -> l1")));
+        assert_eq!(
+            missing.len(),
+            10_000,
+            "each profile of the broken chain, by name"
+        );
+        assert!(
+            missing[0].starts_with("profile `x0`: ")
+                && missing[9_999].starts_with("profile `x9999`: ")
+        );
+        assert!(m
+            .iter()
+            .any(|f| f.starts_with("profile `l0`: ") && f.contains("l0 -> l1 -> l0")));
+        assert!(m
+            .iter()
+            .any(|f| f.starts_with("profile `l1`: ") && f.contains("l1 -> l0 -> l1")));
         // The same verdicts as resolving each profile on its own.
         let names: Vec<&str> = set.profiles.keys().map(String::as_str).collect();
         for (name, verdict) in crate::chain::check_all(&set, names.iter().copied().step_by(997)) {

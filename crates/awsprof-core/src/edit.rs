@@ -915,6 +915,12 @@ impl Document {
                     value: Some((s, e)),
                     ..
                 } if *k == lkey => {
+                    // A value continued on further lines is more than its first line: it
+                    // is not the value asked for, and rewriting its first line alone
+                    // would make it another value.
+                    if Self::property_end(&infos, i) != i {
+                        continue;
+                    }
                     let raw = &self.lines[i];
                     let old = &raw[*s..*e];
                     if let (Some(new), Some(name)) = (new_for(old), &section) {
@@ -1718,6 +1724,22 @@ mod tests {
         let mut d = doc(FileKind::Config, "[default]\r\n;c\r");
         d.set(Target::Profile("a"), "k", None, "v").unwrap();
         assert_eq!(d.text(), "[default]\r\n;c\r\n\r\n[profile a]\r\nk = v\r\n");
+    }
+
+    /// Found by fuzz/edit: a value continued on further lines was rewritten by its first
+    /// line alone when that line matched, which made it another value.
+    #[test]
+    fn replacing_a_value_leaves_a_value_continued_on_more_lines() {
+        let text = "[a]\nsource_profile = old\n  more\n[b]\nsource_profile = old\n";
+        let mut d = doc(FileKind::Credentials, text);
+        assert_eq!(
+            d.replace_values("source_profile", "old", "new").unwrap(),
+            ["b"]
+        );
+        assert_eq!(
+            d.text(),
+            "[a]\nsource_profile = old\n  more\n[b]\nsource_profile = new\n"
+        );
     }
 
     /// Found by fuzz/edit: the blank lines before the last of two occurrences belong to

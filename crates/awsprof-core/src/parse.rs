@@ -326,17 +326,21 @@ pub struct Tokenizer<'a> {
 impl<'a> Tokenizer<'a> {
     /// Starts tokenizing `text`.
     pub fn new(text: &'a str) -> Self {
+        Self::with_line_ends(text, breaks_lines_at_cr(text))
+    }
+
+    /// Starts tokenizing `part`, a piece of a file that starts at the beginning of a
+    /// line, breaking lines where the whole file breaks them: at a lone `\r` when
+    /// `cr` ([`breaks_lines_at_cr`] of the whole file; a piece without the file's `\n`s
+    /// could say otherwise), else at `\n`.
+    pub fn with_line_ends(part: &'a str, cr: bool) -> Self {
         Tokenizer {
-            text,
+            text: part,
             pos: 0,
             number: 0,
             state: State::Start,
             failed: false,
-            eol: if breaks_lines_at_cr(text) {
-                b'\r'
-            } else {
-                b'\n'
-            },
+            eol: if cr { b'\r' } else { b'\n' },
         }
     }
 

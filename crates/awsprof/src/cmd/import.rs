@@ -11,7 +11,7 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
     // A key file is a few hundred bytes; a megabyte is generous. A FIFO or a device is
     // refused at once instead of blocking.
     let bytes = awsprof_core::store::read_bytes(&args.csv, 1 << 20)?
-        .with_context(|| format!("{shown}: no such file"))?;
+        .with_context(|| format!("{shown}: No such file or directory"))?;
     let all = accesskeys::parse(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
     let keys: Vec<&accesskeys::AccessKey> = match args.row {
         None => all.iter().collect(),
