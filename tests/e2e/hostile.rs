@@ -115,7 +115,10 @@ fn a_source_profile_chain_of_ten_thousand_hops() {
     assert!(!support::stderr(&out).contains("panicked"));
     let errors: Vec<&str> = all.lines().filter(|l| l.contains("chains")).collect();
     assert_eq!(errors.len(), 4, "x1, x2, l0, l1: {errors:?}");
-    assert!(errors.iter().any(|l| l.contains("l0 -> l1 -> l0")), "{errors:?}");
+    assert!(
+        errors.iter().any(|l| l.contains("l0 -> l1 -> l0")),
+        "{errors:?}"
+    );
     // A loop of 10,000 too, for export. (doctor names a loop once for each profile on it,
     // each message as long as the loop: the loop of two above shows that.)
     for i in 0..10_000 {

@@ -38,9 +38,9 @@ mod messages;
 mod not_a_file;
 mod precedence;
 #[cfg(unix)]
-mod same_file;
-#[cfg(unix)]
 mod prompts;
+#[cfg(unix)]
+mod same_file;
 mod shell_completion;
 mod shell_consumers;
 mod shell_injection;
