@@ -84,6 +84,17 @@ def build_floor():
     return floor
 
 
+def build_fetch():
+    fetch = OUT / "fetch"
+    log("building the credential server's client (rustc -C opt-level=3)")
+    subprocess.run(["rustc", "--edition", "2021", "-C", "opt-level=3", "-o", str(fetch),
+                    str(BENCH / "fetch.rs")], check=True)
+    return fetch
+
+
+FETCHES = 1000
+
+
 def generate(sizes, seed):
     """Generates each size once per (generator, seed); later runs reuse the files."""
     gen = BENCH / "gen.py"
@@ -166,7 +177,7 @@ def has_subcommand(awsprof, name, env):
     return run([str(awsprof), name, "--help"], env=env, check=False).returncode == 0
 
 
-def rows_for(n, m, awsprof, floor, peers, env, notes, missing, baseline=None):
+def rows_for(n, m, awsprof, floor, peers, env, notes, missing, baseline=None, fetch=None):
     """The rows at one size; commands this build lacks are recorded in `missing`."""
     p, region = m["static"], m["static_region"]
     rows = [Row("floor", "floor: read both files", [floor], lambda out: None, group="floor")]
@@ -188,6 +199,17 @@ def rows_for(n, m, awsprof, floor, peers, env, notes, missing, baseline=None):
         want("export", Row("export-role", "`awsprof export R` (role, warm cache)",
                            [awsprof, "export", m["role"]],
                            contains("AWS_SESSION_TOKEN", WARM_KEY_ID)))
+        # env runs a command (`true`: nothing) with the role's warm credentials; --server
+        # serves them to it instead, and `fetch N` asks the server N times.
+        want("env", Row("env-role", "`awsprof env R -- true` (warm cache)",
+                        [awsprof, "env", m["role"], "--", "true"], lambda out: None))
+        want("env", Row("env-server", "`awsprof env R --server -- true` (warm cache)",
+                        [awsprof, "env", m["role"], "--server", "--", "true"], lambda out: None))
+        if fetch:
+            want("env", Row("env-server-fetch",
+                            f"`awsprof env R --server -- fetch {FETCHES}` (warm cache)",
+                            [awsprof, "env", m["role"], "--server", "--", fetch, FETCHES],
+                            lambda out: None))
     else:
         notes.append(f"no plain role profile at {n:,}: the warm-cache role export is not timed there")
     want("list", Row("list", "`awsprof list`", [awsprof, "list"], lines(n + 1)))
@@ -498,6 +520,7 @@ def render(meta, data, results, shells, prof, notes, missing, sizes):
         ("use", "floor", "awsprof use / floor"),
         ("export", "floor", "awsprof export / floor"),
         ("export-role", "export", "role export (warm cache) / static export"),
+        ("env-server", "env-role", "env --server / env (start-up, warm cache)"),
         ("use", "base-use", "awsprof use / baseline"),
         ("export", "base-export", "awsprof export / baseline"),
         ("list", "base-list", "awsprof list / baseline"),
@@ -593,6 +616,12 @@ def targets(results, shells, sizes):
     if a and s:
         ts.append(("warm-cache role export within 1.25x of a static export at 10,000",
                    f"{ratio(a, s):.2f}x", verdict(ratio(a, s) <= 1.25)))
+    e, f = med(10_000, "env-server"), med(10_000, "env-server-fetch")
+    if e and f:
+        per = (f["median"] - e["median"]) / FETCHES * 1000
+        low = (f["p10"] - e["p10"]) / FETCHES * 1000
+        ts.append((f"one request served by `env --server` (({FETCHES} requests) - (none)) / {FETCHES}, at 10,000",
+                   f"{per:.0f} µs ({low:.0f} µs at p10)", verdict(per < 1000)))
     c = med(10_000, "complete")
     if c:
         ts.append(("completion at 10,000 under 10 ms", f"{ms(c['median'])} ms", verdict(c["median"] < 10)))
@@ -657,7 +686,8 @@ def main():
     ap.add_argument("--baseline-label", default="an earlier build",
                     help="what the baseline is, for the table (e.g. `commit eae2e07`)")
     ap.add_argument("--rows", help="time only these rows (comma-separated keys: use, export, "
-                    "export-role, list, complete, get, show, aws-get, aws-list, awsume; the "
+                    "export-role, env-role, env-server, env-server-fetch, list, complete, get, "
+                    "show, aws-get, aws-list, awsume; the "
                     "floor is always timed); shell start-up and the CPU profile run only when "
                     "`shells` or `profile` is named")
     args = ap.parse_args()
@@ -672,6 +702,7 @@ def main():
             "machine": machine(), "seed": args.seed}
     awsprof = args.binary.resolve() if args.binary else build_awsprof()
     floor = build_floor()
+    fetch = build_fetch()
     data = generate(sizes, args.seed)
     peers = {} if args.no_peers else install_peers(notes)
     if args.no_peers:
@@ -711,7 +742,7 @@ def main():
         if "complete" not in missing and not probe_completion(awsprof, env, m):
             missing["complete"] = "`COMPLETE=bash awsprof -- awsprof use ''` does not list profiles in this build"
         rows = rows_for(n, m, awsprof, floor, peers, env, notes, missing,
-                        args.baseline.resolve() if args.baseline else None)
+                        args.baseline.resolve() if args.baseline else None, fetch)
         if only is not None:
             rows = [r for r in rows
                     if r.key == "floor" or r.key in only or r.key.removeprefix("base-") in only]

@@ -52,13 +52,14 @@ aws_access_key_id = AKIAI44QH8DHBEXAMPLE
 aws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY
 ";
 
-struct Lab {
-    home: AwsHome,
-    moto: &'static Moto,
-    proxy: CountingProxy,
+pub(crate) struct Lab {
+    pub(crate) home: AwsHome,
+    pub(crate) moto: &'static Moto,
+    pub(crate) proxy: CountingProxy,
 }
 
-fn lab() -> Lab {
+/// A home with the profiles above, and moto behind a request-counting proxy.
+pub(crate) fn lab() -> Lab {
     aws();
     let moto = Moto::shared();
     let proxy = CountingProxy::to(moto.port);
@@ -576,5 +577,193 @@ fn slow_call_shows_a_spinner_on_a_terminal() {
     assert!(
         rest.contains("arn:aws:iam::123456789012:user/slow"),
         "{rest}"
+    );
+}
+
+/// The lab, plus a role whose MFA code comes from `mfa_process`: a script with `body`.
+fn lab_with_mfa_process(body: &str) -> Lab {
+    let lab = lab();
+    let script = lab.home.path().join("mfa.sh");
+    write_executable(&script, &format!("#!/bin/sh\n{body}\n"));
+    let mut config = read(lab.home.config());
+    config.push_str(&format!(
+        "\n[profile ykrole]\nrole_arn = arn:aws:iam::123456789012:role/YkRole\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/yubikey\nmfa_process = {} --oath\nrole_session_name = yk\n\n[profile ykuser]\nmfa_serial = arn:aws:iam::123456789012:mfa/yubikey\nmfa_process = {}\n",
+        script.display(),
+        script.display()
+    ));
+    config.push_str("");
+    std::fs::write(lab.home.config(), config).unwrap();
+    let mut creds = read(lab.home.credentials());
+    creds.push_str("\n[ykuser]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\naws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\n");
+    std::fs::write(lab.home.credentials(), creds).unwrap();
+    lab
+}
+
+/// `awsprof export PROFILE` without a terminal (stdin is /dev/null).
+fn export_without_terminal(lab: &Lab, profile: &str) -> std::process::Output {
+    lab.home
+        .cmd()
+        .args(["export", profile, "--format", "json"])
+        .env("AWS_ENDPOINT_URL_STS", lab.proxy.url())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn mfa_process_prints_the_code_instead_of_a_prompt() {
+    // As `ykman oath accounts code -s NAME` prints it: the digits and a newline.
+    let lab = lab_with_mfa_process(r#"echo "touch your key ($1)" >&2; echo 246810"#);
+    let out = export_without_terminal(&lab, "ykrole");
+    let v: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
+    assert!(v["AWS_SESSION_TOKEN"].is_string());
+    let sent = lab.proxy.sent();
+    assert!(sent.contains("TokenCode=246810"), "the code went to STS");
+    assert!(sent.contains("SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fyubikey"));
+    let err = stderr(&out);
+    assert!(
+        err.contains("touch your key (--oath)"),
+        "its stderr passes through: {err}"
+    );
+    assert!(!err.contains("Enter MFA code"), "{err}");
+    // An MFA session (GetSessionToken) of a user takes it too.
+    stdout_ok(&export_without_terminal(&lab, "ykuser"));
+    assert_eq!(lab.proxy.count("Action=GetSessionToken"), 1);
+    assert_eq!(lab.proxy.count("TokenCode=246810"), 2);
+}
+
+#[test]
+fn a_failing_or_empty_mfa_process_is_a_clear_error() {
+    for (body, wanted) in [
+        (
+            "echo 'no key inserted' >&2; exit 3",
+            "exited with status 3 (its messages are above)",
+        ),
+        ("exit 0", "printed no MFA code on stdout"),
+        (
+            "echo 'Error: 123456 is not a code'",
+            "printed something other than the digits of an MFA code (not shown)",
+        ),
+    ] {
+        let lab = lab_with_mfa_process(body);
+        let out = export_without_terminal(&lab, "ykrole");
+        assert_eq!(out.status.code(), Some(1), "{body}");
+        assert!(out.stdout.is_empty());
+        let err = stderr(&out);
+        // The home directory is shown as `~`.
+        assert!(
+            err.contains("profile `ykrole`: mfa_process `~/mfa.sh --oath` "),
+            "{err}"
+        );
+        assert!(err.contains(wanted), "{body}: {err}");
+        assert!(
+            !err.contains("123456"),
+            "what it printed is not shown: {err}"
+        );
+        assert_eq!(
+            lab.proxy.count("Action=AssumeRole"),
+            0,
+            "no call without a code"
+        );
+    }
+}
+
+/// One failed export: exit 1, nothing on stdout, and one line on stderr, returned.
+fn one_line_error(out: &std::process::Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(out));
+    assert!(out.stdout.is_empty());
+    let err = stderr(out);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("awsprof: error: "), "{err}");
+    err
+}
+
+#[test]
+fn sts_errors_are_one_line_with_the_cause_and_what_to_do() {
+    // A moto of its own that checks IAM once the user and its key exist (two calls).
+    let moto = Moto::start(&[("INITIAL_NO_AUTH_ACTION_COUNT", "2")]);
+    let home = AwsHome::with("", "");
+    let aws = |args: &[&str]| {
+        let out = home
+            .aws()
+            .args(args)
+            .args(["--endpoint-url", &moto.url(), "--output", "json"])
+            .env("AWS_ACCESS_KEY_ID", "AKIASETUPEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "setup")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .output()
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(&stdout_ok(&out)).unwrap()
+    };
+    aws(&["iam", "create-user", "--user-name", "nobody-trusts-me"]);
+    let key = aws(&[
+        "iam",
+        "create-access-key",
+        "--user-name",
+        "nobody-trusts-me",
+    ]);
+    let (id, secret) = (
+        key["AccessKey"]["AccessKeyId"].as_str().unwrap(),
+        key["AccessKey"]["SecretAccessKey"].as_str().unwrap(),
+    );
+    std::fs::write(
+        home.config(),
+        "[profile denied]\nrole_arn = arn:aws:iam::123456789012:role/Locked\nsource_profile = user\n\
+         [profile unknown]\nrole_arn = arn:aws:iam::123456789012:role/Locked\nsource_profile = gone\n\
+         [profile expired]\nrole_arn = arn:aws:iam::123456789012:role/Locked\nsource_profile = old\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.credentials(),
+        format!(
+            "[user]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n\
+             [gone]\naws_access_key_id = AKIADELETEDEXAMPLE00\naws_secret_access_key = s\n\
+             [old]\naws_access_key_id = ASIAOLDSESSION000000\naws_secret_access_key = s\naws_session_token = t\n"
+        ),
+    )
+    .unwrap();
+    let export = |profile: &str, endpoint: &str| {
+        home.cmd()
+            .args(["export", profile])
+            .env("AWS_ENDPOINT_URL_STS", endpoint)
+            .output()
+            .unwrap()
+    };
+    let err = one_line_error(&export("denied", &moto.url()));
+    assert!(
+        err.contains("AssumeRole arn:aws:iam::123456789012:role/Locked failed: AccessDenied: User: arn:aws:iam::123456789012:user/nobody-trusts-me is not authorized to perform: sts:AssumeRole; profile `user`'s identity may not do this: check the role's trust policy"),
+        "{err}"
+    );
+    let err = one_line_error(&export("unknown", &moto.url()));
+    assert!(
+        err.contains("failed: InvalidClientTokenId: The security token included in the request is invalid; the access key of profile `gone` is not valid"),
+        "{err}"
+    );
+    // moto never answers ExpiredToken (it does not check session tokens), so a one-route
+    // stand-in for STS answers as STS does for an expired session token.
+    let sts = FakeHttp::start(|_| {
+        (
+            400,
+            vec![("content-type".into(), "text/xml".into())],
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>r</RequestId></ErrorResponse>".into(),
+        )
+    });
+    let err = one_line_error(&export("expired", &sts.url()));
+    assert!(
+        err.contains("failed: ExpiredToken: The security token included in the request is expired; the session token of profile `old`'s credentials has expired: get new ones for it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_profile_without_credentials_says_which_keys_would_give_it_some() {
+    let home = AwsHome::with(
+        "[profile settings-only]\nregion = eu-west-1\noutput = json\n",
+        "",
+    );
+    let err = one_line_error(&home.run(&["export", "settings-only"]));
+    assert!(
+        err.contains("profile `settings-only` did not contain credential information; any of these gives it some: aws_access_key_id with aws_secret_access_key, role_arn with source_profile or credential_source, sso_session with sso_account_id and sso_role_name, credential_process, web_identity_token_file with role_arn, login_session"),
+        "{err}"
     );
 }

@@ -29,7 +29,41 @@ fn healthy_files_pass() {
     std::fs::set_permissions(home.credentials(), std::fs::Permissions::from_mode(0o600)).unwrap();
     let (code, f) = findings(&home, &[]);
     assert_eq!(code, 0, "{f:?}");
-    assert!(f.iter().all(|x| x["level"] == "ok"), "{f:?}");
+    // All is well, but for the long-term keys kept in plain text: one warning, with the fix.
+    let (secrets, rest): (Vec<&Value>, Vec<&Value>) =
+        f.iter().partition(|x| x["check"] == "secrets");
+    assert!(rest.iter().all(|x| x["level"] == "ok"), "{f:?}");
+    assert_eq!(secrets.len(), 1, "{f:?}");
+    assert_eq!(secrets[0]["level"], "warning");
+    assert_eq!(
+        secrets[0]["fix"],
+        serde_json::json!(["awsprof", "keyring", "move", "default"])
+    );
+    assert_eq!(
+        secrets[0]["message"],
+        "profile `default`: the secret of long-term access key AKIAIOSFODNN7EXAMPLE is kept in plain text at ~/.aws/credentials:3; move it to the OS keyring; run: awsprof keyring move default"
+    );
+}
+
+#[test]
+fn temporary_keys_and_keys_in_the_keyring_are_not_called_plain_text() {
+    let home = AwsHome::with(
+        "[profile kr]\ncredential_process = awsprof keyring credentials kr\n[profile team/dev@acme]\naws_access_key_id = AKIAINCONFIG\naws_secret_access_key = s\n",
+        "[tmp]\naws_access_key_id = ASIATEMP\naws_secret_access_key = s\naws_session_token = t\n",
+    );
+    let (_, f) = findings(&home, &[]);
+    let secrets: Vec<&str> = f
+        .iter()
+        .filter(|x| x["check"] == "secrets")
+        .map(|x| x["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(secrets.len(), 1, "{secrets:?}");
+    assert!(
+        secrets[0].ends_with(
+            "~/.aws/config:5; move it to the OS keyring; run: awsprof keyring move team/dev@acme"
+        ),
+        "{secrets:?}"
+    );
 }
 
 #[test]

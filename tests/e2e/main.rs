@@ -18,7 +18,11 @@ mod bad_input;
 mod bench_data;
 #[cfg(unix)]
 mod console;
+mod credentials_flight;
+mod credentials_login;
 mod credentials_process;
+mod credentials_recursion;
+mod credentials_server;
 mod credentials_sso;
 mod credentials_sts;
 mod differential_botocore;
@@ -33,6 +37,8 @@ mod edit_profiles;
 mod edit_safety;
 #[cfg(unix)]
 mod hostile;
+#[cfg(unix)]
+mod keyring;
 mod messages;
 #[cfg(unix)]
 mod not_a_file;

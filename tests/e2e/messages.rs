@@ -129,7 +129,7 @@ fn an_mfa_code_that_cannot_be_asked_for_prints_no_prompt() {
     assert!(!err.contains("Enter MFA code"), "{err}");
     assert_eq!(
         err.trim_end(),
-        "awsprof: error: profile `mfarole` needs an MFA code for arn:aws:iam::123456789012:mfa/alice, and there is no terminal to ask on; pass --mfa-code"
+        "awsprof: error: profile `mfarole` needs an MFA code for arn:aws:iam::123456789012:mfa/alice, and there is no terminal to ask on; pass --mfa-code, or set mfa_process to a command that prints the code"
     );
 }
 

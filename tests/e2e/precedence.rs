@@ -9,7 +9,7 @@
 //! entry (or none) and fails. `whoami` goes to a real moto server through a proxy that
 //! records the `Credential=` of the request it signs.
 
-use crate::support::{self, AwsHome, CountingProxy, Moto};
+use crate::support::{self, AwsHome, CountingProxy, Moto, SecretService};
 
 /// What `export` (and so `whoami`) must do for a profile.
 #[derive(Clone, Copy, Debug)]
@@ -116,6 +116,23 @@ fn shapes() -> Vec<Shape> {
         s("proc-and-config-keys", "credential_process = sh PROC_SCRIPT\naws_access_key_id = AKIAMATRIXPROCKEYS01\naws_secret_access_key = s\n", "", "credential-process", Process),
         d("proc-and-credentials-keys", "credential_process = sh PROC_SCRIPT\n", "aws_access_key_id = AKIAMATRIXPROCKEYS02\naws_secret_access_key = s\n", "credential-process", Process),
         s("proc-fails", "credential_process = false\n", "", "credential-process", FailsWhenRun("credential_process `false` exited with status 1")),
+        // AWS Sign-In (`aws login`): after IAM Identity Center, before credential_process;
+        // served from the AWS CLI's login token cache (see home_with).
+        s("login", "login_session = LOGIN_SESSION\n", "", "login-session", Keys(LOGIN_KEY)),
+        s("login-and-process", "login_session = LOGIN_SESSION\ncredential_process = sh PROC_SCRIPT\n", "", "login-session", Keys(LOGIN_KEY)),
+        s("login-and-config-keys", "login_session = LOGIN_SESSION\naws_access_key_id = AKIAMATRIXLOGINKEYS1\naws_secret_access_key = s\n", "", "login-session", Keys(LOGIN_KEY)),
+        d("login-and-credentials-keys", "login_session = LOGIN_SESSION\n", "aws_access_key_id = AKIAMATRIXLOGINKEYS2\naws_secret_access_key = s\n", "login-session", Keys(LOGIN_KEY)),
+        s("sso-over-login", "sso_session = corp\nsso_account_id = 111122223333\nsso_role_name = OverLogin\nlogin_session = LOGIN_SESSION\n", "", "sso", Cached(r#"{"accountId":"111122223333","roleName":"OverLogin","sessionName":"corp","startUrl":"https://corp.awsapps.com/start"}"#)),
+        s("role-of-login", "role_arn = arn:aws:iam::1:role/OfLogin\nsource_profile = login\n", "", "assume-role", Cached(r#"{"RoleArn": "arn:aws:iam::1:role/OfLogin"}"#)),
+        // Keys in the OS keyring: awsprof's own credential_process line (the test's Secret
+        // Service holds the entry `kr`, and no other).
+        s("kr", "credential_process = awsprof keyring credentials kr\n", "", "keyring", Keys(KEYRING_KEY)),
+        s("kr-by-path", "credential_process = /opt/bin/awsprof keyring credentials kr\n", "", "keyring", Keys(KEYRING_KEY)),
+        s("kr-mfa", "credential_process = awsprof keyring credentials kr-mfa\nmfa_serial = arn:aws:iam::1:mfa/u\n", "", "keyring-mfa", Cached(r#"{"Keyring": "awsprof/kr-mfa", "SerialNumber": "arn:aws:iam::1:mfa/u"}"#)),
+        s("kr-mfa-900", "credential_process = awsprof keyring credentials kr-mfa-900\nmfa_serial = arn:aws:iam::1:mfa/u\nduration_seconds = 900\n", "", "keyring-mfa", Cached(r#"{"DurationSeconds": 900, "Keyring": "awsprof/kr-mfa-900", "SerialNumber": "arn:aws:iam::1:mfa/u"}"#)),
+        s("role-of-kr", "role_arn = arn:aws:iam::1:role/OfKeyring\nsource_profile = kr\n", "", "assume-role", Cached(r#"{"RoleArn": "arn:aws:iam::1:role/OfKeyring"}"#)),
+        d("kr-and-credentials-keys", "credential_process = awsprof keyring credentials kr\n", "aws_access_key_id = AKIAMATRIXKRKEYS0001\naws_secret_access_key = s\n", "keyring", Keys(KEYRING_KEY)),
+        s("kr-empty", "credential_process = awsprof keyring credentials kr-empty\n", "", "keyring", FailsWhenRun("profile `kr-empty` reads its keys from the Secret Service (entry `awsprof/kr-empty`), and there are none there")),
         // credential_source without role_arn.
         d("keys-and-source", "credential_source = Environment\n", "aws_access_key_id = AKIAMATRIXKEYSRC0001\naws_secret_access_key = s\n", "static", Keys("AKIAMATRIXKEYSRC0001")),
         d("source-alone", "credential_source = Environment\n", "", "other", Nothing),
@@ -123,6 +140,12 @@ fn shapes() -> Vec<Shape> {
 }
 
 const PROC_KEY: &str = "ASIAMATRIXPROCESS001";
+
+/// The `login_session` of the sign-in shapes, and the key id its cached token holds.
+const LOGIN_SESSION: &str = "arn:aws:iam::123456789012:user/matrix";
+const LOGIN_KEY: &str = "ASIAMATRIXLOGIN00001";
+/// The key id of the one keyring entry, `kr`.
+const KEYRING_KEY: &str = "AKIAMATRIXKEYRING001";
 
 /// A key id unique to the `i`-th shape's cache entry.
 fn cached_key(i: usize) -> String {
@@ -151,6 +174,7 @@ fn home_with(shapes: &[Shape]) -> AwsHome {
             s.name,
             s.config
                 .replace("PROC_SCRIPT", &script.display().to_string())
+                .replace("LOGIN_SESSION", LOGIN_SESSION)
                 .replace("TOKEN_FILE", &token.display().to_string())
         ));
         if !s.credentials.is_empty() {
@@ -159,6 +183,8 @@ fn home_with(shapes: &[Shape]) -> AwsHome {
     }
     std::fs::write(home.config(), config).unwrap();
     std::fs::write(home.credentials(), credentials).unwrap();
+    // What `aws login` left: a live session, so no call to the sign-in service is made.
+    support::write_login_token(&home, LOGIN_SESSION, LOGIN_KEY, 3600);
     let cache = home.aws_dir().join("cli/cache");
     std::fs::create_dir_all(&cache).unwrap();
     let expires = support::python_utc_in(3600);
@@ -184,6 +210,12 @@ fn kind_export_whoami_and_doctor_agree_for_every_shape() {
     let shapes = shapes();
     assert!(shapes.len() >= 30);
     let home = home_with(&shapes);
+    let ss = SecretService::start(&home);
+    ss.store(
+        &home,
+        "kr",
+        &format!(r#"{{"Version":1,"AccessKeyId":"{KEYRING_KEY}","SecretAccessKey":"k"}}"#),
+    );
     let moto = Moto::shared();
     // The environment a credential_source = Environment base would read.
     let env = [
@@ -234,7 +266,7 @@ fn kind_export_whoami_and_doctor_agree_for_every_shape() {
         }
         let proxy = CountingProxy::to(moto.port);
         let run = |args: &[&str]| {
-            let mut cmd = home.cmd();
+            let mut cmd = ss.awsprof(&home);
             cmd.args(args).env("AWS_ENDPOINT_URL_STS", proxy.url());
             for (k, v) in env {
                 cmd.env(k, v);

@@ -440,6 +440,14 @@ impl PtyChild {
         }
     }
 
+    /// Everything the command wrote to the terminal since the last match, without waiting.
+    pub fn poll(&mut self) -> &str {
+        while let Ok(bytes) = self.output.try_recv() {
+            self.seen.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        &self.seen
+    }
+
     /// Types `text` at the terminal.
     pub fn send(&mut self, text: &str) {
         use std::io::Write;
@@ -522,30 +530,43 @@ impl Moto {
     /// The run's moto, started on first use; fails the test when moto is not installed.
     pub fn shared() -> &'static Moto {
         static MOTO: std::sync::OnceLock<Moto> = std::sync::OnceLock::new();
-        MOTO.get_or_init(|| {
-            require_python_module("moto.server");
-            let port = free_port();
-            let guard = Command::new("sh")
-                .args([
-                    "-c",
-                    r#""$0" -m moto.server -H 127.0.0.1 -p "$1" >/dev/null 2>&1 </dev/null &
+        MOTO.get_or_init(|| Moto::start(&[]))
+    }
+
+    /// A moto of its own, with `vars` in its environment (`INITIAL_NO_AUTH_ACTION_COUNT`
+    /// turns its IAM checks on), stopped when dropped.
+    pub fn start(vars: &[(&str, &str)]) -> Moto {
+        require_python_module("moto.server");
+        let port = free_port();
+        let guard = Command::new("sh")
+            .envs(vars.iter().copied())
+            .args([
+                "-c",
+                r#""$0" -m moto.server -H 127.0.0.1 -p "$1" >/dev/null 2>&1 </dev/null &
 read -r _; kill "$!""#,
-                ])
-                .arg(python())
-                .arg(port.to_string())
-                .stdin(std::process::Stdio::piped())
-                .spawn()
-                .expect("start moto");
-            wait_for_port(port, 30, "moto");
-            Moto {
-                port,
-                _guard: guard,
-            }
-        })
+            ])
+            .arg(python())
+            .arg(port.to_string())
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("start moto");
+        wait_for_port(port, 30, "moto");
+        Moto {
+            port,
+            _guard: guard,
+        }
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    /// Closing its stdin stops it (the shared one lives as long as the test process).
+    fn drop(&mut self) {
+        drop(self._guard.stdin.take());
+        let _ = self._guard.wait();
     }
 }
 
@@ -714,6 +735,73 @@ pub fn python_sha1(text: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// Writes `text` to `path` and makes it executable (a script a profile runs).
+pub fn write_executable(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+/// SHA-256 hex of `text` by Python's hashlib (as the AWS CLI names its login token files).
+pub fn python_sha256(text: &str) -> String {
+    let out = Command::new(python())
+        .args([
+            "-c",
+            "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())",
+            text,
+        ])
+        .output()
+        .expect("run python3");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// The AWS CLI v2's login token cache file for `session` (what `aws login` writes), with
+/// credentials `key_id` expiring `expires_in` seconds from now and a real P-256 DPoP key
+/// (made by Python's cryptography) for the refresh.
+pub fn write_login_token(home: &AwsHome, session: &str, key_id: &str, expires_in: i64) -> PathBuf {
+    let out = Command::new(python())
+        .args([
+            "-c",
+            concat!(
+                "from cryptography.hazmat.primitives.asymmetric import ec\n",
+                "from cryptography.hazmat.primitives import serialization as s\n",
+                "k = ec.generate_private_key(ec.SECP256R1())\n",
+                "print(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.TraditionalOpenSSL,",
+                " s.NoEncryption()).decode(), end='')",
+            ),
+        ])
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pem = String::from_utf8(out.stdout).unwrap();
+    let token = serde_json::json!({
+        "accessToken": {
+            "accessKeyId": key_id,
+            "secretAccessKey": "login-secret",
+            "sessionToken": format!("login-session-for-{key_id}"),
+            "accountId": "123456789012",
+            "expiresAt": python_utc_in(expires_in),
+        },
+        "tokenType": "aws_sigv4",
+        "refreshToken": "refresh-0",
+        "idToken": "id-token",
+        "clientId": "arn:aws:signin:::devtools/same-device",
+        "dpopKey": pem,
+    });
+    let dir = home.aws_dir().join("login/cache");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.json", python_sha256(session.trim())));
+    std::fs::write(&path, serde_json::to_string_pretty(&token).unwrap()).unwrap();
+    path
+}
+
 /// A UTC timestamp `seconds` from now as the AWS CLI v2 writes it (`...Z`), by Python.
 pub fn python_utc_in(seconds: i64) -> String {
     let out = Command::new(python())
@@ -774,4 +862,270 @@ pub fn wait_for(what: &str, secs: u64, mut cond: impl FnMut() -> bool) {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+/// A real Secret Service for one test: a private D-Bus session bus (its own
+/// `dbus-daemon` with a config that starts nothing on demand, so no desktop service and
+/// no unlock prompt can appear) and, unless asked for a bare bus, `gnome-keyring-daemon`
+/// on it with a new login keyring unlocked by a known password. The keyring's files live
+/// under the test's home (`XDG_DATA_HOME`), so nothing touches the user's own keyring,
+/// and a test can grep them. Both daemons are killed when this is dropped.
+#[cfg(unix)]
+pub struct SecretService {
+    /// `DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+    /// Runtime directory (the bus socket, gnome-keyring's control socket): `XDG_RUNTIME_DIR`.
+    pub runtime: tempfile::TempDir,
+    /// `XDG_DATA_HOME`, `XDG_CONFIG_HOME`, `XDG_CACHE_HOME`: under the home.
+    data: PathBuf,
+    config: PathBuf,
+    cache: PathBuf,
+    bus: std::process::Child,
+    keyring: Option<std::process::Child>,
+}
+
+/// The apt packages of a Secret Service for the tests.
+pub const SECRET_SERVICE_INSTALL: &str =
+    "scripts/test installs them, or: apt-get install -y dbus gnome-keyring libsecret-tools";
+
+/// Fails the test unless `tool` is an executable on PATH (secret-tool has no option that
+/// exits 0 without doing something).
+fn require_secret_service_tool(tool: &str) {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(tool).is_file()));
+    assert!(
+        found,
+        "{tool} is required by this test and is missing: {SECRET_SERVICE_INSTALL}"
+    );
+}
+
+#[cfg(unix)]
+impl SecretService {
+    /// A private bus with an unlocked gnome-keyring-daemon, its data under `home`.
+    pub fn start(home: &AwsHome) -> SecretService {
+        let mut ss = SecretService::bus_only(home);
+        require_secret_service_tool("gnome-keyring-daemon");
+        let mut cmd = Command::new("gnome-keyring-daemon");
+        ss.isolate(home, &mut cmd);
+        let mut child = cmd
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start gnome-keyring-daemon");
+        {
+            use std::io::Write;
+            // --unlock reads the login keyring's password from stdin, up to its end.
+            let mut stdin = child.stdin.take().expect("stdin");
+            stdin.write_all(Self::PASSWORD.as_bytes()).unwrap();
+        }
+        ss.keyring = Some(child);
+        wait_for("gnome-keyring-daemon on the test bus", 20, || {
+            ss.dbus(&[
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .contains("boolean true")
+        });
+        ss
+    }
+
+    /// The login keyring's password.
+    pub const PASSWORD: &'static str = "test-login-password";
+
+    /// A private session bus with no Secret Service on it.
+    pub fn bus_only(home: &AwsHome) -> SecretService {
+        for tool in ["dbus-daemon", "dbus-send", "secret-tool"] {
+            require_secret_service_tool(tool);
+        }
+        let runtime = tempfile::tempdir().expect("runtime dir");
+        let socket = runtime.path().join("bus");
+        let conf = runtime.path().join("bus.conf");
+        // No <servicedir>: nothing is started on demand (the desktop's gnome-keyring, the
+        // GUI prompter), so a test sees only what it started.
+        std::fs::write(
+            &conf,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+                socket.display()
+            ),
+        )
+        .unwrap();
+        let bus = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", conf.display()))
+            .args(["--nofork", "--nopidfile"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start dbus-daemon");
+        let ss = SecretService {
+            address: format!("unix:path={}", socket.display()),
+            data: home.path().join(".local/share"),
+            config: home.path().join(".config"),
+            cache: home.path().join(".cache"),
+            runtime,
+            bus,
+            keyring: None,
+        };
+        wait_for("the test's dbus-daemon", 20, || {
+            ss.dbus(&[
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.GetId",
+            ])
+            .contains("string")
+        });
+        ss
+    }
+
+    /// Makes `cmd` see this bus and these directories (and no display to prompt on), as
+    /// well as `home` the way [`AwsHome::isolate`] makes it.
+    pub fn isolate(&self, home: &AwsHome, cmd: &mut Command) {
+        home.isolate(cmd);
+        for k in ["DISPLAY", "WAYLAND_DISPLAY", "GNOME_KEYRING_CONTROL"] {
+            cmd.env_remove(k);
+        }
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .env("XDG_DATA_HOME", &self.data)
+            .env("XDG_CONFIG_HOME", &self.config)
+            .env("XDG_CACHE_HOME", &self.cache);
+    }
+
+    /// `awsprof` on this bus.
+    pub fn awsprof(&self, home: &AwsHome) -> Command {
+        let mut cmd = Command::new(bin());
+        self.isolate(home, &mut cmd);
+        cmd
+    }
+
+    /// `dbus-send --session --print-reply ARGS` on this bus: its stdout ("" on failure).
+    pub fn dbus(&self, args: &[&str]) -> String {
+        let out = Command::new("dbus-send")
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .args(["--session", "--print-reply"])
+            .args(args)
+            .output()
+            .expect("run dbus-send");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The secret of awsprof's entry for `account`, read by libsecret's `secret-tool`, a
+    /// client independent of awsprof; `None` when there is none.
+    pub fn lookup(&self, home: &AwsHome, account: &str) -> Option<String> {
+        let mut cmd = Command::new("secret-tool");
+        self.isolate(home, &mut cmd);
+        let out = cmd
+            .args(["lookup", "service", "awsprof", "username", account])
+            .output()
+            .expect("run secret-tool");
+        let text = String::from_utf8(out.stdout).expect("secret-tool prints UTF-8");
+        (out.status.success() && !text.is_empty()).then_some(text)
+    }
+
+    /// Stores `secret` as awsprof's entry for `account`, through `secret-tool`.
+    pub fn store(&self, home: &AwsHome, account: &str, secret: &str) {
+        use std::io::Write;
+        let mut cmd = Command::new("secret-tool");
+        self.isolate(home, &mut cmd);
+        let mut child = cmd
+            .args(["store", "--label", &format!("test {account}")])
+            .args([
+                "service", "awsprof", "username", account, "target", "default",
+            ])
+            .args(["application", "rust-keyring"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("run secret-tool");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(secret.as_bytes())
+            .unwrap();
+        assert!(child.wait().unwrap().success(), "secret-tool store failed");
+    }
+
+    /// The object paths of awsprof's entries, locked or not, from the Secret Service's
+    /// own search (attributes are readable without unlocking).
+    pub fn item_paths(&self) -> Vec<String> {
+        let reply = self.dbus(&[
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.SearchItems",
+            "dict:string:string:service,awsprof",
+        ]);
+        reply
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("object path \""))
+            .map(|p| p.trim_end_matches('"').to_string())
+            .collect()
+    }
+
+    /// Locks the login keyring, as the desktop does on a timeout or screen lock.
+    pub fn lock(&self) {
+        let reply = self.dbus(&[
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ]);
+        assert!(reply.contains("/collection/login"), "lock failed: {reply}");
+    }
+}
+
+#[cfg(unix)]
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        if let Some(k) = &mut self.keyring {
+            let _ = k.kill();
+            let _ = k.wait();
+        }
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+/// Every file under `dirs` whose bytes contain `needle` (symbolic links not followed).
+pub fn files_containing(dirs: &[&Path], needle: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, needle: &[u8], found: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                walk(&path, needle, found);
+            } else if kind.is_file() {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                if bytes.windows(needle.len()).any(|w| w == needle) {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for dir in dirs {
+        walk(dir, needle.as_bytes(), &mut found);
+    }
+    found
 }

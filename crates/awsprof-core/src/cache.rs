@@ -5,6 +5,11 @@
 //!
 //! Reading it needs no network, so a warm cache is served by the file-only program; only
 //! a miss goes to the SDK side, which writes what it fetched back here.
+//!
+//! Fetching is single flight: whoever fetches the credentials of a key holds an exclusive
+//! lock on `KEY.lock` beside the entry ([`Cache::lock`]), and whoever waited for it reads
+//! the cache again once it has the lock. Reading takes no lock: a fresh hit costs one
+//! file read. The lock is `flock(2)`, so it dies with its holder, however it dies.
 
 use crate::chain::{Base, Chain, Step};
 use crate::clock;
@@ -14,6 +19,7 @@ use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 use time::{Duration, OffsetDateTime};
 
 /// Cached credentials are used until this long before they expire.
@@ -89,6 +95,34 @@ pub fn session_key(access_key_id: &str, serial: &str, duration: Option<u32>) -> 
     sha1_hex(&python_json(&args))
 }
 
+/// Our key for what a profile's `credential_process` printed: the command line and the
+/// profile, so that neither another program nor another profile shares an entry.
+pub fn process_key(profile: &str, command: &str) -> String {
+    sha1_hex(&python_json(&[
+        ("CredentialProcess", json!(command)),
+        ("Profile", json!(profile)),
+    ]))
+}
+
+/// The `ProviderType` of a cached `credential_process` output: its expiry is the
+/// program's to choose, so it is not held to the STS lifetimes.
+pub const PROCESS_PROVIDER: &str = "awsprof-credential-process";
+
+/// Our key for the MFA session of keys kept in the OS keyring: named by the keyring entry,
+/// not the key id, so a warm session is found without opening the keyring.
+pub fn keyring_session_key(account: &str, serial: &str, duration: Option<u32>) -> String {
+    let mut args: Vec<(&str, Value)> = Vec::new();
+    if let Some(d) = duration {
+        args.push(("DurationSeconds", json!(d)));
+    }
+    args.push((
+        "Keyring",
+        json!(format!("{}/{account}", crate::keyring::SERVICE)),
+    ));
+    args.push(("SerialNumber", json!(serial)));
+    sha1_hex(&python_json(&args))
+}
+
 /// What a fresh set of credentials looks like to the cache.
 pub enum Freshness {
     /// Usable: expires after the refresh window (or never).
@@ -149,8 +183,10 @@ impl Cache {
         let c = &v["Credentials"];
         let s = |k: &str| c[k].as_str().map(str::to_string);
         let expiration = clock::parse(c["Expiration"].as_str()?)?;
-        if !matches!(freshness(Some(expiration)), Freshness::Fresh) {
-            return None;
+        match freshness(Some(expiration)) {
+            Freshness::Fresh => {}
+            Freshness::Skewed if v["ProviderType"] == PROCESS_PROVIDER => {}
+            _ => return None,
         }
         Some(Credentials {
             access_key_id: s("AccessKeyId")?,
@@ -205,12 +241,105 @@ impl Cache {
     pub fn remove(&self, key: &str) {
         let _ = std::fs::remove_file(self.path(key));
     }
+
+    /// Like [`Cache::get`], but only an entry written at or after `since`: what another
+    /// process fetched while this one waited to refresh.
+    pub fn get_written_since(&self, key: &str, since: SystemTime) -> Option<Credentials> {
+        let written = std::fs::metadata(self.path(key)).ok()?.modified().ok()?;
+        (written >= since).then(|| self.get(key)).flatten()
+    }
+
+    /// Locks the entries of `keys` for fetching, each `KEY.lock` beside its entry, in one
+    /// fixed order (sorted, each once), so two processes that need some of the same keys
+    /// never wait on each other. `waiting` is called at most once, with the holder's
+    /// process id when it is known, if another process holds one for longer than a moment.
+    pub fn lock(&self, keys: &[&str], waiting: &Waiting<'_>) -> Result<Vec<FileLock>, Error> {
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        let said = std::sync::atomic::AtomicBool::new(false);
+        let once = |pid: Option<u32>| {
+            if !said.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                waiting(pid)
+            }
+        };
+        keys.into_iter()
+            .map(|key| FileLock::acquire(&self.dir.join(format!("{key}.lock")), &once))
+            .collect()
+    }
+}
+
+/// Told that another process holds a lock (its process id, when known), to say so.
+pub type Waiting<'a> = dyn Fn(Option<u32>) + Sync + 'a;
+
+/// An exclusive advisory lock (`flock(2)`) on a lock file, released when dropped, and by
+/// the operating system when its process ends, even by SIGKILL. The file is opened
+/// close-on-exec, so programs started while it is held (a `credential_process`,
+/// `awsprof-net`) do not keep it.
+#[derive(Debug)]
+pub struct FileLock {
+    _file: std::fs::File,
+}
+
+impl FileLock {
+    /// How long a lock is waited for before the waiter is told.
+    pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
+
+    /// Waits for the lock on `path` (created 0600, its directory 0700, and left in place:
+    /// removing it would let two processes lock two different files of one name).
+    pub fn acquire(path: &Path, waiting: &Waiting<'_>) -> Result<FileLock, Error> {
+        use std::io::{Read, Seek};
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        crate::store::create_private_dir(dir)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let io = |e: std::io::Error| Error::io(path, e);
+        let mut file = options.open(path).map_err(io)?;
+        match fs4::FileExt::try_lock(&file) {
+            Ok(()) => {}
+            Err(fs4::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let holder = file
+                    .read_to_string(&mut text)
+                    .ok()
+                    .and_then(|_| text.trim().parse().ok());
+                // Block on the lock itself (woken the moment it is free); a helper thread
+                // speaks up if that takes longer than a moment.
+                let (done, wait) = std::sync::mpsc::channel::<()>();
+                std::thread::scope(|s| {
+                    s.spawn(move || {
+                        if wait.recv_timeout(Self::PATIENCE)
+                            == Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+                        {
+                            waiting(holder)
+                        }
+                    });
+                    let locked = fs4::FileExt::lock(&file);
+                    drop(done);
+                    locked
+                })
+                .map_err(io)?;
+            }
+            Err(fs4::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        // Who holds it, for the next waiter's message; the lock does not depend on it.
+        let _ = file.set_len(0).and_then(|()| {
+            file.rewind()?;
+            std::io::Write::write_all(&mut file, std::process::id().to_string().as_bytes())
+        });
+        Ok(FileLock { _file: file })
+    }
 }
 
 /// The cache key of one step of `chain`, when that step's credentials are cached: the
 /// role calls and IAM Identity Center by the AWS CLI's keys, an MFA session by ours.
-/// Static keys, `credential_process` and the named sources are never cached (the AWS CLI
-/// does not cache them either).
+/// Static keys and the named sources are never cached (the AWS CLI does not cache them
+/// either), nor is `credential_process` unless its profile asks for it.
 pub fn key(step: &Step<'_>, chain: &Chain) -> Option<String> {
     match step {
         Step::Base(Base::WebIdentity { role_arn, .. }) => {
@@ -225,6 +354,11 @@ pub fn key(step: &Step<'_>, chain: &Chain) -> Option<String> {
             )),
             _ => None,
         },
+        Step::Base(Base::Process {
+            profile,
+            command,
+            cache: true,
+        }) => Some(process_key(profile, command)),
         Step::Base(_) => None,
         Step::Session(s) => match &chain.base {
             Base::StaticKeys { credentials, .. } => Some(session_key(
@@ -232,6 +366,9 @@ pub fn key(step: &Step<'_>, chain: &Chain) -> Option<String> {
                 &s.serial,
                 s.duration_seconds,
             )),
+            Base::Keyring { account, .. } => {
+                Some(keyring_session_key(account, &s.serial, s.duration_seconds))
+            }
             _ => None,
         },
         Step::Role(hop) => Some(role_key(
@@ -320,5 +457,28 @@ mod tests {
             cache.put("k", &creds, &[]).unwrap();
             assert_eq!(cache.get("k"), None);
         }
+    }
+
+    #[test]
+    fn a_second_locker_waits_for_the_first_and_is_told_who_holds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("cache"));
+        let held = cache
+            .lock(&["k", "j", "k"], &|_| panic!("nothing to wait for"))
+            .unwrap();
+        assert_eq!(held.len(), 2, "each key once");
+        let told = std::sync::Mutex::new(None);
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| {
+                cache
+                    .lock(&["k"], &|pid| *told.lock().unwrap() = Some(pid))
+                    .unwrap()
+            });
+            std::thread::sleep(FileLock::PATIENCE + std::time::Duration::from_millis(300));
+            assert!(!waiter.is_finished(), "the second locker waits");
+            drop(held);
+            waiter.join().unwrap();
+        });
+        assert_eq!(*told.lock().unwrap(), Some(Some(std::process::id())));
     }
 }

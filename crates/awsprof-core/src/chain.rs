@@ -16,7 +16,7 @@
 //! - after the first profile, complete static keys win over the profile's own `role_arn`;
 //! - a profile whose `source_profile` is itself uses its own keys as the base;
 //! - a base is, in this order: `web_identity_token_file`, IAM Identity Center,
-//!   `credential_process`, static keys;
+//!   `login_session`, `credential_process`, static keys;
 //! - a profile visited twice is a loop, reported by name.
 //!
 //! Where the SDKs disagree with each other (docs/divergences.md, "Where credentials come
@@ -118,12 +118,31 @@ pub enum Base {
         /// Its settings.
         config: SsoConfig,
     },
+    /// An AWS Sign-In session (`login_session`, which `aws login` writes): credentials
+    /// from the AWS CLI's login token cache, refreshed through the sign-in service.
+    Login {
+        /// The profile.
+        profile: String,
+        /// `login_session`: the ARN of the identity that signed in.
+        session: String,
+    },
+    /// Long-term keys in the OS keyring, read by awsprof itself: the profile's
+    /// `credential_process` is awsprof's own line (`awsprof keyring credentials NAME`).
+    Keyring {
+        /// The profile.
+        profile: String,
+        /// The keyring account the line names (the profile's own name, as written).
+        account: String,
+    },
     /// An external program that prints credentials as JSON.
     Process {
         /// The profile.
         profile: String,
         /// `credential_process`, a command line.
         command: String,
+        /// `awsprof_cache_process = true`: what it prints is cached until its expiry.
+        #[serde(default)]
+        cache: bool,
     },
 }
 
@@ -135,6 +154,8 @@ impl Base {
             | Base::NamedSource { profile, .. }
             | Base::WebIdentity { profile, .. }
             | Base::Sso { profile, .. }
+            | Base::Login { profile, .. }
+            | Base::Keyring { profile, .. }
             | Base::Process { profile, .. } => profile,
         }
     }
@@ -155,6 +176,9 @@ pub struct RoleHop {
     pub duration_seconds: Option<u32>,
     /// `mfa_serial`: the MFA device whose code the call needs.
     pub mfa_serial: Option<String>,
+    /// `mfa_process` (as aws-vault reads it): a command that prints the code.
+    #[serde(default)]
+    pub mfa_process: Option<String>,
 }
 
 /// An MFA session (`GetSessionToken`) for a profile with long-term keys and `mfa_serial`.
@@ -164,6 +188,9 @@ pub struct MfaSession {
     pub serial: String,
     /// `duration_seconds`.
     pub duration_seconds: Option<u32>,
+    /// `mfa_process`: a command that prints the code.
+    #[serde(default)]
+    pub mfa_process: Option<String>,
 }
 
 /// A resolved chain: the base step, then the role hops in the order they run.
@@ -270,7 +297,7 @@ pub enum ChainError {
     #[error("profile `{0}`: profile missing aws_secret_access_key")]
     MissingSecret(String),
     /// A profile (selected, or a source) that yields no credentials at all.
-    #[error("profile `{0}` did not contain credential information (no keys, role_arn, credential_source, web identity, SSO or credential_process)")]
+    #[error("profile `{0}` did not contain credential information; any of these gives it some: aws_access_key_id with aws_secret_access_key, role_arn with source_profile or credential_source, sso_session with sso_account_id and sso_role_name, credential_process, web_identity_token_file with role_arn, login_session (as `aws login` writes it)")]
     NoCredentials(String),
     /// `web_identity_token_file` without `role_arn`.
     #[error("profile `{0}`: `web_identity_token_file` was specified but `role_arn` was missing")]
@@ -314,6 +341,16 @@ pub enum ChainError {
     /// IAM Identity Center without an account and role: a profile to log in with only.
     #[error("profile `{0}` names IAM Identity Center but no sso_account_id and sso_role_name: it can log in (`awsprof login`) but yields no credentials")]
     SsoWithoutRole(String),
+    /// A true/false setting that is neither.
+    #[error("profile `{profile}`: {key} = {value:?} is neither true nor false")]
+    BadBoolean {
+        /// The profile.
+        profile: String,
+        /// The key.
+        key: &'static str,
+        /// The value.
+        value: String,
+    },
     /// A number setting that is not a number.
     #[error("profile `{profile}`: {key} = {value:?} is not a whole number of seconds")]
     BadNumber {
@@ -339,8 +376,12 @@ pub enum Source<'p> {
         /// Whether the profile names an `[sso-session]`.
         session: bool,
     },
+    /// `login_session`.
+    Login,
     /// `credential_process`.
     Process,
+    /// `credential_process` that is awsprof's own keyring line: keys in the OS keyring.
+    Keyring,
     /// Static keys: `aws_access_key_id` and `aws_secret_access_key`.
     Keys,
     /// Half a key pair, or a session token alone: [`resolve`] says what is missing.
@@ -372,6 +413,25 @@ pub enum Position {
     /// A profile reached through `source_profile`: complete static keys win there.
     Source,
 }
+
+/// Every key that can give a profile credentials of its own, or make it a role: what
+/// `env --server` leaves out of `[default]` in the copies of the files its command sees.
+pub const CREDENTIAL_KEYS: &[&str] = &[
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "role_arn",
+    "source_profile",
+    "credential_source",
+    "web_identity_token_file",
+    "sso_session",
+    "sso_start_url",
+    "sso_region",
+    "sso_account_id",
+    "sso_role_name",
+    "login_session",
+    "credential_process",
+];
 
 /// The IAM Identity Center keys of a profile.
 const SSO_KEYS: [&str; 5] = [
@@ -430,7 +490,13 @@ fn base_source(profile: &Section) -> Source<'_> {
             session: has(profile, "sso_session"),
         };
     }
-    if has(profile, "credential_process") {
+    if has(profile, "login_session") {
+        return Source::Login;
+    }
+    if let Some(command) = profile.get("credential_process") {
+        if crate::keyring::account_of(command).is_some() {
+            return Source::Keyring;
+        }
         return Source::Process;
     }
     if has_complete_keys(profile) {
@@ -468,6 +534,9 @@ pub enum Divergence {
     /// `credential_process` beside static keys in the credentials file: awsprof and the
     /// Rust SDK run the process; botocore uses the keys.
     ProcessBesideCredentialsFileKeys,
+    /// `login_session` beside static keys in the credentials file: awsprof and the Rust
+    /// SDK use the sign-in session; botocore uses the keys.
+    LoginBesideCredentialsFileKeys,
 }
 
 /// How the SDKs disagree about `profile` as the selected profile, if they do.
@@ -490,14 +559,18 @@ pub fn divergence(profile: &Section) -> Option<Divergence> {
                 SSO_KEYS.into_iter().filter(|k| has(profile, k)).collect();
             (!keys.is_empty()).then_some(Divergence::KeysBesideStraySso { keys })
         }
-        Source::Process => {
+        own @ (Source::Process | Source::Login | Source::Keyring) => {
             let in_credentials = |k: &str| {
                 profile
                     .property(k)
                     .is_some_and(|p| p.file == crate::FileKind::Credentials)
             };
             (in_credentials("aws_access_key_id") && in_credentials("aws_secret_access_key"))
-                .then_some(Divergence::ProcessBesideCredentialsFileKeys)
+                .then_some(if own == Source::Login {
+                    Divergence::LoginBesideCredentialsFileKeys
+                } else {
+                    Divergence::ProcessBesideCredentialsFileKeys
+                })
         }
         _ => None,
     }
@@ -513,7 +586,10 @@ impl Section {
             Source::WebIdentity => crate::ProfileKind::WebIdentity,
             Source::Sso { session: true } => crate::ProfileKind::Sso,
             Source::Sso { session: false } => crate::ProfileKind::SsoLegacy,
+            Source::Login => crate::ProfileKind::LoginSession,
             Source::Process => crate::ProfileKind::CredentialProcess,
+            Source::Keyring if self.get("mfa_serial").is_some() => crate::ProfileKind::KeyringMfa,
+            Source::Keyring => crate::ProfileKind::Keyring,
             Source::Keys if self.get("aws_session_token").is_some() => {
                 crate::ProfileKind::StaticSession
             }
@@ -567,7 +643,7 @@ pub fn resolve(set: &(impl Profiles + ?Sized), selected: &str) -> Result<Chain, 
         unreachable!("a walk ends on a remembered verdict only when there is one");
     };
     roles.reverse();
-    let mfa_session = mfa_session(&base, &base_profile, &roles)?;
+    let mfa_session = chain_mfa_session(&base, &base_profile, &roles)?;
     Ok(Chain {
         base,
         roles,
@@ -597,7 +673,7 @@ pub fn check_all<'n>(
         let verdict = match walk(set, name, &memo, &mut visited, &mut roles) {
             Ok(End::Known(v)) => v,
             Ok(End::Base(base, base_profile)) => {
-                mfa_session(&base, &base_profile, &roles).map(|_| base_problem(&base))
+                chain_mfa_session(&base, &base_profile, &roles).map(|_| base_problem(&base))
             }
             Err(e) => Err(e),
         };
@@ -689,8 +765,11 @@ fn walk<'s>(
     }
 }
 
-/// The MFA session of a chain that is long-term keys alone with `mfa_serial`.
-fn mfa_session(
+/// The MFA session of a chain: long-term keys alone with `mfa_serial`, or the keyring's
+/// keys with it. The keyring's keys leave it only as an MFA session when the profile
+/// names a device: its credential_process line prints that session to every tool, so a
+/// role on top of it starts from the session too.
+fn chain_mfa_session(
     base: &Base,
     base_profile: &Section,
     roles: &[RoleHop],
@@ -699,16 +778,56 @@ fn mfa_session(
         Base::StaticKeys { credentials, .. }
             if roles.is_empty() && credentials.session_token.is_none() =>
         {
-            match base_profile.get("mfa_serial") {
-                Some(serial) => Some(MfaSession {
-                    serial: serial.to_string(),
-                    duration_seconds: seconds(base_profile, "duration_seconds")?,
-                }),
-                None => None,
-            }
+            mfa_session(base_profile)?
         }
+        Base::Keyring { .. } => mfa_session(base_profile)?,
         _ => None,
     })
+}
+
+/// The profile key that turns on caching of what `credential_process` prints. awsprof's
+/// own (the AWS CLI caches no process output and reads no such key), so it is prefixed.
+pub const CACHE_PROCESS: &str = "awsprof_cache_process";
+
+/// A `true` / `false` setting (either case), false when absent.
+fn boolean(profile: &Section, key: &'static str) -> Result<bool, ChainError> {
+    match profile.get(key) {
+        None => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(v) => Err(ChainError::BadBoolean {
+            profile: profile.name.clone(),
+            key,
+            value: v.to_string(),
+        }),
+    }
+}
+
+/// The chain of `awsprof keyring credentials NAME`: the keys of keyring account `NAME`,
+/// turned into an MFA session when `profile` (the profile of that name) has
+/// `mfa_serial`. Whatever else the profile says is not followed: the line is a leaf, so
+/// it never starts another credential_process and cannot loop.
+pub fn keyring_chain(profile: &Section) -> Result<Chain, ChainError> {
+    Ok(Chain {
+        base: Base::Keyring {
+            profile: profile.name.clone(),
+            account: profile.name.clone(),
+        },
+        roles: Vec::new(),
+        mfa_session: mfa_session(profile)?,
+    })
+}
+
+/// The `GetSessionToken` step a profile's `mfa_serial` asks for.
+fn mfa_session(base_profile: &Section) -> Result<Option<MfaSession>, ChainError> {
+    match base_profile.get("mfa_serial") {
+        Some(serial) => Ok(Some(MfaSession {
+            serial: serial.to_string(),
+            duration_seconds: seconds(base_profile, "duration_seconds")?,
+            mfa_process: base_profile.get("mfa_process").map(str::to_string),
+        })),
+        None => Ok(None),
+    }
 }
 
 fn seconds(profile: &Section, key: &'static str) -> Result<Option<u32>, ChainError> {
@@ -734,6 +853,7 @@ fn role_hop(profile: &Section) -> Result<RoleHop, ChainError> {
         session_name: get("role_session_name"),
         duration_seconds: seconds(profile, "duration_seconds")?,
         mfa_serial: get("mfa_serial"),
+        mfa_process: get("mfa_process"),
     })
 }
 
@@ -762,12 +882,28 @@ fn base(
             profile: name(),
             config: sso(set, profile)?,
         }),
+        Source::Login => Ok(Base::Login {
+            profile: name(),
+            session: profile
+                .get("login_session")
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        }),
+        Source::Keyring => Ok(Base::Keyring {
+            profile: name(),
+            account: profile
+                .get("credential_process")
+                .and_then(crate::keyring::account_of)
+                .unwrap_or_else(name),
+        }),
         Source::Process => Ok(Base::Process {
             profile: name(),
             command: profile
                 .get("credential_process")
                 .unwrap_or_default()
                 .to_string(),
+            cache: boolean(profile, CACHE_PROCESS)?,
         }),
         Source::Keys | Source::PartialKeys | Source::Nothing | Source::Role(_) => {
             Ok(Base::StaticKeys {
@@ -920,7 +1056,8 @@ mod tests {
             u.mfa_session,
             Some(MfaSession {
                 serial: "arn:aws:iam::1:mfa/u".into(),
-                duration_seconds: Some(900)
+                duration_seconds: Some(900),
+                mfa_process: None,
             })
         );
         assert!(u.needs_provider());
@@ -966,6 +1103,35 @@ mod tests {
     }
 
     #[test]
+    fn awsprofs_keyring_line_is_a_keyring_base_whose_mfa_session_comes_before_roles() {
+        let s = set(
+            "[profile k]\ncredential_process = awsprof keyring credentials k\nmfa_serial = m\n[profile r]\nrole_arn = x\nsource_profile = k\n[profile plain]\ncredential_process = /usr/bin/awsprof keyring credentials plain\n[profile other]\ncredential_process = awsprof export --format process k\n",
+            "",
+        );
+        let keyring = |p: &str| Base::Keyring {
+            profile: p.into(),
+            account: p.into(),
+        };
+        let k = resolve(&s, "k").unwrap();
+        assert_eq!(k.base, keyring("k"));
+        assert_eq!(k.mfa_session.as_ref().map(|m| m.serial.as_str()), Some("m"));
+        assert_eq!(s.profiles["k"].kind(), crate::ProfileKind::KeyringMfa);
+        let r = resolve(&s, "r").unwrap();
+        assert_eq!((r.base.clone(), r.roles.len()), (keyring("k"), 1));
+        assert!(
+            r.mfa_session.is_some(),
+            "the line prints a session to every tool"
+        );
+        assert_eq!(s.profiles["plain"].kind(), crate::ProfileKind::Keyring);
+        assert_eq!(resolve(&s, "plain").unwrap().mfa_session, None);
+        assert_eq!(
+            s.profiles["other"].kind(),
+            crate::ProfileKind::CredentialProcess
+        );
+        assert_eq!(keyring_chain(&s.profiles["k"]).unwrap().base, keyring("k"));
+    }
+
+    #[test]
     fn credential_process_comes_after_sso_and_before_keys() {
         let s = set(
             "[profile p]\ncredential_process=/bin/creds --x\naws_access_key_id=a\naws_secret_access_key=b",
@@ -975,7 +1141,8 @@ mod tests {
             resolve(&s, "p").unwrap().base,
             Base::Process {
                 profile: "p".into(),
-                command: "/bin/creds --x".into()
+                command: "/bin/creds --x".into(),
+                cache: false,
             }
         );
     }

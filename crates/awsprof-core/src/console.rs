@@ -511,6 +511,7 @@ mod tests {
             session_name: None,
             duration_seconds: None,
             mfa_serial: None,
+            mfa_process: None,
         }
     }
 
@@ -565,6 +566,7 @@ mod tests {
         let process = Base::Process {
             profile: "p".into(),
             command: "x".into(),
+            cache: false,
         };
         assert_eq!(
             federation(&chain(process.clone(), 0), &temp),
@@ -584,6 +586,7 @@ mod tests {
         mfa.mfa_session = Some(MfaSession {
             serial: "arn:aws:iam::1:mfa/a".into(),
             duration_seconds: None,
+            mfa_process: None,
         });
         assert_eq!(federation(&mfa, &temp), Federation::MfaSession);
     }

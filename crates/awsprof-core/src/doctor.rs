@@ -115,6 +115,7 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
         ));
     }
     references(&set, &mut out);
+    plain_text_keys(&set, paths, &mut out);
     programs_and_caches(&set, env, &mut out);
     environment(&set, env, &mut out);
     out
@@ -502,6 +503,48 @@ fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
     }
 }
 
+/// Long-term access keys written in a file, where anything that reads the file has them;
+/// `awsprof keyring move` puts them in the OS keyring instead. Temporary keys (with a
+/// session token) expire and are left alone.
+fn plain_text_keys(set: &ProfileSet, paths: &Paths, out: &mut Vec<Finding>) {
+    for (name, profile) in &set.profiles {
+        let (Some(id), Some(secret)) = (
+            profile.property("aws_access_key_id"),
+            profile.property("aws_secret_access_key"),
+        ) else {
+            continue;
+        };
+        if profile.get("aws_session_token").is_some() || secret.value.is_empty() {
+            continue;
+        }
+        let at = format!(
+            "profile `{name}`: the secret of long-term access key {} is kept in plain text at {}:{}",
+            id.value,
+            paths.get(secret.file).display(),
+            secret.line
+        );
+        use crate::chain::{source, Position, Source};
+        let movable = matches!(source(profile, Position::Selected), Source::Keys)
+            && crate::keyring::process_line(name).is_ok();
+        out.push(if movable {
+            Finding::new(
+                Level::Warning,
+                "secrets",
+                format!("{at}; move it to the OS keyring"),
+            )
+            .fixed_by(&["awsprof", "keyring", "move", name])
+        } else {
+            // The profile's own credentials come from elsewhere (a role, the keyring):
+            // these keys serve only as another profile's source, or not at all.
+            Finding::new(
+                Level::Warning,
+                "secrets",
+                format!("{at}, though the profile's own credentials do not come from it; delete the keys if nothing uses them"),
+            )
+        });
+    }
+}
+
 fn divergence_message(name: &str, d: &crate::chain::Divergence) -> String {
     use crate::chain::Divergence as D;
     match d {
@@ -517,6 +560,9 @@ fn divergence_message(name: &str, d: &crate::chain::Divergence) -> String {
         ),
         D::ProcessBesideCredentialsFileKeys => format!(
             "profile `{name}` has credential_process and static keys in the credentials file: awsprof and the AWS SDKs run credential_process; the AWS CLI and boto3 use the keys. Remove one of them"
+        ),
+        D::LoginBesideCredentialsFileKeys => format!(
+            "profile `{name}` has login_session and static keys in the credentials file: awsprof and the AWS SDK for Rust use the sign-in session; the AWS CLI and boto3 use the keys. Remove one of them"
         ),
     }
 }

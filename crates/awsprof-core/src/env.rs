@@ -97,6 +97,47 @@ pub const ALL_VARS: &[&str] = &[
     AWS_DEFAULT_PROFILE,
 ];
 
+/// The container credential endpoint (ECS, EKS Pod Identity, `env --server`), read by
+/// every SDK and the AWS CLI.
+pub const AWS_CONTAINER_CREDENTIALS_FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+/// The `Authorization` header the container endpoint wants.
+pub const AWS_CONTAINER_AUTHORIZATION_TOKEN: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+
+/// Besides [`IDENTITY_VARS`] and `AWS_PROFILE`, the variables through which the SDKs'
+/// default chain finds credentials before it asks the container endpoint: the Java SDK's
+/// old names for the keys, a web identity, the ECS agent's relative URI (which wins over
+/// the full one), a token file (which wins over the token), the EC2 CLI's credential file.
+pub const BEFORE_CONTAINER_VARS: &[&str] = &[
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_KEY",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_CREDENTIAL_FILE",
+];
+
+/// `env PROFILE --server -- CMD`: CMD's environment. Nothing that would win over the
+/// container endpoint is left; the endpoint and its token are set, and the region
+/// variables as for `env` (set to the profile's region, or cleared).
+pub fn server_plan(region: Option<&str>, uri: &str, token: &str) -> Plan {
+    let mut plan = Plan::default();
+    for var in IDENTITY_VARS
+        .iter()
+        .chain(&[AWS_PROFILE])
+        .chain(BEFORE_CONTAINER_VARS)
+    {
+        plan.unset(var);
+    }
+    plan.set(AWS_CONTAINER_CREDENTIALS_FULL_URI, uri);
+    plan.set(AWS_CONTAINER_AUTHORIZATION_TOKEN, token);
+    for var in REGION_VARS {
+        plan.set_or_unset(var, region);
+    }
+    plan
+}
+
 /// One step of a plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {

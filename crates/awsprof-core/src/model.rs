@@ -118,8 +118,14 @@ pub enum ProfileKind {
     Sso,
     /// IAM Identity Center with the legacy `sso_start_url` in the profile.
     SsoLegacy,
+    /// `login_session`: an AWS Sign-In session, as `aws login` writes it.
+    LoginSession,
     /// `credential_process`.
     CredentialProcess,
+    /// Long-term keys in the OS keyring (awsprof's own `credential_process` line).
+    Keyring,
+    /// Keys in the OS keyring with `mfa_serial`: used through an MFA session.
+    KeyringMfa,
     /// Half a key pair (`aws_access_key_id` or `aws_secret_access_key` alone, or a session
     /// token without them): yields nothing until the pair is complete.
     PartialKeys,
@@ -139,7 +145,10 @@ impl ProfileKind {
             ProfileKind::WebIdentity => "web-identity",
             ProfileKind::Sso => "sso",
             ProfileKind::SsoLegacy => "sso-legacy",
+            ProfileKind::LoginSession => "login-session",
             ProfileKind::CredentialProcess => "credential-process",
+            ProfileKind::Keyring => "keyring",
+            ProfileKind::KeyringMfa => "keyring-mfa",
             ProfileKind::PartialKeys => "partial-keys",
             ProfileKind::Other => "other",
         }

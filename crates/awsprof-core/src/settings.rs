@@ -22,6 +22,9 @@ pub struct Settings {
     pub cache_dir: PathBuf,
     /// The IAM Identity Center token cache (`~/.aws/sso/cache`).
     pub sso_cache_dir: PathBuf,
+    /// AWS Sign-In's token cache (`AWS_LOGIN_CACHE_DIRECTORY`, else `~/.aws/login/cache`).
+    #[serde(default)]
+    pub login_cache_dir: PathBuf,
     /// Whether the home directory is known; without it there is no cache to use.
     pub home_known: bool,
 }
@@ -110,6 +113,9 @@ impl Settings {
             endpoints,
             cache_dir: home.join(".aws").join("cli").join("cache"),
             sso_cache_dir: home.join(".aws").join("sso").join("cache"),
+            login_cache_dir: env("AWS_LOGIN_CACHE_DIRECTORY")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| home.join(".aws").join("login").join("cache")),
             home_known,
         }
     }

@@ -668,7 +668,9 @@ impl Editor {
     /// file named twice is written once, as the config file.
     pub fn commit(self) -> Result<Vec<FileKind>> {
         // Every new text is on disk before any replaces its file: a full disk stops the
-        // edit with both files as they were, never half done.
+        // edit with both files as they were, never half done. Should a rename still fail
+        // once the first file is in place, that file gets its old text back: an edit that
+        // spans both files (a profile moved to the keyring) lands whole or not at all.
         let mut staged = Vec::new();
         let slots = [
             (FileKind::Credentials, self.credentials.as_ref()),
@@ -683,15 +685,24 @@ impl Editor {
             };
             if !unchanged {
                 remove_stale_temporaries(self.paths.get(kind));
-                staged.push((kind, Staged::write(self.paths.get(kind), &text)?));
+                staged.push((kind, slot, Staged::write(self.paths.get(kind), &text)?));
             }
         }
-        let mut written = Vec::new();
-        for (kind, file) in staged {
-            file.persist()?;
-            written.push(kind);
+        let mut written: Vec<(FileKind, &Slot)> = Vec::new();
+        for (kind, slot, file) in staged {
+            if let Err(e) = file.persist() {
+                for (done, before) in written {
+                    let path = self.paths.get(done);
+                    let _ = match &before.original {
+                        Some(text) => write_atomic(path, text),
+                        None => std::fs::remove_file(path).map_err(|e| Error::io(path, e)),
+                    };
+                }
+                return Err(e);
+            }
+            written.push((kind, slot));
         }
-        Ok(written)
+        Ok(written.into_iter().map(|(k, _)| k).collect())
     }
 }
 

@@ -79,6 +79,9 @@ fn as_suite_output(chain: &Chain) -> Value {
             ("sso_role_name", c.role_name.as_deref()),
         ])}),
         Base::Process { command, .. } => json!({ "CredentialProcess": command }),
+        Base::Login { session, .. } => json!({ "LoginSession": session }),
+        // awsprof's own credential_process line; the suite has none.
+        Base::Keyring { account, .. } => json!({ "Keyring": account }),
     });
     for hop in &chain.roles {
         steps.push(json!({ "AssumeRole": obj(&[

@@ -388,6 +388,7 @@ mod tests {
             endpoints: vec![("SIGNIN".into(), url.into())],
             cache_dir: Default::default(),
             sso_cache_dir: Default::default(),
+            login_cache_dir: Default::default(),
             home_known: false,
         };
         let e = |url: &str| endpoint(&settings(url), &aws()).map(String::from);

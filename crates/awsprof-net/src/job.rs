@@ -2,10 +2,10 @@
 //! caches it, so the next export is served by `awsprof` alone.
 
 use crate::runtime::io_runtime;
-use crate::{sources, sso, sts, Error, Net};
+use crate::{signin, sources, sso, sts, Error, Net};
 use awsprof::backend::{Job, JOB_VERSION};
 use awsprof_core::cache::{self, Cache};
-use awsprof_core::chain::{Base, Step};
+use awsprof_core::chain::{Base, Chain, Step};
 use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
 use awsprof_core::settings::Settings;
@@ -31,7 +31,8 @@ pub fn run(net: &mut Net, job: &Job) -> Result<Credentials, Error> {
             .iter()
             .find(|(j, _)| *j == i)
             .map(|(_, c)| c.as_str());
-        let fresh = run_step(net, step, creds.as_ref(), &job.settings, code)?;
+        let fresh = run_step(net, step, creds.as_ref(), &job.settings, code)
+            .map_err(|e| with_hint(e, chain, &steps, i))?;
         if let (Some(key), true) = (cache::key(step, chain), job.cache) {
             let expires = fresh.expiration.as_deref().and_then(clock::parse);
             match cache::freshness(expires) {
@@ -53,6 +54,45 @@ pub fn run(net: &mut Net, job: &Job) -> Result<Credentials, Error> {
         creds = Some(fresh);
     }
     creds.ok_or_else(|| Error::Job("the job had no step to run".into()))
+}
+
+/// A refused call, with what to do about it: the code says what was wrong with the
+/// credentials of the step before (whose profile is named) or with the MFA code.
+fn with_hint(e: Error, chain: &Chain, steps: &[Step<'_>], i: usize) -> Error {
+    let Error::Call {
+        what,
+        code: Some(code),
+        message,
+    } = e
+    else {
+        return e;
+    };
+    let profile = |step: &Step<'_>| match step {
+        Step::Base(b) => b.profile().to_string(),
+        Step::Session(_) => chain.base.profile().to_string(),
+        Step::Role(hop) => hop.profile.clone(),
+    };
+    let mfa = match &steps[i] {
+        Step::Session(_) => true,
+        Step::Role(hop) => hop.mfa_serial.is_some(),
+        Step::Base(_) => false,
+    };
+    let hint = match (i.checked_sub(1).map(|j| profile(&steps[j])), code.as_str()) {
+        (Some(signer), "InvalidClientTokenId") => Some(format!("the access key of profile `{signer}` is not valid (deleted, mistyped, or of another partition): check its aws_access_key_id")),
+        (Some(signer), "SignatureDoesNotMatch") => Some(format!("the secret key of profile `{signer}` does not belong to its access key: check its aws_secret_access_key")),
+        (Some(signer), "ExpiredToken") => Some(format!("the session token of profile `{signer}`'s credentials has expired: get new ones for it")),
+        (Some(signer), "AccessDenied") if mfa => Some(format!("check the MFA code (each one works once), the role's trust policy and the permissions of profile `{signer}`'s identity")),
+        (Some(signer), "AccessDenied") => Some(format!("profile `{signer}`'s identity may not do this: check the role's trust policy and that identity's sts:AssumeRole permission")),
+        _ => None,
+    };
+    Error::Call {
+        what,
+        message: match hint {
+            Some(h) => format!("{}; {h}", message.trim_end_matches('.')),
+            None => message,
+        },
+        code: Some(code),
+    }
 }
 
 /// A role session name: the configured one, else one that says who made it.
@@ -150,6 +190,12 @@ fn run_base(net: &mut Net, base: &Base, settings: &Settings) -> Result<Credentia
             .map_err(io_runtime)?
         }
         Base::NamedSource { profile, source } => sources::named(net, profile, *source),
+        Base::Login { profile, session } => signin::credentials(net, settings, profile, session),
+        Base::Keyring { profile, account } => Ok(awsprof_core::keyring::credentials(
+            &crate::keyring::OS,
+            profile,
+            account,
+        )?),
         // awsprof runs these itself; a job never starts with one.
         Base::StaticKeys { .. } | Base::Process { .. } => Err(Error::Job(format!(
             "profile `{}`: this step needs no network and is not awsprof-net's to run",

@@ -10,19 +10,25 @@
 //! - [`sts`]: AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken, GetCallerIdentity;
 //! - [`sso`]: IAM Identity Center: the token cache, GetRoleCredentials, the device login,
 //!   the listing of every account and role (ListAccounts, ListAccountRoles);
+//! - [`signin`]: `login_session` profiles (AWS Sign-In, what `aws login` writes);
 //! - [`sources`]: `credential_source = Ec2InstanceMetadata | EcsContainer`;
+//! - [`keyring`]: the OS keyring (long-term keys kept out of the credentials file);
 //! - [`job`]: running a job's steps and filling the cache;
 //! - [`whoami`], [`login`], [`console`], [`sso_sync`]: the commands that are all network.
 //!
-//! New work that needs the SDK or another heavy dependency (the OS keyring) belongs
-//! here, as one module each plus an arm in [`Sdk::network_command`].
+//! New work that needs the SDK or another heavy dependency belongs here, as one module
+//! each plus an arm in [`Sdk::network_command`]. The keyring is reached through
+//! [`Backend::keyring`]: the commands that use it are the awsprof library's, run here with
+//! the store.
 
 #![warn(missing_docs)]
 
 pub mod console;
 pub mod job;
+pub mod keyring;
 pub mod login;
 pub mod runtime;
+pub mod signin;
 pub mod sources;
 pub mod sso;
 pub mod sso_sync;
@@ -62,7 +68,9 @@ pub enum Error {
     Call {
         /// The call.
         what: String,
-        /// The SDK's explanation.
+        /// AWS's error code (`AccessDenied`), when AWS answered with one.
+        code: Option<String>,
+        /// AWS's message (after the code), or why there was no answer.
         message: String,
     },
     /// IAM Identity Center failed.
@@ -94,6 +102,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The OS keyring failed, or holds no keys for the profile.
+    #[error(transparent)]
+    Keyring(#[from] awsprof_core::keyring::StoreError),
     /// A job this executable cannot run.
     #[error("{0}")]
     Job(String),
@@ -120,6 +131,40 @@ pub(crate) fn explain(e: &(dyn std::error::Error + 'static)) -> String {
         next = err.source();
     }
     parts.join(": ")
+}
+
+/// What one of aws-config's providers gave, as awsprof's credentials.
+pub(crate) fn from_provider(c: &aws_credential_types::Credentials) -> Credentials {
+    Credentials {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: c.secret_access_key().to_string(),
+        session_token: c.session_token().map(str::to_string),
+        expiration: c
+            .expiry()
+            .map(|t| awsprof_core::clock::format(time::OffsetDateTime::from(t))),
+        account_id: c.account_id().map(|a| a.as_str().to_string()),
+    }
+}
+
+/// Locks the lock file beside `file` (single flight for what it caches), saying on `net`'s
+/// terminal, if another process holds it for long, that it waits for that one to be
+/// `doing` for `whose` (a profile or an sso-session).
+pub(crate) fn lock_beside(
+    net: &Net<'_>,
+    file: &Path,
+    doing: &str,
+    whose: &str,
+) -> Result<awsprof_core::cache::FileLock, Error> {
+    let ui = net.ui;
+    Ok(awsprof_core::cache::FileLock::acquire(
+        &file.with_extension("lock"),
+        &|holder| {
+            let who = holder.map_or_else(String::new, |pid| format!(" (process {pid})"));
+            ui.note(&format!(
+                "waiting for another awsprof{who} that is {doing} of {whose}"
+            ))
+        },
+    )?)
 }
 
 pub(crate) fn timeouts() -> aws_sdk_sts::config::timeout::TimeoutConfig {
@@ -204,6 +249,10 @@ impl Backend for Sdk {
             _ => return Err(anyhow::anyhow!("not a network command")),
         }
         Ok(ExitCode::SUCCESS)
+    }
+
+    fn keyring(&self) -> Option<&dyn awsprof_core::keyring::Store> {
+        Some(&keyring::OS)
     }
 }
 

@@ -4,7 +4,6 @@
 use crate::runtime::io_runtime;
 use crate::{explain, Error, Net};
 use awsprof_core::chain::CredentialSource;
-use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
 
 /// Credentials from a `credential_source`: the instance profile (IMDS) or the container
@@ -47,15 +46,7 @@ pub fn named(
                 })
                 .map_err(io_runtime)?;
             let c = result.map_err(|e| fail(explain(&e)))?;
-            Ok(Credentials {
-                access_key_id: c.access_key_id().to_string(),
-                secret_access_key: c.secret_access_key().to_string(),
-                session_token: c.session_token().map(str::to_string),
-                expiration: c
-                    .expiry()
-                    .map(|t| clock::format(time::OffsetDateTime::from(t))),
-                account_id: c.account_id().map(|a| a.as_str().to_string()),
-            })
+            Ok(crate::from_provider(&c))
         }
     }
 }

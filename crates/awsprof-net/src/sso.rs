@@ -123,8 +123,46 @@ pub fn access_token(
         ));
     }
     let path = token_path(settings, config);
+    let fresh_enough = |t: &Token| {
+        clock::parse(&t.expires_at).is_some_and(|at| at - clock::now() > TOKEN_REFRESH_WINDOW)
+    };
+    let token = read_token(&path, subject)?;
+    if fresh_enough(&token) {
+        return Ok(token.access_token);
+    }
+    // Single flight: the profiles of one session share its token, and a refresh token may
+    // be good for one use only. One process refreshes; the others wait, then read it.
+    let _lock = crate::lock_beside(
+        net,
+        &path,
+        "refreshing the IAM Identity Center session",
+        &subject.to_string(),
+    )?;
+    let token = read_token(&path, subject)?;
+    if fresh_enough(&token) {
+        return Ok(token.access_token);
+    }
+    let expires = clock::parse(&token.expires_at);
+    if let Some(fresh) = refresh(net, settings, config, &token)? {
+        write_private(&path, &serde_json::to_string(&fresh).unwrap_or_default())?;
+        return Ok(fresh.access_token);
+    }
+    if expires.is_some_and(|t| t > clock::now()) {
+        return Ok(token.access_token);
+    }
+    Err(sso_err(
+        subject,
+        format!(
+            "the IAM Identity Center session has expired; {}",
+            login_hint(subject)
+        ),
+    ))
+}
+
+/// The cached token at `path`; a missing or unreadable file says how to log in.
+fn read_token(path: &std::path::Path, subject: &Subject) -> Result<Token, Error> {
     // Read as the shared files are: a FIFO or a device there is refused at once.
-    let text = match awsprof_core::store::read_bytes(&path, 1 << 20) {
+    let text = match awsprof_core::store::read_bytes(path, 1 << 20) {
         Ok(Some(bytes)) => String::from_utf8(bytes).map_err(|_| ()),
         _ => Err(()),
     };
@@ -138,7 +176,7 @@ pub fn access_token(
             ),
         )
     })?;
-    let token: Token = serde_json::from_str(&text).map_err(|e| {
+    serde_json::from_str(&text).map_err(|e| {
         sso_err(
             subject,
             format!(
@@ -147,26 +185,7 @@ pub fn access_token(
                 login_hint(subject)
             ),
         )
-    })?;
-    let expires = clock::parse(&token.expires_at);
-    let now = clock::now();
-    if expires.is_some_and(|t| t - now > TOKEN_REFRESH_WINDOW) {
-        return Ok(token.access_token);
-    }
-    if let Some(fresh) = refresh(net, settings, config, &token)? {
-        write_private(&path, &serde_json::to_string(&fresh).unwrap_or_default())?;
-        return Ok(fresh.access_token);
-    }
-    if expires.is_some_and(|t| t > now) {
-        return Ok(token.access_token);
-    }
-    Err(sso_err(
-        subject,
-        format!(
-            "the IAM Identity Center session has expired; {}",
-            login_hint(subject)
-        ),
-    ))
+    })
 }
 
 /// A new token from the refresh token, when the cache has one and a live registration.
@@ -267,6 +286,7 @@ pub fn role_credentials(
         .map_err(|e| Error::io(&settings.sso_cache_dir, e))?
         .map_err(|e| Error::Call {
             what: what.clone(),
+            code: None,
             message: format!(
                 "{}; if the session has ended, {}",
                 crate::explain(&e),
@@ -275,11 +295,13 @@ pub fn role_credentials(
         })?;
     let rc = out.role_credentials().ok_or_else(|| Error::Call {
         what: what.clone(),
+        code: None,
         message: "the response held no credentials".into(),
     })?;
     let field = |v: Option<&str>, k: &str| {
         v.map(str::to_string).ok_or_else(|| Error::Call {
             what: what.clone(),
+            code: None,
             message: format!("the response held no {k}"),
         })
     };
@@ -323,6 +345,7 @@ pub fn login(
     let io = |e| Error::io(&settings.sso_cache_dir, e);
     let call = |what: &str, e: String| Error::Call {
         what: what.to_string(),
+        code: None,
         message: e,
     };
     let client_name = format!("awsprof-{}", clock::now().unix_timestamp());

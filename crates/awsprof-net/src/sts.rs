@@ -2,7 +2,9 @@
 //! GetSessionToken, GetCallerIdentity.
 
 use crate::Error;
+use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::config::{BehaviorVersion, Region};
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::Client;
 use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
@@ -59,6 +61,7 @@ pub(crate) fn client(settings: &Settings, creds: Option<&Credentials>) -> Client
 fn from_sts(c: Option<&aws_sdk_sts::types::Credentials>, what: &str) -> Result<Credentials, Error> {
     let c = c.ok_or_else(|| Error::Call {
         what: what.to_string(),
+        code: None,
         message: "the response held no credentials".into(),
     })?;
     Ok(Credentials {
@@ -72,11 +75,62 @@ fn from_sts(c: Option<&aws_sdk_sts::types::Credentials>, what: &str) -> Result<C
     })
 }
 
-fn call_err<E: std::error::Error + 'static>(what: &str, e: E) -> Error {
+/// A failed STS call as one line: the error code and AWS's message when AWS answered
+/// (read leniently, as botocore reads it: from the parsed error, else the
+/// `x-amzn-errortype` header or the `<Code>` of the body), else why there was no answer.
+fn call_err<E>(what: &str, e: SdkError<E, HttpResponse>) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let (code, message) = match &e {
+        SdkError::ServiceError(service) => {
+            let (err, raw) = (service.err(), service.raw());
+            let body = raw
+                .body()
+                .bytes()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            let code = err
+                .code()
+                .map(str::to_string)
+                .or_else(|| {
+                    raw.headers()
+                        .get("x-amzn-errortype")
+                        .and_then(|v| v.split(':').next())
+                        .map(str::to_string)
+                })
+                .or_else(|| xml_text(&body, "Code"));
+            let message = err
+                .message()
+                .map(str::to_string)
+                .or_else(|| xml_text(&body, "Message"))
+                .unwrap_or_else(|| format!("HTTP status {}", raw.status().as_u16()));
+            (code, message)
+        }
+        _ => (None, crate::explain(&e)),
+    };
     Error::Call {
         what: what.to_string(),
-        message: crate::explain(&e),
+        message: match &code {
+            Some(c) => format!("{c}: {message}"),
+            None => message,
+        },
+        code,
     }
+}
+
+/// The text of the first `<tag>` in `xml`, unescaped for the five XML entities.
+fn xml_text(xml: &str, tag: &str) -> Option<String> {
+    let start = xml.find(&format!("<{tag}>"))? + tag.len() + 2;
+    let len = xml[start..].find(&format!("</{tag}>"))?;
+    let text = xml[start..start + len].trim();
+    (!text.is_empty()).then(|| {
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    })
 }
 
 fn account_of(arn: Option<&str>) -> Option<String> {
@@ -212,6 +266,16 @@ pub async fn caller_identity(settings: &Settings, creds: &Credentials) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_codes_are_read_from_either_xml_layout() {
+        // STS's own layout and moto's (`Errors` around `Error`, as EC2 writes it).
+        let sts = "<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error></ErrorResponse>";
+        let moto = "<ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User: a &amp; b</Message></Error></Errors></ErrorResponse>";
+        assert_eq!(xml_text(sts, "Code").as_deref(), Some("ExpiredToken"));
+        assert_eq!(xml_text(moto, "Message").as_deref(), Some("User: a & b"));
+        assert_eq!(xml_text("<Code></Code>", "Code"), None);
+    }
 
     #[test]
     fn root_is_recognised_by_its_arn() {

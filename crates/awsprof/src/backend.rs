@@ -4,7 +4,9 @@
 //! `awsprof-net` runs the job in its own process with the SDK.
 //!
 //! Only a cache miss comes here: the warm cache, static keys, `credential_process` and
-//! `credential_source = Environment` are served by the resolve module without it.
+//! `credential_source = Environment` are served by the resolve module without it. Keys in
+//! the OS keyring come here too (a job that starts with the keyring step), and so do the
+//! keyring commands ([`NeedsKeyring`]): the keyring is linked on the network side.
 
 use anyhow::Result;
 use awsprof_core::chain::Chain;
@@ -52,7 +54,21 @@ pub trait Backend: Sync {
     /// Runs a command that is all network (`whoami`, `login`, `console`) and returns its
     /// status.
     fn network_command(&self, cli: &crate::cli::Cli) -> Result<ExitCode>;
+
+    /// The OS keyring, on the side that links it (`awsprof-net`); `None` here, where a
+    /// command that needs it fails with [`NeedsKeyring`] before it does anything, and is
+    /// run again whole by `awsprof-net`.
+    fn keyring(&self) -> Option<&dyn awsprof_core::keyring::Store> {
+        None
+    }
 }
+
+/// A command needs the OS keyring, which this executable does not link: the entry point
+/// runs it again, whole, in `awsprof-net` ([`Backend::network_command`]). Raised before
+/// the command has asked, written or printed anything.
+#[derive(Debug, thiserror::Error)]
+#[error("the OS keyring is used by {NET}, which was not run")]
+pub struct NeedsKeyring;
 
 /// The network side failed with this exit status and has already said why on stderr.
 #[derive(Debug)]

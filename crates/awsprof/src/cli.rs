@@ -61,6 +61,11 @@ pub enum Command {
     /// others (AWS_DEFAULT_PROFILE, a stale session token...). On Unix awsprof replaces
     /// itself with the command, so its exit status and signals are the command's own.
     /// When the command cannot be started the exit status is 127 (not found) or 126.
+    ///
+    /// With --server the command gets no keys: a credential server on 127.0.0.1 (random
+    /// port, path and token) hands them out as a container endpoint does and renews them
+    /// before they expire, for jobs that outlive the credentials. awsprof stays beside the
+    /// command, passes on the signals sent to it, and ends as the command ends.
     Env(EnvArgs),
     /// Print the shell integration: the wrapper function, completion and prompt helper.
     ///
@@ -120,6 +125,15 @@ pub enum Command {
     /// IAM Identity Center: `sso add` a session, `sso sync` a profile per account and role.
     #[command(subcommand)]
     Sso(SsoCommand),
+    /// Keep long-term access keys in the OS keyring instead of the credentials file.
+    ///
+    /// The keyring is the macOS Keychain, Windows Credential Manager or, on Linux, the
+    /// Secret Service (gnome-keyring, KeePassXC). One entry per profile (service
+    /// `awsprof`, account the profile name). The profile's config section gets
+    /// `credential_process = awsprof keyring credentials NAME`, so the AWS CLI, boto3,
+    /// Terraform and the SDKs keep working with the same profile name; awsprof itself
+    /// reads the keyring without running that line.
+    Keyring(KeyringArgs),
     /// Print the man page (roff) built from this help text; docs/awsprof.1 is its copy.
     #[command(hide = true)]
     Man,
@@ -345,6 +359,11 @@ pub struct EnvArgs {
     /// The command to run and its arguments, after `--`.
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+    /// Serve the credentials to CMD from a local credential server that renews them before
+    /// they expire (the container credential protocol every AWS SDK reads), instead of
+    /// putting keys in its environment. Stops when CMD exits.
+    #[arg(long, requires = "command")]
+    pub server: bool,
     #[command(flatten)]
     pub creds: CredentialArgs,
 }
@@ -410,6 +429,9 @@ pub struct ConfigureArgs {
     /// The profile to configure [default: the active profile].
     #[arg(long, short = 'p', add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
+    /// Put the keys in the OS keyring, not in the credentials file (see `keyring`).
+    #[arg(long)]
+    pub keyring: bool,
 }
 
 #[derive(Debug, Args)]
@@ -446,6 +468,71 @@ pub struct ImportArgs {
     /// Replace the keys of a profile that already exists.
     #[arg(long)]
     pub force: bool,
+    /// Put the keys in the OS keyring, not in the credentials file (see `keyring`).
+    #[arg(long)]
+    pub keyring: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyringArgs {
+    #[command(subcommand)]
+    pub action: KeyringAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyringAction {
+    /// Move a profile's static keys from the files into the keyring.
+    ///
+    /// The keys are written to the keyring and read back before the files change; then
+    /// only their two lines are removed and the credential_process line is added. Every
+    /// other byte of both files stays as it was. A failure leaves both as they were.
+    Move(KeyringMoveArgs),
+    /// List the profiles whose keys are in the keyring, and entries no profile uses.
+    List(KeyringListArgs),
+    /// Delete a profile's keys from the keyring and its credential_process line (asks
+    /// first; --yes when not on a terminal).
+    Remove(KeyringRemoveArgs),
+    /// Print a profile's credentials from the keyring as credential_process JSON.
+    ///
+    /// This is what the profile's credential_process line runs. With mfa_serial it prints
+    /// an MFA session (GetSessionToken, cached) made from the keys, never the keys.
+    Credentials(KeyringCredentialsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyringMoveArgs {
+    /// The profile whose keys to move.
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: String,
+    /// Replace other keys the keyring already holds for this profile.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyringListArgs {
+    /// Print a JSON array of {"profile", "access_key_id", "state"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyringRemoveArgs {
+    /// The profile whose keys to delete.
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: String,
+    /// Do not ask for confirmation (needed when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyringCredentialsArgs {
+    /// The profile (the keyring account).
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: String,
+    #[command(flatten)]
+    pub creds: CredentialArgs,
 }
 
 #[derive(Debug, Args)]

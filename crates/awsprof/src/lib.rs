@@ -17,6 +17,7 @@ pub mod complete;
 pub mod ctx;
 pub mod process;
 pub mod resolve;
+pub mod server;
 pub mod term;
 
 use clap::Parser;
@@ -62,6 +63,7 @@ fn run(cli: &cli::Cli, ctx: &ctx::Ctx) -> anyhow::Result<ExitCode> {
         Command::Export(a) => cmd::export::run(ctx, a)?,
         Command::Env(a) => return cmd::env::run(ctx, a),
         Command::Init(a) => cmd::init::run(a)?,
+        Command::Keyring(a) => return cmd::keyring::run(ctx, a),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -108,7 +110,13 @@ pub fn entry(
         .complete();
     let cli = parse(ui);
     let ctx = ctx::Ctx::from_env(ui, backend);
-    report(ui, run(&cli, &ctx))
+    let result = match run(&cli, &ctx) {
+        Err(e) if e.downcast_ref::<backend::NeedsKeyring>().is_some() => {
+            backend.network_command(&cli)
+        }
+        other => other,
+    };
+    report(ui, result)
 }
 
 /// An error as one message: the error, then each cause that it does not already say (an

@@ -1,4 +1,5 @@
-//! `credential_process`: run a program, read the credentials it prints as JSON (Version 1).
+//! `credential_process`: run a program, read the credentials it prints as JSON (Version 1);
+//! and `mfa_process`, a program that prints an MFA code.
 //!
 //! The command runs through the platform shell, as the AWS SDKs for Rust and Java run it.
 //! Its stderr is passed through to ours (it may prompt there); its stdin is ours; its
@@ -11,19 +12,21 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 use wait_timeout::ChildExt;
 
-/// `credential_process` of `profile` failed.
+/// A program of `profile` (its `credential_process` or `mfa_process`) failed.
 #[derive(Debug, thiserror::Error)]
-#[error("profile `{profile}`: credential_process `{command}` {problem}")]
+#[error("profile `{profile}`: {key} `{command}` {problem}")]
 pub struct ProcessError {
     /// The profile.
     pub profile: String,
+    /// The setting that names the program: `credential_process` or `mfa_process`.
+    pub key: &'static str,
     /// The command line.
     pub command: String,
     /// What went wrong.
     pub problem: Problem,
 }
 
-/// What went wrong with a `credential_process`.
+/// What went wrong with a program.
 #[derive(Debug, thiserror::Error)]
 pub enum Problem {
     /// It could not be started.
@@ -54,15 +57,64 @@ pub enum Problem {
     /// It printed something other than the credentials JSON.
     #[error("{0}")]
     Output(#[from] ProcessOutputError),
+    /// An `mfa_process` printed nothing.
+    #[error("printed no MFA code on stdout")]
+    NoCode,
+    /// An `mfa_process` printed something other than a code (not shown: it may be secret).
+    #[error("printed something other than the digits of an MFA code (not shown)")]
+    NotCode,
 }
 
-/// Runs `command` for `profile`, killing it after `timeout`.
-pub fn run(profile: &str, command: &str, timeout: Duration) -> Result<Credentials, ProcessError> {
-    let fail = |problem: Problem| ProcessError {
+/// Runs `command` for `profile` with `env` added to its environment (the recursion
+/// guard's variables), killing it after `timeout`; the credentials it printed.
+pub fn run(
+    profile: &str,
+    command: &str,
+    timeout: Duration,
+    env: &[(&str, String)],
+) -> Result<Credentials, ProcessError> {
+    let fail = failure(profile, "credential_process", command);
+    let stdout = output(command, timeout, env).map_err(&fail)?;
+    Credentials::from_process_output(&stdout).map_err(|e| fail(Problem::Output(e)))
+}
+
+/// Runs the `mfa_process` of `profile` (as [`run`] runs a `credential_process`); the
+/// code it printed, trimmed.
+pub fn mfa_code(
+    profile: &str,
+    command: &str,
+    timeout: Duration,
+    env: &[(&str, String)],
+) -> Result<String, ProcessError> {
+    let fail = failure(profile, "mfa_process", command);
+    let stdout = output(command, timeout, env).map_err(&fail)?;
+    let code = String::from_utf8_lossy(&stdout).trim().to_string();
+    if code.is_empty() {
+        return Err(fail(Problem::NoCode));
+    }
+    if !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(fail(Problem::NotCode));
+    }
+    Ok(code)
+}
+
+/// How a program named by `key` of `profile` failed.
+fn failure<'a>(
+    profile: &'a str,
+    key: &'static str,
+    command: &'a str,
+) -> impl Fn(Problem) -> ProcessError + 'a {
+    move |problem| ProcessError {
         profile: profile.to_string(),
+        key,
         command: command.to_string(),
         problem,
-    };
+    }
+}
+
+/// Runs `command` through the platform shell and returns what it printed on stdout; its
+/// stderr is passed through, its stdin is ours.
+fn output(command: &str, timeout: Duration, env: &[(&str, String)]) -> Result<Vec<u8>, Problem> {
     let mut cmd = if cfg!(windows) {
         let mut c = Command::new("cmd.exe");
         c.arg("/C").arg(command);
@@ -73,15 +125,16 @@ pub fn run(profile: &str, command: &str, timeout: Duration) -> Result<Credential
         c
     };
     let mut child = cmd
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| fail(Problem::Start(e)))?;
+        .map_err(Problem::Start)?;
     // Read both pipes on threads: a chatty program must not block on a full pipe, and a
     // grandchild that keeps them open must not keep us waiting after a timeout.
     let (Some(mut out), Some(mut err)) = (child.stdout.take(), child.stderr.take()) else {
-        return Err(fail(Problem::Start(std::io::Error::other("no pipes"))));
+        return Err(Problem::Start(std::io::Error::other("no pipes")));
     };
     let reader = std::thread::spawn(move || {
         let mut buf = Vec::new();
@@ -94,9 +147,9 @@ pub fn run(profile: &str, command: &str, timeout: Duration) -> Result<Credential
         Ok(None) => {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(fail(Problem::Timeout(timeout.as_secs())));
+            return Err(Problem::Timeout(timeout.as_secs()));
         }
-        Err(e) => return Err(fail(Problem::Wait(e))),
+        Err(e) => return Err(Problem::Wait(e)),
     };
     // Its messages come before ours; a background child that keeps the pipes open only
     // delays us a moment.
@@ -107,19 +160,18 @@ pub fn run(profile: &str, command: &str, timeout: Duration) -> Result<Credential
         true
     };
     if !status.success() {
-        return Err(fail(Problem::Failed {
+        return Err(Problem::Failed {
             code: status.code(),
             printed,
-        }));
+        });
     }
     if !finish(&reader, Duration::from_secs(5)) {
-        return Err(fail(Problem::OutputOpen));
+        return Err(Problem::OutputOpen);
     }
-    let stdout = reader
+    reader
         .join()
-        .map_err(|_| fail(Problem::Read(std::io::Error::other("the reader failed"))))?
-        .map_err(|e| fail(Problem::Read(e)))?;
-    Credentials::from_process_output(&stdout).map_err(|e| fail(Problem::Output(e)))
+        .map_err(|_| Problem::Read(std::io::Error::other("the reader failed")))?
+        .map_err(Problem::Read)
 }
 
 /// Waits up to `limit` for a thread to end; whether it did.

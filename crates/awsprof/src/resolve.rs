@@ -5,8 +5,9 @@
 //! says where the credentials come from. Static keys are answered at once. Otherwise the
 //! cache is read from the last step back: a hit on the last step is the answer, still in
 //! this one process. Steps that need no SDK (`credential_process`, `credential_source =
-//! Environment`) run here too. Only what is left, on a cache miss, becomes a
-//! [`Job`] for the backend, with the MFA codes already asked for.
+//! Environment`, and the OS keyring where the backend links it) run here too. Only what is
+//! left, on a cache miss, becomes a [`Job`] for the backend, with the MFA codes already
+//! asked for.
 
 use crate::backend::{Job, JOB_VERSION};
 use crate::ctx::{self, Ctx};
@@ -14,6 +15,7 @@ use anyhow::Result;
 use awsprof_core::cache::{self, Cache};
 use awsprof_core::chain::{self, Base, Chain, CredentialSource, Step};
 use awsprof_core::creds::Credentials;
+use awsprof_core::nesting::Nesting;
 use awsprof_core::settings::Settings;
 use awsprof_core::ui::UiError;
 use awsprof_core::Section;
@@ -53,7 +55,7 @@ pub enum CredentialError {
         profile: String,
     },
     /// An MFA code is needed and cannot be asked for.
-    #[error("profile `{profile}` needs an MFA code for {serial}, and there is no terminal to ask on; pass --mfa-code")]
+    #[error("profile `{profile}` needs an MFA code for {serial}, and there is no terminal to ask on; pass --mfa-code, or set mfa_process to a command that prints the code")]
     MfaNoTerminal {
         /// The profile whose step needs it.
         profile: String,
@@ -91,13 +93,34 @@ pub struct Plan {
 }
 
 /// Reads the files once and resolves the chain of `name`; no network, no cache.
+///
+/// When a `credential_process` started this awsprof for a profile already on the way (or
+/// too many are nested), it fails before reading anything: otherwise the program would
+/// start itself again without end.
 pub fn plan(ctx: &Ctx, name: &str) -> Result<Plan> {
+    nesting().check(name)?;
+    plan_with(ctx, name, |index, _| chain::resolve(index, name))
+}
+
+/// The plan of `awsprof keyring credentials NAME`: the keyring entry `NAME` (and its MFA
+/// session), without following the profile's own `credential_process`. The line is a
+/// leaf that starts nothing, so it needs no recursion guard: the AWS CLI runs it for the
+/// profile that is already on its chain.
+pub fn keyring_plan(ctx: &Ctx, name: &str) -> Result<Plan> {
+    plan_with(ctx, name, |_, profile| chain::keyring_chain(profile))
+}
+
+fn plan_with(
+    ctx: &Ctx,
+    name: &str,
+    chain: impl FnOnce(&awsprof_core::model::Index<'_>, &Section) -> Result<Chain, chain::ChainError>,
+) -> Result<Plan> {
     let texts = ctx.texts()?;
     let index = texts.index(&ctx.paths)?;
     let Some(profile) = index.profile(name) else {
         return Err(ctx::unknown(name, index.names()).into());
     };
-    let chain = chain::resolve(&index, name)?;
+    let chain = chain(&index, &profile)?;
     let settings = Settings::new(&index, name, &|k| std::env::var(k).ok());
     Ok(Plan {
         name: name.to_string(),
@@ -109,6 +132,11 @@ pub fn plan(ctx: &Ctx, name: &str) -> Result<Plan> {
 
 /// The credentials of `plan`: static keys, the cache, local steps, and only then the
 /// backend for the steps that need the SDK.
+///
+/// A fresh cache hit takes no lock. Otherwise the cache keys of the steps to run are
+/// locked first (single flight: of many processes that miss together, one asks for the
+/// MFA code and makes the calls, and the others wait, then read what it cached), and the
+/// cache is read again under the locks.
 pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials> {
     let chain = &plan.chain;
     if let Some(e) = chain.credentials_problem() {
@@ -118,18 +146,38 @@ pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials
     let keys: Vec<Option<String>> = steps.iter().map(|s| cache::key(s, chain)).collect();
     // Without a home directory there is no cache (and no relative path is written to).
     let use_cache = !opts.no_cache && plan.settings.home_known;
+    let cache = Cache::new(plan.settings.cache_dir.clone());
+    let asked = std::time::SystemTime::now();
     let (mut start, mut input) = (0, None);
     if use_cache && !opts.refresh {
-        let cache = Cache::new(plan.settings.cache_dir.clone());
-        for i in (0..steps.len()).rev() {
-            if let Some(hit) = keys[i].as_deref().and_then(|k| cache.get(k)) {
-                (start, input) = (i + 1, Some(hit));
-                break;
+        if let Some((i, hit)) = cached(&cache, &keys, None) {
+            if i + 1 == steps.len() {
+                return Ok(hit);
             }
+            (start, input) = (i + 1, Some(hit));
         }
     }
+    let _locks = if use_cache {
+        let to_run: Vec<&str> = keys[start..].iter().flatten().map(String::as_str).collect();
+        let locks = cache.lock(&to_run, &|holder| waiting(ctx, plan, holder))?;
+        // Whatever another process fetched while this one waited is as good as new; with
+        // --refresh, only what was written since this command started counts.
+        let since = opts.refresh.then_some(asked);
+        if let Some((i, hit)) = cached(&cache, &keys, since).filter(|(i, _)| *i >= start) {
+            if i + 1 == steps.len() {
+                return Ok(hit);
+            }
+            (start, input) = (i + 1, Some(hit));
+        }
+        locks
+    } else {
+        Vec::new()
+    };
     if start == 0 {
-        if let Some(base) = local_base(&chain.base, opts)? {
+        if let Some(base) = local_base(ctx, plan, opts)? {
+            if let (true, Some(key)) = (use_cache, &keys[0]) {
+                keep_process_output(&cache, key, &base)?;
+            }
             (start, input) = (1, Some(base));
         }
     }
@@ -140,15 +188,23 @@ pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials
     }
     let mut mfa_codes = Vec::new();
     for (i, step) in steps.iter().enumerate().skip(start) {
-        let (profile, serial) = match step {
-            Step::Session(s) => (chain.base.profile(), s.serial.as_str()),
+        let need = match step {
+            Step::Session(s) => Mfa {
+                profile: chain.base.profile(),
+                serial: &s.serial,
+                process: s.mfa_process.as_deref(),
+            },
             Step::Role(hop) => match &hop.mfa_serial {
-                Some(serial) => (hop.profile.as_str(), serial.as_str()),
+                Some(serial) => Mfa {
+                    profile: &hop.profile,
+                    serial,
+                    process: hop.mfa_process.as_deref(),
+                },
                 None => continue,
             },
             Step::Base(_) => continue,
         };
-        mfa_codes.push((i, mfa_code(ctx, profile, serial, opts)?));
+        mfa_codes.push((i, mfa_code(ctx, plan, &need, opts)?));
     }
     let job = Job {
         version: JOB_VERSION,
@@ -163,13 +219,51 @@ pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials
     ctx.backend.run(&job, ctx.ui)
 }
 
+/// The last step of the chain whose cached credentials are fresh (written since `since`,
+/// when given), read from the last step back.
+fn cached(
+    cache: &Cache,
+    keys: &[Option<String>],
+    since: Option<std::time::SystemTime>,
+) -> Option<(usize, Credentials)> {
+    keys.iter().enumerate().rev().find_map(|(i, key)| {
+        let key = key.as_deref()?;
+        let hit = match since {
+            Some(t) => cache.get_written_since(key, t),
+            None => cache.get(key),
+        };
+        hit.map(|c| (i, c))
+    })
+}
+
+/// Another process is fetching the same credentials: say so once, then wait for it.
+fn waiting(ctx: &Ctx, plan: &Plan, holder: Option<u32>) {
+    let who = holder.map_or_else(String::new, |pid| format!(" (process {pid})"));
+    ctx.ui.note(&format!(
+        "waiting for another awsprof{who} that is getting the credentials of profile `{}`",
+        plan.name
+    ));
+}
+
 /// The base credentials when they need no SDK: keys, `credential_process`, the
-/// environment.
-fn local_base(base: &Base, opts: &Options) -> Result<Option<Credentials>> {
-    Ok(match base {
+/// environment, and the keyring where this side links it.
+fn local_base(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Option<Credentials>> {
+    Ok(match &plan.chain.base {
         Base::StaticKeys { credentials, .. } => Some(credentials.clone()),
-        Base::Process { profile, command } => {
-            Some(crate::process::run(profile, command, opts.process_timeout)?)
+        Base::Keyring { profile, account } => match ctx.backend.keyring() {
+            Some(store) => Some(awsprof_core::keyring::credentials(store, profile, account)?),
+            None => None,
+        },
+        Base::Process {
+            profile, command, ..
+        } => {
+            let env = child_env(plan, profile);
+            Some(crate::process::run(
+                profile,
+                command,
+                opts.process_timeout,
+                &env,
+            )?)
         }
         Base::NamedSource {
             profile,
@@ -177,6 +271,30 @@ fn local_base(base: &Base, opts: &Options) -> Result<Option<Credentials>> {
         } => Some(environment(profile)?),
         _ => None,
     })
+}
+
+/// Caches what a `credential_process` printed (its profile asked for it), when it says
+/// when it expires and that is not within the refresh window: never without an expiry.
+fn keep_process_output(cache: &Cache, key: &str, creds: &Credentials) -> Result<()> {
+    let expires = creds
+        .expiration
+        .as_deref()
+        .and_then(awsprof_core::clock::parse);
+    if expires.is_some() && !matches!(cache::freshness(expires), cache::Freshness::Stale) {
+        let extra = [("ProviderType", serde_json::json!(cache::PROCESS_PROVIDER))];
+        cache.put(key, creds, &extra)?;
+    }
+    Ok(())
+}
+
+/// The profiles whose programs started this process.
+fn nesting() -> Nesting {
+    Nesting::from_env(&|k| std::env::var(k).ok())
+}
+
+/// The recursion guard's variables for a program of `profile`, run for `plan`.
+fn child_env(plan: &Plan, profile: &str) -> [(&'static str, String); 2] {
+    nesting().child_env(&[&plan.name, profile])
 }
 
 /// `credential_source = Environment`: the keys in this process's environment.
@@ -196,13 +314,34 @@ fn environment(profile: &str) -> Result<Credentials, CredentialError> {
     })
 }
 
-/// The MFA code for `serial`: `--mfa-code`, else asked for without echo.
-fn mfa_code(ctx: &Ctx, profile: &str, serial: &str, opts: &Options) -> Result<String> {
+/// What a step needs an MFA code for.
+struct Mfa<'a> {
+    /// The profile that names the device.
+    profile: &'a str,
+    /// `mfa_serial`.
+    serial: &'a str,
+    /// Its `mfa_process`, if any.
+    process: Option<&'a str>,
+}
+
+/// The MFA code for `need`: `--mfa-code`, else what its `mfa_process` prints, else asked
+/// for without echo.
+fn mfa_code(ctx: &Ctx, plan: &Plan, need: &Mfa<'_>, opts: &Options) -> Result<String> {
+    let (profile, serial) = (need.profile, need.serial);
     let fail =
         |e: fn(String, String) -> CredentialError| e(profile.to_string(), serial.to_string());
-    let code = match &opts.mfa_code {
-        Some(c) => c.clone(),
-        None => match ctx.ui.secret(&format!("Enter MFA code for {serial}: ")) {
+    let code = match (&opts.mfa_code, need.process) {
+        (Some(c), _) => c.clone(),
+        (None, Some(command)) => {
+            let env = child_env(plan, profile);
+            return Ok(crate::process::mfa_code(
+                profile,
+                command,
+                opts.process_timeout,
+                &env,
+            )?);
+        }
+        (None, None) => match ctx.ui.secret(&format!("Enter MFA code for {serial}: ")) {
             Ok(code) => code,
             Err(UiError::NoTerminal) => {
                 return Err(fail(|profile, serial| CredentialError::MfaNoTerminal {

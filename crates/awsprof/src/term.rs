@@ -179,6 +179,20 @@ mod hidden {
             .ok_or(UiError::NoTerminal)
     }
 
+    /// Where the prompt goes: stderr, unless stderr is not a terminal and the controlling
+    /// terminal is there. A program that runs `awsprof keyring credentials` as its
+    /// credential_process (the AWS CLI) keeps our stderr to itself, yet the person at the
+    /// terminal must see what the MFA code is for.
+    fn prompt_place() -> Box<dyn Write> {
+        if io::stderr().is_terminal() {
+            return Box::new(io::stderr());
+        }
+        match std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+            Ok(tty) if tty.is_terminal() => Box::new(tty),
+            _ => Box::new(io::stderr()),
+        }
+    }
+
     /// One line typed with echo off. The terminal is put in non-canonical mode without
     /// signals, so Ctrl-C arrives as a byte and the terminal is restored before anything
     /// else happens: a signal would end the process with echo still off. The prompt is
@@ -205,8 +219,9 @@ mod hidden {
             }
         }
         let restore = Restore(fd, saved);
-        eprint!("{}", said(prompt));
-        io::stderr().flush()?;
+        let mut shown = prompt_place();
+        write!(shown, "{}", said(prompt))?;
+        shown.flush()?;
         let mut buf: Vec<u8> = Vec::new();
         let mut byte = [0u8; 1];
         let outcome = loop {
@@ -232,7 +247,7 @@ mod hidden {
         };
         drop(restore);
         // The line typed ends here, whatever ended it.
-        eprintln!();
+        writeln!(shown)?;
         outcome?;
         String::from_utf8(buf).map_err(|_| {
             UiError::Io(io::Error::new(

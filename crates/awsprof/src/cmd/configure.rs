@@ -47,11 +47,23 @@ pub fn run(ctx: &super::Ctx, args: &ConfigureArgs) -> Result<()> {
     // Read without the lock: answering takes a while, and other writers must not wait.
     let set = ctx.load(Filter::Profile(&name))?;
     let current = set.profile(&name);
+    // Before any question: in awsprof this stops, and awsprof-net asks them.
+    let keyring = super::keyring::wanted(ctx, args.keyring, current)?;
+    let held = match keyring {
+        true => super::keyring::current(ctx, current)?,
+        false => None,
+    };
+    let held_value = |key: &str| match (key, &held) {
+        ("aws_access_key_id", Some(h)) => Some(h.access_key_id.as_str()),
+        ("aws_secret_access_key", Some(h)) => Some(h.secret_access_key.as_str()),
+        _ => None,
+    };
     let tty = io::stdin().is_terminal();
     let mut answers: Vec<(&'static str, String)> = Vec::new();
     for (i, p) in PROMPTS.iter().enumerate() {
         let answer = if tty {
-            let shown = match current.and_then(|s| s.get(p.key)).filter(|v| !v.is_empty()) {
+            let value = held_value(p.key).or_else(|| current.and_then(|s| s.get(p.key)));
+            let shown = match value.filter(|v| !v.is_empty()) {
                 Some(v) if p.masked => super::mask(v),
                 Some(v) => v.to_string(),
                 None => "None".to_string(),
@@ -89,6 +101,9 @@ pub fn run(ctx: &super::Ctx, args: &ConfigureArgs) -> Result<()> {
             writing::check_value(ctx, p.key, &answer);
             answers.push((p.key, answer));
         }
+    }
+    if keyring {
+        return super::keyring::configure(ctx, &name, &answers, held);
     }
     if answers.is_empty() {
         return Ok(());

@@ -2,7 +2,7 @@
 
 use crate::cli::EnvArgs;
 use anyhow::Result;
-use awsprof_core::env::{use_credentials_plan, Op};
+use awsprof_core::env::use_credentials_plan;
 use awsprof_core::shell::Kind;
 use std::io;
 use std::process::{Command, ExitCode};
@@ -11,6 +11,9 @@ use std::process::{Command, ExitCode};
 /// in the dotenv format, which is also safe to `eval` in any POSIX shell.
 pub fn run(ctx: &super::Ctx, args: &EnvArgs) -> Result<ExitCode> {
     let name = ctx.selected(args.profile.as_deref());
+    if args.server {
+        return serve(ctx, &name, args);
+    }
     let (profile, creds) = super::export::resolve(ctx, &name, &args.creds)?;
     let plan = use_credentials_plan(&name, profile.get("region"), &creds, None);
     let Some((program, rest)) = args.command.split_first() else {
@@ -19,12 +22,7 @@ pub fn run(ctx: &super::Ctx, args: &EnvArgs) -> Result<ExitCode> {
     };
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    for op in &plan.ops {
-        match op {
-            Op::Set(k, v) => cmd.env(k, v),
-            Op::Unset(k) => cmd.env_remove(k),
-        };
-    }
+    crate::server::apply(&plan, &mut cmd);
     let failed = |source: io::Error| CannotRun {
         program: program.to_string_lossy().into_owned(),
         source,
@@ -43,6 +41,45 @@ pub fn run(ctx: &super::Ctx, args: &EnvArgs) -> Result<ExitCode> {
             )),
             Err(e) => Err(failed(e).into()),
         }
+    }
+}
+
+/// `--server`: CMD gets the credentials from a local credential server that renews them,
+/// not as keys in its environment.
+fn serve(ctx: &super::Ctx, name: &str, args: &EnvArgs) -> Result<ExitCode> {
+    use crate::{resolve, server};
+    let Some((program, rest)) = args.command.split_first() else {
+        return Err(anyhow::anyhow!(
+            "--server needs a command to run: awsprof env PROFILE --server -- CMD"
+        ));
+    };
+    let plan = resolve::plan(ctx, name)?;
+    let opts = super::export::options(&args.creds);
+    // Resolved before CMD starts: a profile without credentials fails here, not in CMD.
+    let creds = resolve::credentials(ctx, &plan, &opts)?;
+    let region = plan.profile.get("region").map(str::to_string);
+    let hidden = server::hide_default(ctx)?;
+    let mut extra = Vec::new();
+    if let Some(h) = &hidden {
+        ctx.ui.note(&format!(
+            "the files' [default] profile has credentials ({}), which the AWS SDKs and the AWS CLI would use before the credential server: CMD sees copies of the files without them",
+            h.keys.join(", ")
+        ));
+        extra.push(("AWS_CONFIG_FILE", h.config.as_path()));
+        extra.push(("AWS_SHARED_CREDENTIALS_FILE", h.credentials.as_path()));
+    }
+    let endpoint = server::start(ctx, plan, &opts, creds)?;
+    let env = awsprof_core::env::server_plan(region.as_deref(), &endpoint.uri, &endpoint.token);
+    let ran = server::run_command(program, rest, &env, &extra)?;
+    // The copies go before awsprof ends, even the way CMD ended.
+    drop(hidden);
+    match ran {
+        server::Ran::Ended(status) => Ok(server::exit_as(status)),
+        server::Ran::NotStarted(source) => Err(CannotRun {
+            program: program.to_string_lossy().into_owned(),
+            source,
+        }
+        .into()),
     }
 }
 

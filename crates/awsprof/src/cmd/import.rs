@@ -30,7 +30,11 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
             bail!("profile `{name}` already exists; pass --force to replace its keys (nothing was written)");
         }
     }
-    for (key, name) in keys.iter().zip(&names) {
+    let mut keyring = false;
+    for name in &names {
+        keyring |= super::keyring::wanted(ctx, args.keyring, set.profile(name))?;
+    }
+    for key in &keys {
         if let Some(w) = validate::access_key_id(&key.access_key_id) {
             ctx.ui.warn(&w);
         }
@@ -40,6 +44,11 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
         if key.root {
             ctx.ui.warn(validate::ROOT_KEYS);
         }
+    }
+    if keyring {
+        return super::keyring::import(ctx, editor, &keys, &names, args.force);
+    }
+    for (key, name) in keys.iter().zip(&names) {
         let target = Target::Profile(name);
         let creds = FileKind::Credentials;
         let doc = editor.doc(creds);

@@ -8,6 +8,7 @@ pub mod export;
 pub mod get;
 pub mod import;
 pub mod init;
+pub mod keyring;
 pub mod list;
 pub mod man;
 pub mod picker;

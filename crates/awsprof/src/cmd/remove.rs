@@ -1,6 +1,6 @@
 use super::writing;
 use crate::cli::RemoveArgs;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use awsprof_core::edit::Target;
 use awsprof_core::store::Editor;
 use awsprof_core::{FileKind, Filter};
@@ -31,21 +31,12 @@ pub fn run(ctx: &super::Ctx, args: &RemoveArgs) -> Result<()> {
                 .join(", ")
         ),
     };
-    if !args.yes {
-        if !ctx.ui.interactive() {
-            bail!("refusing to remove profile `{name}` without confirmation: stdin is not a terminal; pass --yes.{named_by}");
-        }
-        let yes = match ctx.ui.confirm(&format!(
-            "Remove profile `{name}` from {sources}?{named_by}"
-        )) {
-            Ok(yes) => yes,
-            Err(awsprof_core::ui::UiError::Ended) => false,
-            Err(e) => return Err(e.into()),
-        };
-        if !yes {
-            bail!("not confirmed; nothing removed");
-        }
-    }
+    writing::confirm_removal(
+        ctx,
+        args.yes,
+        &format!("refusing to remove profile `{name}` without confirmation: stdin is not a terminal; pass --yes.{named_by}"),
+        &format!("Remove profile `{name}` from {sources}?{named_by}"),
+    )?;
     // The files may have changed while we asked: the edit works on what is there now.
     let mut editor = Editor::open(&ctx.paths)?;
     let mut removed = Vec::new();

@@ -67,6 +67,27 @@ pub fn commit(ctx: &super::Ctx, mut editor: Editor, profiles: &[&str]) -> Result
     Ok(written)
 }
 
+/// Asks `question` on the terminal unless `yes`; without a terminal, refuses (`refusal`
+/// says what was not done, and that --yes would do it). Not confirmed is an error: nothing
+/// was removed.
+pub fn confirm_removal(ctx: &super::Ctx, yes: bool, refusal: &str, question: &str) -> Result<()> {
+    if yes {
+        return Ok(());
+    }
+    if !ctx.ui.interactive() {
+        anyhow::bail!("{refusal}");
+    }
+    let yes = match ctx.ui.confirm(question) {
+        Ok(yes) => yes,
+        Err(awsprof_core::ui::UiError::Ended) => false,
+        Err(e) => return Err(e.into()),
+    };
+    if !yes {
+        anyhow::bail!("not confirmed; nothing removed");
+    }
+    Ok(())
+}
+
 /// "~/.aws/config and ~/.aws/credentials" for messages.
 pub fn files(ctx: &super::Ctx, kinds: &[FileKind]) -> String {
     kinds
