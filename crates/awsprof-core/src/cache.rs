@@ -201,7 +201,9 @@ impl Cache {
     /// `doctor`, which reports entries that expired). `None` when there is no readable entry.
     pub fn stored(&self, key: &str) -> Option<Stored> {
         let path = self.path(key);
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
+        // Read as every cache file is: a FIFO there is no entry, not a wait.
+        let bytes = crate::store::read_bytes(&path, 1 << 20).ok()??;
+        let v: Value = serde_json::from_slice(&bytes).ok()?;
         let c = &v["Credentials"];
         Some(Stored {
             access_key_id: c["AccessKeyId"].as_str()?.to_string(),

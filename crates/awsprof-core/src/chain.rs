@@ -843,8 +843,9 @@ fn seconds(profile: &Section, key: &'static str) -> Result<Option<u32>, ChainErr
         .transpose()
 }
 
-/// The AssumeRole hop of a profile that [`source`] found to be a role.
-fn role_hop(profile: &Section) -> Result<RoleHop, ChainError> {
+/// The AssumeRole hop of a profile that [`source`] found to be a role: the last step of
+/// its chain, read from the profile alone.
+pub fn role_hop(profile: &Section) -> Result<RoleHop, ChainError> {
     let get = |k: &str| profile.get(k).map(str::to_string);
     Ok(RoleHop {
         profile: profile.name.clone(),

@@ -317,8 +317,31 @@ fn programs_and_caches(
 ) {
     let home = store::home_dir(env, store::Platform::current());
     for name in set.profiles.keys() {
-        if set.profiles[name].kind() == crate::ProfileKind::Other {
+        let profile = &set.profiles[name];
+        if profile.kind() == crate::ProfileKind::Other {
             continue;
+        }
+        // A role through another profile has no base of its own to check, and its last
+        // step is its own hop: its chain is resolved only when that step has a cache
+        // entry, so a chain of 10,000 hops is not walked once per profile on it.
+        if let chain::Source::Role(chain::RoleVia::Profile(_)) =
+            chain::source(profile, chain::Position::Selected)
+        {
+            let Ok(hop) = chain::role_hop(profile) else {
+                continue;
+            };
+            let key = cache::role_key(
+                &hop.role_arn,
+                hop.external_id.as_deref(),
+                hop.mfa_serial.as_deref(),
+                hop.duration_seconds,
+            );
+            let settings = crate::settings::Settings::new(set, name, env);
+            let cached =
+                settings.home_known && Cache::new(settings.cache_dir).stored(&key).is_some();
+            if !cached {
+                continue;
+            }
         }
         let Ok(chain) = chain::resolve(set, name) else {
             continue;

@@ -742,25 +742,41 @@ impl Document {
         let occ = Self::occurrences(&infos, &sections, &lkey);
         let mut remove: Vec<usize> = Vec::new();
         let mut count = 0;
+        // The sub-property lines of the block at `i`, and those of them named `lsub`.
+        let sub_lines = |i: usize, lsub: &str| {
+            let subs: Vec<usize> = (i + 1..=Self::property_end(&infos, i))
+                .filter(|&j| matches!(&infos[j], Info::Sub { .. }))
+                .collect();
+            let hits: Vec<usize> = subs
+                .iter()
+                .copied()
+                .filter(|&j| matches!(&infos[j], Info::Sub { key } if *key == lsub))
+                .collect();
+            (subs, hits)
+        };
+        let lsub = sub.map(str::to_ascii_lowercase);
+        // The SDKs read the last copy of a key written twice. When that copy goes whole
+        // (its last sub-property deleted), the copies it hid go too: else the one before
+        // it would take its place, with values nobody asked for.
+        let all_go = match (&lsub, occ.last()) {
+            (None, _) => true,
+            (Some(lsub), Some(&last)) => {
+                let (subs, hits) = sub_lines(last, lsub);
+                !hits.is_empty() && hits.len() == subs.len()
+            }
+            (Some(_), None) => false,
+        };
         for &i in &occ {
             let end = Self::property_end(&infos, i);
-            match sub {
+            match &lsub {
                 None => {
                     remove.extend(Self::value_lines(&infos, i, end));
                     count += 1;
                 }
-                Some(sub) => {
-                    let lsub = sub.to_ascii_lowercase();
-                    let subs: Vec<usize> = (i + 1..=end)
-                        .filter(|&j| matches!(&infos[j], Info::Sub { .. }))
-                        .collect();
-                    let hits: Vec<usize> = subs
-                        .iter()
-                        .copied()
-                        .filter(|&j| matches!(&infos[j], Info::Sub { key } if *key == lsub))
-                        .collect();
+                Some(lsub) => {
+                    let (subs, hits) = sub_lines(i, lsub);
                     count += hits.len();
-                    if !hits.is_empty() && hits.len() == subs.len() {
+                    if all_go || (!hits.is_empty() && hits.len() == subs.len()) {
                         remove.extend(Self::value_lines(&infos, i, end));
                     } else {
                         remove.extend(hits);
@@ -768,7 +784,7 @@ impl Document {
                 }
             }
         }
-        if occ.len() > 1 && sub.is_none() {
+        if occ.len() > 1 && all_go {
             self.notes.push(format!(
                 "`{key}` was set {} times in {} in the {} file; deleted every one",
                 occ.len(),
@@ -1740,6 +1756,26 @@ mod tests {
             d.text(),
             "[a]\nsource_profile = old\n  more\n[b]\nsource_profile = new\n"
         );
+    }
+
+    /// Found by fuzz/edit: deleting the last sub-property of the block the SDKs read (the
+    /// last of a key written twice) left the earlier copy, which then took its place.
+    #[test]
+    fn deleting_the_last_sub_property_of_a_repeated_block_removes_the_hidden_copies() {
+        let text = "[default]\ns3 =\n  a = 1\n  b = 2\ns3 =\n  a = 3\n";
+        let mut d = doc(FileKind::Credentials, text);
+        assert_eq!(
+            d.delete(Target::Profile("default"), "s3", Some("a"))
+                .unwrap(),
+            2
+        );
+        assert_eq!(d.text(), "[default]\n");
+        // While the last copy keeps a sub-property, it still hides the earlier one.
+        let text = "[default]\ns3 =\n  a = 1\n  b = 2\ns3 =\n  a = 3\n  c = 4\n";
+        let mut d = doc(FileKind::Credentials, text);
+        d.delete(Target::Profile("default"), "s3", Some("a"))
+            .unwrap();
+        assert_eq!(d.text(), "[default]\ns3 =\n  b = 2\ns3 =\n  c = 4\n");
     }
 
     /// Found by fuzz/edit: the blank lines before the last of two occurrences belong to
