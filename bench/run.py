@@ -348,21 +348,40 @@ def time_rows(rows, n, env, quick, notes):
     return stats
 
 
+def nu_binary():
+    """The nushell binary: npm's `nu` is a Node.js script that starts the real one (from the
+    platform package beside it) as a child, which would time Node.js too."""
+    found = shutil.which("nu")
+    if not found:
+        return None
+    real = Path(found).resolve()
+    if real.read_bytes()[:2] != b"#!":
+        return real
+    return next((real.parent.parent / "node_modules" / "@nushell").glob("*/bin/nu"), None)
+
+
 def shell_rows(awsprof, env, notes, quick):
-    """Interactive shells that exit at once, without and with the init line."""
+    """Interactive shells that exit at once, without and with the init line (nushell: with
+    the integration saved in its autoload directory, as docs/shell.md sets it up)."""
     results = {}
     lines_for = {
         "bash": ('eval "$(awsprof init bash)"\n', ".bashrc"),
         "zsh": ('eval "$(awsprof init zsh)"\n', ".zshrc"),
         "fish": ("awsprof init fish | source\n", "fish/config.fish"),
+        "nu": (None, "nushell/autoload/awsprof.nu"),
     }
+    nu = nu_binary()
     for sh, (line, rc) in lines_for.items():
-        if not shutil.which(sh):
+        program = str(nu) if sh == "nu" and nu else sh
+        if not shutil.which(program):
             notes.append(f"{sh} start-up skipped: {sh} is not installed.")
             continue
-        if run([str(awsprof), "init", sh], env=env, check=False).returncode != 0:
+        p = run([str(awsprof), "init", sh], env=env, check=False)
+        if p.returncode != 0:
             notes.append(f"{sh} start-up skipped: `awsprof init {sh}` is not in this build.")
             continue
+        if line is None:
+            line = p.stdout
         per = {}
         stderr = {}
         for variant, text in (("without", ""), ("with", line)):
@@ -371,8 +390,10 @@ def shell_rows(awsprof, env, notes, quick):
             (home / rc).write_text(text)
             e = dict(env, HOME=str(home), ZDOTDIR=str(home), XDG_CONFIG_HOME=str(home),
                      XDG_DATA_HOME=str(home / "data"))
-            argv = [sh, "-i", "-c", "exit"]
-            p = run(argv, env=e, check=False)
+            # nushell reads its config and autoload files only when it starts its REPL.
+            argv = [program, "-e", "exit"] if sh == "nu" else [sh, "-i", "-c", "exit"]
+            p = subprocess.run(argv, env=e, text=True, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             stderr[variant] = p.stderr
             if p.returncode != 0:
                 notes.append(f"{sh} start-up {variant} the line failed: exit {p.returncode}")
@@ -392,6 +413,88 @@ def shell_rows(awsprof, env, notes, quick):
                 extra = stderr["with"].replace(stderr["without"], "").strip()[:160]
                 notes.append(f"{sh}: the init line writes to stderr at start-up: {extra!r}")
             results[sh] = per
+    return results
+
+
+HOOK_PROMPTS = 1000
+
+
+def hook_rows(awsprof, env, notes, quick):
+    """What the directory and prompt hooks cost per prompt in a directory without a
+    .aws-profile (and none above): each shell runs its before-the-prompt function
+    HOOK_PROMPTS times in a loop, against the same loop calling a no-op builtin; the
+    difference divided by HOOK_PROMPTS is one prompt's cost. A profile, a region and
+    credentials expiring in an hour are set, so the prompt text is the longest."""
+    deep = OUT / "shells" / "nofile" / "a" / "b" / "c" / "d" / "e"
+    deep.mkdir(parents=True, exist_ok=True)
+    if any((d / ".aws-profile").exists() for d in [deep, *deep.parents]):
+        notes.append(f"Hook rows skipped: a .aws-profile exists above {deep}.")
+        return {}
+    nu = nu_binary()
+    n = HOOK_PROMPTS
+    init_nu = OUT / "shells" / "awsprof-init.nu"
+    p = run([str(awsprof), "init", "nu"], env=env, check=False)
+    if p.returncode == 0:
+        init_nu.write_text(p.stdout)
+    def cases(n):
+        return {
+            "bash": (["bash", "--noprofile", "--norc", "-c",
+                      f'eval "$(awsprof init bash)"; cd {shlex.quote(str(deep))}; '
+                      f'for ((i = 0; i < {n}; i++)); do CALL; done'], "__awsprof_precmd", ":"),
+            "zsh": (["zsh", "-f", "-c",
+                     f'eval "$(awsprof init zsh)"; cd {shlex.quote(str(deep))}; '
+                     f'for ((i = 0; i < {n}; i++)); do CALL; done'], "__awsprof_precmd", ":"),
+            "fish": (["fish", "--no-config", "-c",
+                      f"awsprof init fish | source; cd {shlex.quote(str(deep))}; set -l i 0; "
+                      f"while test $i -lt {n}; CALL; set i (math $i + 1); end"], "__awsprof_precmd", "true"),
+            "nu": ([str(nu), "--no-config-file", "-c",
+                    f"source '{init_nu}'; cd '{deep}'; for i in 1..{n} {{ CALL }}"], "__awsprof_precmd", "null"),
+        }
+
+    expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    e = dict(env, AWS_PROFILE="prod-admin", AWS_REGION="eu-west-1", AWS_CREDENTIAL_EXPIRATION=expires)
+    results = {}
+    counted = 200
+    for sh, (argv, call, noop) in cases(n).items():
+        if (sh == "nu" and not nu) or (sh != "nu" and not shutil.which(sh)) or (sh == "nu" and p.returncode):
+            notes.append(f"{sh} hook row skipped: {sh} or `awsprof init {sh}` is missing.")
+            continue
+        variants = {"hook": [a.replace("CALL", call) for a in argv],
+                    "noop": [a.replace("CALL", noop) for a in argv]}
+        bad = [v for v, a in variants.items() if subprocess.run(a, env=e, stdin=subprocess.DEVNULL,
+               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).returncode != 0]
+        if bad:
+            notes.append(f"{sh} hook row skipped: the {bad[0]} loop failed.")
+            continue
+        times = {"hook": [], "noop": []}
+        cpu = {"hook": [], "noop": []}
+        for i in range(1 if quick else 3):
+            for v, a in variants.items():
+                log(f"{sh} hooks x{n} ({v}), round {i + 1}")
+                t, user, system = hyperfine(f"hook-{sh}-{v}-r{i + 1}", a, e, 5 if quick else 10,
+                                            2 if i == 0 else 0)
+                times[v].extend(t)
+                cpu[v].append(user + system)
+        per = {v: summarize(t) for v, t in times.items()}
+        per["per_prompt_ms"] = (per["hook"]["median"] - per["noop"]["median"]) / n
+        # CPU time (user + system, hyperfine's means) says the same with less of the
+        # machine's load in it: waiting for a core is not counted.
+        per["per_prompt_cpu_ms"] = (statistics.mean(cpu["hook"]) - statistics.mean(cpu["noop"])) / n
+        # Instructions (callgrind) do not depend on the machine's load at all.
+        if shutil.which("valgrind"):
+            cg_argv, _, _ = cases(counted)[sh]
+            ir = {}
+            for v, c in (("hook", call), ("noop", noop)):
+                log(f"{sh} hooks x{counted} ({v}), callgrind")
+                p2 = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                                     *[x.replace("CALL", c) for x in cg_argv]], env=e,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, text=True)
+                found = [ln for ln in p2.stderr.splitlines() if "Collected :" in ln]
+                ir[v] = int(found[-1].split(":")[-1].strip()) if found else None
+            if ir["hook"] and ir["noop"]:
+                per["per_prompt_instructions"] = (ir["hook"] - ir["noop"]) // counted
+        results[sh] = per
     return results
 
 
@@ -464,7 +567,44 @@ def ratio(a, b):
     return a["median"] / b["median"]
 
 
-def render(meta, data, results, shells, prof, notes, missing, sizes):
+def render_shells(w, meta, shells):
+    if shells:
+        w("### Interactive shell start-up, ms: median [p25–p75]")
+        w("")
+        w("`SHELL -i -c exit` with an empty rc file, and with only the init line in it "
+          f"(files of {meta['shell_size']:,} profiles in the environment).")
+        w("")
+        w("| shell | without the line | with the line | the line costs |")
+        w("|---|---:|---:|---:|")
+        for sh, per in shells.items():
+            d = per["with"]["median"] - per["without"]["median"]
+            w(f"| {sh} | {cell(per['without'])} | {cell(per['with'])} | {ms(d)} |")
+        w("")
+        w("nushell's line is the integration saved in its autoload directory (no awsprof "
+          "process at start-up), timed as `nu -e exit`, which reads config and autoload files.")
+        w("")
+
+
+def render_hooks(w, hooks):
+    if not hooks:
+        return
+    w("### Per prompt in a directory without .aws-profile, µs")
+    w("")
+    w(f"Each shell runs its before-the-prompt function (directory hook, renewal check, prompt "
+      f"text) {HOOK_PROMPTS:,} times in a loop, against the same loop calling a no-op; the "
+      "difference divided by the count is what one prompt costs. No process starts in it.")
+    w("")
+    w(f"| shell | {HOOK_PROMPTS:,} hooks, ms | {HOOK_PROMPTS:,} no-ops, ms | per prompt, µs | "
+      "per prompt, CPU µs | per prompt, instructions |")
+    w("|---|---:|---:|---:|---:|---:|")
+    for sh, per in hooks.items():
+        ins = per.get("per_prompt_instructions")
+        w(f"| {sh} | {cell(per['hook'])} | {cell(per['noop'])} | {per['per_prompt_ms'] * 1000:.0f} "
+          f"| {per['per_prompt_cpu_ms'] * 1000:.0f} | {f'{ins:,}' if ins else '–'} |")
+    w("")
+
+
+def render(meta, data, results, shells, prof, notes, missing, sizes, hooks=None):
     out = []
     w = out.append
     w(f"Run {meta['date']} on {meta['machine']}.")
@@ -546,23 +686,13 @@ def render(meta, data, results, shells, prof, notes, missing, sizes):
         if any(c != "–" for c in cells):
             w(f"| {label} | " + " | ".join(cells) + " |")
     w("")
-    if shells:
-        w("### Interactive shell start-up, ms: median [p25–p75]")
-        w("")
-        w("`SHELL -i -c exit` with an empty rc file, and with only the init line in it "
-          f"(files of {meta['shell_size']:,} profiles in the environment).")
-        w("")
-        w("| shell | without the line | with the line | the line costs |")
-        w("|---|---:|---:|---:|")
-        for sh, per in shells.items():
-            d = per["with"]["median"] - per["without"]["median"]
-            w(f"| {sh} | {cell(per['without'])} | {cell(per['with'])} | {ms(d)} |")
-        w("")
+    render_shells(w, meta, shells)
+    render_hooks(w, hooks)
     w("### Targets")
     w("")
     w("| target | measured | met |")
     w("|---|---|---|")
-    for t in targets(results, shells, sizes):
+    for t in targets(results, shells, sizes, hooks):
         w(f"| {t[0]} | {t[1]} | {t[2]} |")
     w("")
     if prof:
@@ -589,7 +719,7 @@ def render(meta, data, results, shells, prof, notes, missing, sizes):
     return "\n".join(out)
 
 
-def targets(results, shells, sizes):
+def targets(results, shells, sizes, hooks=None):
     ts = []
 
     def med(n, k):
@@ -640,6 +770,10 @@ def targets(results, shells, sizes):
     for sh, per in shells.items():
         d = per["with"]["median"] - per["without"]["median"]
         ts.append((f"init line costs {sh} under 5 ms", f"{ms(d)} ms", verdict(d < 5)))
+    for sh, per in (hooks or {}).items():
+        us, cpu = per["per_prompt_ms"] * 1000, per["per_prompt_cpu_ms"] * 1000
+        ts.append((f"hooks cost {sh} under 1 ms per prompt (no .aws-profile)",
+                   f"{us:.0f} µs wall, {cpu:.0f} µs CPU", verdict(us < 1000)))
     return ts
 
 
@@ -681,6 +815,8 @@ def main():
     ap.add_argument("--no-write", action="store_true", help="print the table only")
     ap.add_argument("--quick", action="store_true", help="few runs: a smoke run, not a result")
     ap.add_argument("--binary", type=Path, help="time this awsprof instead of building one")
+    ap.add_argument("--only-shells", action="store_true",
+                    help="only shell start-up and the per-prompt hooks (10,000 profiles); print, do not write")
     ap.add_argument("--baseline", type=Path, help="also time this other awsprof build (an "
                     "earlier commit's) for use, export and list, in the same rounds")
     ap.add_argument("--baseline-label", default="an earlier build",
@@ -693,6 +829,8 @@ def main():
     args = ap.parse_args()
     only = set(args.rows.split(",")) if args.rows else None
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    if args.only_shells:
+        sizes, args.no_peers, args.no_write = [10_000], True, True
     for tool in ("hyperfine", "cargo", "rustc"):
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is needed (hyperfine: apt-get install hyperfine)")
@@ -733,6 +871,28 @@ def main():
         "bash / zsh / fish": " / ".join(version_of([s, "--version"]) .split(" (")[0] for s in ("bash", "zsh", "fish")),
     }
 
+    if args.only_shells:
+        m = data[sizes[-1]]
+        meta["shell_size"] = sizes[-1]
+        env = dict(base, AWS_CONFIG_FILE=str(m["dir"] / "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=str(m["dir"] / "credentials"))
+        shells = shell_rows(awsprof, env, notes, args.quick)
+        hooks = hook_rows(awsprof, env, notes, args.quick)
+        try:
+            meta["machine"] += f"; {os.getloadavg()[0]:.1f} at the end"
+        except OSError:
+            pass
+        out = [f"Run {meta['date']} on {meta['machine']}; {meta['versions']['awsprof']}; "
+               f"{meta['versions']['bash / zsh / fish']}; nu {version_of([nu_binary() or 'nu', '--version'])}.", ""]
+        render_shells(out.append, meta, shells)
+        render_hooks(out.append, hooks)
+        for t in targets({}, shells, [], hooks):
+            out.append(f"- {t[0]}: {t[1]} ({t[2]})")
+        for n in notes:
+            out.append(f"- {n}")
+        print("\n".join(out))
+        return
+
     missing = {}
     results = {}
     for n in sizes:
@@ -756,6 +916,9 @@ def main():
     shells = {} if not run_shells else shell_rows(awsprof, dict(base, AWS_CONFIG_FILE=str(sm["dir"] / "config"),
                                       AWS_SHARED_CREDENTIALS_FILE=str(sm["dir"] / "credentials")),
                         notes, args.quick)
+    hooks = {} if not run_shells else hook_rows(awsprof, dict(base, AWS_CONFIG_FILE=str(sm["dir"] / "config"),
+                                      AWS_SHARED_CREDENTIALS_FILE=str(sm["dir"] / "credentials")),
+                        notes, args.quick)
 
     prof = None
     if not args.no_profile and (only is None or "profile" in only):
@@ -768,9 +931,9 @@ def main():
         meta["machine"] += f"; {os.getloadavg()[0]:.1f} at the end"
     except OSError:
         pass
-    table = render(meta, data, results, shells, prof, notes, missing, sizes)
+    table = render(meta, data, results, shells, prof, notes, missing, sizes, hooks)
     raw = {"meta": meta, "results": {n: {k: v[1] for k, v in r.items()} for n, r in results.items()},
-           "shells": shells, "profile": prof, "notes": notes, "missing": missing}
+           "shells": shells, "hooks": hooks, "profile": prof, "notes": notes, "missing": missing}
     (OUT / "results.json").write_text(json.dumps(raw, indent=2, default=str))
     print(table)
     if not args.no_write:

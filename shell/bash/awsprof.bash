@@ -3,15 +3,29 @@
 #
 # Defines the `awsprof` function: it evals the binary's output only for the commands that
 # change this shell (use, unset) and runs every other command as it is; tab completion that
-# reads profile names live from the files; and AWSPROF_PROMPT, kept up to date before each
-# prompt without starting a process:  PS1='${AWSPROF_PROMPT:+[$AWSPROF_PROMPT] }'"$PS1"
+# reads profile names live from the files; and, before each prompt, the profile of a trusted
+# .aws-profile file (on entering its directory; what the shell had comes back on leaving),
+# the renewal of credentials from `use --credentials` shortly before they expire, and
+# AWSPROF_PROMPT:  PS1='${AWSPROF_PROMPT:+[$AWSPROF_PROMPT] }'"$PS1"
+# In a directory without a .aws-profile none of this starts a process.
 
 # The function and the prompt text, shared with zsh (`awsprof init bash` prints it here).
 # shellcheck source=../zsh/awsprof-common.sh
 \builtin source "${BASH_SOURCE[0]%awsprof.bash}../zsh/awsprof-common.sh"
 
-if [[ ";${PROMPT_COMMAND-};" != *";__awsprof_prompt_update;"* ]]; then
-    PROMPT_COMMAND="__awsprof_prompt_update;${PROMPT_COMMAND-}"
+# The time left in red: readline is told that the escape codes take no room (\001 \002).
+__awsprof_red() {
+    __awsprof_out=$'\001\e[31m\002'"$1"$'\001\e[0m\002'
+}
+
+# Whether AWSPROF_PROMPT is exported (for starship): bash 4.4 and later can tell without a
+# process; older ones are taken to keep it to themselves.
+__awsprof_exported() {
+    ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404)) && [[ "${AWSPROF_PROMPT@a}" == *x* ]]
+}
+
+if [[ ";${PROMPT_COMMAND-};" != *";__awsprof_precmd;"* ]]; then
+    PROMPT_COMMAND="__awsprof_precmd;${PROMPT_COMMAND-}"
 fi
 __awsprof_prompt_update
 

@@ -143,7 +143,7 @@ fn fisher_removal_leaves_no_function_or_completion_behind() {
 echo '== before'; complete -C 'awsprof sh'
 rm {}
 emit awsprof_uninstall
-echo '== removed'; functions -q awsprof awsprof_prompt _awsprof_uninstall; or echo gone
+echo '== removed'; functions -q awsprof awsprof_prompt _awsprof_uninstall __awsprof_dir_check __awsprof_precmd __awsprof_renew __awsprof_prompt_text; or echo gone
 echo '== after'; complete -C 'awsprof sh'
 ",
         installed.join(" ")

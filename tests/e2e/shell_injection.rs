@@ -2,6 +2,8 @@
 //! backticks, `\`, `!`, `%`, `;`, newlines, tabs, leading `-` and long unicode strings are
 //! rendered in every shell format, evaluated by the real shell, and must come back byte
 //! for byte, with no file `X` ever created. Many cases are batched into one shell process.
+//! nushell's format is JSON data that the integration applies with load-env and hide-env;
+//! it is applied by the integration's own code in a real nu.
 //!
 //! PowerShell and cmd.exe are not on the test machines; their quoting is pinned by the
 //! unit tests in crates/awsprof-core/src/shell/.
@@ -111,6 +113,24 @@ fn keys() -> Vec<&'static str> {
 /// variable NUL-terminated (`<unset>` when unset).
 fn script(shell: &str, kind: Kind, codes: &[String]) -> String {
     let mut s = String::new();
+    if shell == "nu" {
+        // Each plan's JSON is a file (see round_trip): nothing of it is nushell source.
+        s.push_str("source awsprof.nu\n");
+        for i in 0..codes.len() {
+            for k in keys() {
+                s.push_str(&format!("$env.{k} = 'stale'\n"));
+            }
+            s.push_str(&format!(
+                "__awsprof_commit (open --raw plan-{i}.json | from json)\n"
+            ));
+            for k in keys() {
+                s.push_str(&format!(
+                    "print -n (($env.{k}? | default '<unset>') + (char nul))\n"
+                ));
+            }
+        }
+        return s;
+    }
     if kind == Kind::Dotenv {
         s.push_str("set -a\n");
     }
@@ -168,6 +188,12 @@ fn round_trip(shell: &str, kind: Kind, plans: &[Plan]) -> Result<(), TestCaseErr
         }
     }
     let home = support::AwsHome::new();
+    if shell == "nu" {
+        home.write_nu_init();
+        for (i, code) in codes.iter().enumerate() {
+            std::fs::write(home.path().join(format!("plan-{i}.json")), code).unwrap();
+        }
+    }
     let out = home.shell(shell, &script(shell, kind, &codes), &[]);
     prop_assert!(
         out.status.success(),
@@ -269,6 +295,11 @@ fn fish_output_round_trips_in_fish() {
 }
 
 #[test]
+fn nu_output_round_trips_in_nushell() {
+    run("nu", Kind::Nu, cases());
+}
+
+#[test]
 fn sh_output_round_trips_in_dash_bash_and_zsh() {
     run("dash", Kind::Sh, cases());
     run("bash", Kind::Sh, cases() / 4);
@@ -344,7 +375,20 @@ fn file_value() -> impl Strategy<Value = String> {
     value().prop_map(|v| format!("k{}", v.replace(['\n', '\r'], "_")))
 }
 
-const E2E_SCRIPTS: [(&str, &str); 4] = [
+const E2E_SCRIPTS: [(&str, &str); 5] = [
+    (
+        "nu",
+        r#"source awsprof.nu
+def --wrapped main [...names: string] {
+    for p in $names {
+        hide-env -i AWS_REGION AWS_DEFAULT_REGION
+        __awsprof_commit (^awsprof export --format nu -- $p | from json)
+        print -n ([$p $env.AWS_ACCESS_KEY_ID $env.AWS_SECRET_ACCESS_KEY ($env.AWS_REGION? | default '<unset>')] | each {|v| $v + (char nul) } | str join)
+        awsprof use --credentials -- $p
+        print -n ([$env.AWS_PROFILE $env.AWS_ACCESS_KEY_ID $env.AWS_SECRET_ACCESS_KEY ($env.AWS_REGION? | default '<unset>')] | each {|v| $v + (char nul) } | str join)
+    }
+}"#,
+    ),
     (
         "bash",
         r#"eval "$(awsprof init bash)"
@@ -427,8 +471,13 @@ fn values_and_names_from_the_files_round_trip_through_the_binary_in_every_shell(
             .map_err(|e| TestCaseError::reject(format!("{e:?}")))?;
             let names: Vec<&str> = profiles.keys().map(String::as_str).collect();
             let home = support::AwsHome::with(&config, &credentials);
+            home.write_nu_init();
             for (shell, script) in &shells {
-                let out = home.shell(shell, script, &names);
+                let out = if *shell == "nu" {
+                    home.nu_script(script, &names)
+                } else {
+                    home.shell(shell, script, &names)
+                };
                 prop_assert!(
                     out.stderr.is_empty(),
                     "{shell}: {}",

@@ -1,6 +1,6 @@
 //! Every script we ship or generate passes its checker: shellcheck for bash and sh, the
-//! shells' own parsers (`zsh -n`, `fish --no-execute`) for zsh and fish. Each run must
-//! print nothing on stderr.
+//! shells' own parsers (`zsh -n`, `fish --no-execute`, nushell's `nu-check`) for zsh, fish
+//! and nushell. Each run must print nothing on stderr.
 
 use crate::support;
 use crate::support::AwsHome;
@@ -142,4 +142,33 @@ fn fish_scripts_parse_in_fish() {
             );
         }
     }
+}
+
+#[test]
+fn nu_scripts_parse_in_nushell() {
+    support::require_shell("nu");
+    let home = home();
+    for args in [&["init", "nu"][..], &["init", "nu", "--cmd", "ap"][..]] {
+        let file = home.path().join("check.nu");
+        std::fs::write(&file, generated(args)).unwrap();
+        let out = support::shell_command("nu")
+            .arg("-c")
+            .arg(format!("nu-check --debug '{}'", file.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "nu-check on awsprof {}:\n{}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let shipped =
+        std::fs::read_to_string(support::repo_root().join("shell/nu/awsprof.nu")).unwrap();
+    assert_eq!(
+        shipped,
+        generated(&["init", "nu"]),
+        "init nu is the file as it is"
+    );
 }

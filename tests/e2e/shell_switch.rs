@@ -1,5 +1,6 @@
 //! `use`, `use -`, `unset` and the prompt helper, driven through the real shells with the
-//! integration from `awsprof init` (dash: the plain `eval "$(awsprof use ...)"`).
+//! integration from `awsprof init` (dash: the plain `eval "$(awsprof use ...)"`; nushell:
+//! `awsprof init nu` saved and sourced, as the autoload directory does).
 
 use crate::support;
 use crate::support::AwsHome;
@@ -67,6 +68,16 @@ fn syntax(shell: &str) -> Syntax {
             // A command substitution that prints nothing is an empty list in fish.
             prompt: r#"set -l pr (awsprof_prompt); echo "prompt=$pr""#,
         },
+        // A failing command stops a nushell script: `try` keeps going, as a user at the
+        // prompt does.
+        "nu" => Syntax {
+            init: "source awsprof.nu",
+            set_stale: "$env.{K} = '{V}'",
+            dump: "print '--- {L}'; ^env | lines | where $it =~ '^AWS(PROF)?_' | each {|l| print $l } | ignore",
+            call: "let rc = (try { awsprof {ARGS}; 0 } catch { 1 })",
+            rc: r#"print $"rc=($rc)""#,
+            prompt: r#"print $"prompt=(awsprof_prompt)""#,
+        },
         // No integration for dash: the POSIX output evaluated by hand.
         _ => Syntax {
             init: "",
@@ -103,6 +114,9 @@ fn scenario(
         script.push(s.dump.replace("{L}", label));
     }
     let home = home();
+    if shell == "nu" {
+        home.write_nu_init();
+    }
     let out = home.shell(shell, &script.join("\n"), &[]);
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
@@ -127,7 +141,9 @@ fn scenario(
         }
     }
     assert!(
-        !stderr.contains("command not found") && !stderr.contains("Unknown command"),
+        !stderr.contains("command not found")
+            && !stderr.contains("Unknown command")
+            && !stderr.contains("Error:"),
         "{shell}: {stderr}"
     );
     (dumps, other)
@@ -301,11 +317,25 @@ fn cmd_option_names_the_function_and_defines_no_other() {
             "awsprof init fish --cmd ap | source",
             "functions -q awsprof; and echo has-awsprof",
         ),
+        (
+            "nu",
+            "source awsprof.nu",
+            "if not (scope commands | where name == awsprof | is-empty) { print has-awsprof }",
+        ),
     ] {
         support::require_shell(shell);
-        let script =
-            format!("{init}\nap use p1\necho \"profile=$AWS_PROFILE\"\n{check}\necho done");
-        let out = home().shell(shell, &script, &[]);
+        let home = home();
+        let script = if shell == "nu" {
+            std::fs::write(
+                home.path().join("awsprof.nu"),
+                support::stdout_ok(&home.run(&["init", "nu", "--cmd", "ap"])),
+            )
+            .unwrap();
+            format!("{init}\nap use p1\nprint $\"profile=($env.AWS_PROFILE)\"\n{check}\nprint done")
+        } else {
+            format!("{init}\nap use p1\necho \"profile=$AWS_PROFILE\"\n{check}\necho done")
+        };
+        let out = home.shell(shell, &script, &[]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
             stdout.contains("profile=p1"),
@@ -366,61 +396,175 @@ fn picker_without_a_terminal_lists_profiles_on_stderr_and_exits_1() {
     }
 }
 
-#[test]
-fn prompt_shows_time_left_without_starting_a_process() {
-    // PATH is emptied before the prompt helper runs: any external command would fail.
-    for (shell, script) in [
-        (
-            "bash",
-            r#"eval "$(awsprof init bash)"
-export AWS_PROFILE=p AWS_REGION=r AWS_CREDENTIAL_EXPIRATION="$(date -u -d '+150 minutes' +%Y-%m-%dT%H:%M:%SZ)"
-PATH=/nonexistent
-__awsprof_prompt_update; echo "future=$AWSPROF_PROMPT"
-AWS_CREDENTIAL_EXPIRATION=2001-02-03T04:05:06.789Z; __awsprof_prompt_update; echo "past=$AWSPROF_PROMPT"
-AWS_CREDENTIAL_EXPIRATION=garbage; __awsprof_prompt_update; echo "garbage=$AWSPROF_PROMPT"
-unset AWS_PROFILE AWS_REGION; AWS_ACCESS_KEY_ID=x; __awsprof_prompt_update; echo "keys=$AWSPROF_PROMPT""#,
+/// The prompt helper's steps in each shell: `{EXP}` is set as AWS_CREDENTIAL_EXPIRATION,
+/// then the helper's text is printed as `LABEL=TEXT`. PATH is emptied first: any external
+/// command would fail.
+fn prompt_script(shell: &str, future: &str, near: &str) -> String {
+    let steps = [
+        ("future", future),
+        ("near", near),
+        ("past", "2001-02-03T04:05:06.789Z"),
+        ("garbage", "garbage"),
+    ];
+    let (init, empty_path, set, show, keys) = match shell {
+        "bash" | "zsh" => (
+            format!("eval \"$(awsprof init {shell})\"\nexport AWS_PROFILE=p AWS_REGION=r"),
+            if shell == "bash" { "PATH=/nonexistent" } else { "path=()" },
+            "AWS_CREDENTIAL_EXPIRATION={EXP}",
+            "__awsprof_prompt_update; echo \"{L}=$AWSPROF_PROMPT\"",
+            "unset AWS_PROFILE AWS_REGION; AWS_ACCESS_KEY_ID=x; __awsprof_prompt_update; echo \"keys=$AWSPROF_PROMPT\"",
         ),
-        (
-            "zsh",
-            r#"eval "$(awsprof init zsh)"
-export AWS_PROFILE=p AWS_REGION=r AWS_CREDENTIAL_EXPIRATION="$(date -u -d '+150 minutes' +%Y-%m-%dT%H:%M:%SZ)"
-path=()
-__awsprof_prompt_update; echo "future=$AWSPROF_PROMPT"
-AWS_CREDENTIAL_EXPIRATION=2001-02-03T04:05:06.789Z; __awsprof_prompt_update; echo "past=$AWSPROF_PROMPT"
-AWS_CREDENTIAL_EXPIRATION=garbage; __awsprof_prompt_update; echo "garbage=$AWSPROF_PROMPT"
-unset AWS_PROFILE AWS_REGION; AWS_ACCESS_KEY_ID=x; __awsprof_prompt_update; echo "keys=$AWSPROF_PROMPT""#,
+        "fish" => (
+            "awsprof init fish | source\nset -gx AWS_PROFILE p; set -gx AWS_DEFAULT_REGION r".to_string(),
+            "set PATH",
+            "set -gx AWS_CREDENTIAL_EXPIRATION '{EXP}'",
+            "echo \"{L}=\"(awsprof_prompt)",
+            "set -e AWS_PROFILE AWS_DEFAULT_REGION; set -gx AWS_ACCESS_KEY_ID x; echo \"keys=\"(awsprof_prompt)",
         ),
-    ] {
-        support::require_shell(shell);
-        let out = home().shell(shell, script, &[]);
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let lines: Vec<&str> = stdout.lines().collect();
-        assert!(
-            lines[0] == "future=p r 2h29m" || lines[0] == "future=p r 2h30m",
-            "{shell}: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(lines[1], "past=p r expired", "{shell}");
-        assert_eq!(lines[2], "garbage=p r", "{shell}");
-        assert_eq!(lines[3], "keys=(keys)", "{shell}");
-        assert!(
-            out.stderr.is_empty(),
-            "{shell}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        _ => (
+            "source awsprof.nu\n$env.AWS_PROFILE = 'p'; $env.AWS_REGION = 'r'".to_string(),
+            "$env.PATH = []",
+            "$env.AWS_CREDENTIAL_EXPIRATION = '{EXP}'",
+            "print $\"{L}=(awsprof_prompt)\"",
+            "hide-env AWS_PROFILE AWS_REGION; $env.AWS_ACCESS_KEY_ID = 'x'; print $\"keys=(awsprof_prompt)\"",
+        ),
+    };
+    let mut lines = vec![init, empty_path.to_string()];
+    for (label, exp) in steps {
+        lines.push(set.replace("{EXP}", exp));
+        lines.push(show.replace("{L}", label));
     }
-    support::require_shell("fish");
-    let script = r#"awsprof init fish | source
-set -gx AWS_PROFILE p; set -gx AWS_DEFAULT_REGION r; set -gx AWS_CREDENTIAL_EXPIRATION 2030-01-02T03:04:05Z
-set PATH
-echo "prompt="(awsprof_prompt)"#;
-    let out = home().shell("fish", script, &[]);
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        "prompt=p r until 03:04Z",
-        "{}",
+    lines.push(keys.to_string());
+    lines.join("\n")
+}
+
+const PROMPT_SHELLS: [&str; 4] = ["bash", "zsh", "fish", "nu"];
+
+/// Expiry times 150 minutes and 4 minutes from now.
+fn expiries() -> (String, String) {
+    (
+        crate::shell_terminal::utc_in(150 * 60),
+        crate::shell_terminal::utc_in(4 * 60),
+    )
+}
+
+fn prompt_lines(shell: &str, script: &str, vars: &[(&str, &str)]) -> Vec<String> {
+    let home = home();
+    if shell == "nu" {
+        home.write_nu_init();
+    }
+    let mut cmd = support::shell_command(shell);
+    home.isolate(&mut cmd);
+    cmd.current_dir(home.path()).arg("-c").arg(script);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run the shell");
+    assert!(
+        out.stderr.is_empty(),
+        "{shell}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn prompt_shows_time_left_without_starting_a_process() {
+    let (future, near) = expiries();
+    for shell in PROMPT_SHELLS {
+        support::require_shell(shell);
+        let lines = prompt_lines(
+            shell,
+            &prompt_script(shell, &future, &near),
+            &[("NO_COLOR", "1"), ("TERM", "xterm-256color")],
+        );
+        assert!(
+            lines[0] == "future=p r 2h29m" || lines[0] == "future=p r 2h30m",
+            "{shell}: {lines:?}"
+        );
+        // Under five minutes the time is marked.
+        assert!(
+            lines[1] == "near=p r !3m" || lines[1] == "near=p r !4m",
+            "{shell}: {lines:?}"
+        );
+        assert_eq!(lines[2], "past=p r expired", "{shell}");
+        assert_eq!(lines[3], "garbage=p r", "{shell}");
+        assert_eq!(lines[4], "keys=(keys)", "{shell}");
+    }
+}
+
+#[test]
+fn prompt_marks_near_expiry_in_red_only_where_colour_is_on() {
+    let (future, near) = expiries();
+    for shell in PROMPT_SHELLS {
+        support::require_shell(shell);
+        let script = prompt_script(shell, &future, &near);
+        let red = |lines: &[String]| -> Vec<bool> {
+            lines
+                .iter()
+                .map(|l| l.contains("\x1b[31m") || l.contains("%F{red}"))
+                .collect()
+        };
+        let coloured = prompt_lines(shell, &script, &[("TERM", "xterm-256color")]);
+        // Only the near and the past expiry are red; never the rest.
+        assert_eq!(
+            red(&coloured),
+            [false, true, true, false, false],
+            "{shell}: {coloured:?}"
+        );
+        match shell {
+            // readline is told the escape codes take no room.
+            "bash" => assert!(coloured[1].contains("\x01\x1b[31m\x02!"), "{coloured:?}"),
+            "zsh" => assert!(coloured[1].contains("%F{red}!"), "{coloured:?}"),
+            _ => {}
+        }
+        for vars in [
+            &[("TERM", "xterm-256color"), ("NO_COLOR", "1")][..],
+            &[("TERM", "dumb")][..],
+        ] {
+            let plain = prompt_lines(shell, &script, vars);
+            assert_eq!(red(&plain), [false; 5], "{shell} {vars:?}: {plain:?}");
+        }
+    }
+    // A variable exported for another program (starship) is plain text; zsh's own has `%`
+    // written `%%`, since prompt_subst expands the value again.
+    for (shell, export) in [
+        ("bash", "export AWSPROF_PROMPT"),
+        ("zsh", "export AWSPROF_PROMPT"),
+    ] {
+        let script = format!(
+            "eval \"$(awsprof init {shell})\"\nexport AWS_PROFILE='a%n' AWS_CREDENTIAL_EXPIRATION='{near}'\n\
+             __awsprof_prompt_update; echo \"own=$AWSPROF_PROMPT\"\n{export}\n__awsprof_prompt_update; echo \"exported=$AWSPROF_PROMPT\""
+        );
+        let lines = prompt_lines(shell, &script, &[("TERM", "xterm-256color")]);
+        let own_name = if shell == "zsh" {
+            "own=a%%n"
+        } else {
+            "own=a%n"
+        };
+        assert!(lines[0].starts_with(own_name), "{shell}: {lines:?}");
+        assert!(
+            lines[1] == "exported=a%n !3m" || lines[1] == "exported=a%n !4m",
+            "{shell}: {lines:?}"
+        );
+    }
+    // fish and nushell: the helper prints colour, `--plain` never; the variable the prompt
+    // hook keeps is plain.
+    let lines = prompt_lines(
+        "fish",
+        &format!("awsprof init fish | source\nset -gx AWS_PROFILE p; set -gx AWS_CREDENTIAL_EXPIRATION '{near}'\necho (awsprof_prompt --plain)"),
+        &[("TERM", "xterm-256color")],
+    );
+    assert!(lines[0] == "p !3m" || lines[0] == "p !4m", "{lines:?}");
+    let lines = prompt_lines(
+        "nu",
+        &format!("source awsprof.nu\n$env.AWS_PROFILE = 'p'; $env.AWS_CREDENTIAL_EXPIRATION = '{near}'\nprint (awsprof_prompt --plain)"),
+        &[("TERM", "xterm-256color")],
+    );
+    assert!(lines[0] == "p !3m" || lines[0] == "p !4m", "{lines:?}");
 }
 
 /// What each shell receives from `use` (the snapshot of the contract's variable list).
@@ -480,5 +624,60 @@ fn use_prints_the_contract_in_every_shell_syntax() {
         expect(&|k| format!("set \"{k}=\""), &|k, v| format!(
             "set \"{k}={v}\""
         ))
+    );
+    // nushell: one JSON object, null for what is removed, in the plan's order.
+    let mut want = String::from("{\n");
+    for k in unsets {
+        want.push_str(&format!("  \"{k}\": null,\n"));
+    }
+    want.push_str("  \"AWS_PROFILE\": \"p1\",\n  \"AWS_REGION\": \"eu-west-1\",\n  \"AWS_DEFAULT_REGION\": \"eu-west-1\",\n  \"AWSPROF_PREVIOUS_PROFILE\": \"p2\"\n}\n");
+    assert_eq!(run("nu"), want);
+}
+
+/// The theme segments of the zsh plugin. powerlevel10k is in no registry the test machines
+/// reach, so a stand-in `p10k` function (defined in the test, as p10k defines its own)
+/// records how the segment calls it; oh-my-zsh's convention is a function themes call.
+#[test]
+fn zsh_theme_segments_read_only_variables() {
+    support::require_shell("zsh");
+    let near = crate::shell_terminal::utc_in(4 * 60);
+    let script = format!(
+        r#"eval "$(awsprof init zsh)"
+p10k() {{ print -r -- "p10k $*"; }}
+path=()
+prompt_awsprof; echo "none"
+export AWS_PROFILE='a%n' AWS_REGION=r
+prompt_awsprof
+export AWS_CREDENTIAL_EXPIRATION='{near}'
+prompt_awsprof
+instant_prompt_awsprof
+__awsprof_prompt_update
+echo "omz=$(awsprof_prompt_info)"
+ZSH_THEME_AWSPROF_PREFIX='(' ZSH_THEME_AWSPROF_SUFFIX=')'
+echo "omz=$(awsprof_prompt_info)""#
+    );
+    let out = home().shell("zsh", &script, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        lines[0], "none",
+        "no segment without an AWS identity: {lines:?}"
+    );
+    assert_eq!(lines[1], "p10k segment -s NORMAL -f 208 -t a%%n r");
+    assert!(
+        lines[2] == "p10k segment -s URGENT -f red -t a%%n r !3m"
+            || lines[2] == "p10k segment -s URGENT -f red -t a%%n r !4m",
+        "{lines:?}"
+    );
+    assert_eq!(lines[3], lines[2], "the instant prompt shows the same");
+    assert!(lines[4].starts_with("omz=<aws:a%%n r "), "{lines:?}");
+    assert!(
+        lines[5].starts_with("omz=(a%%n r ") && lines[5].ends_with(')'),
+        "{lines:?}"
     );
 }

@@ -36,7 +36,7 @@ region = us-east-1
 
 /// How the shell is started and what its start-up files hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Setup {
+pub(crate) enum Setup {
     /// bash with `eval "$(awsprof init bash)"` in ~/.bashrc.
     Bash,
     /// The same after the bash-completion package (as distributions load it).
@@ -54,17 +54,39 @@ enum Setup {
     HostileBash,
     HostileZsh,
     HostileFish,
+    /// nushell with `awsprof init nu` saved into its autoload directory by the command the
+    /// docs give, run in nu itself.
+    Nu,
 }
 
 impl Setup {
-    fn shell(self) -> &'static str {
+    pub(crate) fn shell(self) -> &'static str {
         match self {
             Setup::Bash | Setup::BashCompletion | Setup::HostileBash => "bash",
             Setup::Zsh | Setup::OhMyZsh | Setup::HostileZsh => "zsh",
             Setup::Fish | Setup::Fisher | Setup::HostileFish => "fish",
+            Setup::Nu => "nu",
+        }
+    }
+
+    /// The start-up file where a user's own lines go, after awsprof's.
+    fn rc(self) -> &'static str {
+        match self.shell() {
+            "bash" => ".bashrc",
+            "zsh" => ".zshrc",
+            "fish" => ".config/fish/config.fish",
+            // Autoloaded after awsprof.nu (the directory is read in name order).
+            _ => ".config/nushell/autoload/zz-user.nu",
         }
     }
 }
+
+/// What a nushell user writes for the prompt (docs/shell.md), in a file autoloaded after
+/// awsprof's.
+const NU_PROMPT: &str = "$env.config.show_banner = false\n\
+    $env.PROMPT_COMMAND = {|| 'READY' }\n\
+    $env.PROMPT_INDICATOR = {|| '> ' }\n\
+    $env.PROMPT_COMMAND_RIGHT = {|| awsprof_prompt }\n";
 
 /// What a user writes into ~/.bashrc (docs/shell.md), after `before`.
 fn bashrc(before: &str) -> String {
@@ -133,8 +155,8 @@ end
 "#;
 
 /// One interactive shell in a tmux pane of its own tmux server.
-struct Term {
-    home: AwsHome,
+pub(crate) struct Term {
+    pub(crate) home: AwsHome,
     setup: Setup,
     socket: String,
     /// The function's name (`init --cmd`).
@@ -144,10 +166,20 @@ struct Term {
 impl Term {
     /// The shell with the function called `name`: through `init --cmd` where the setup
     /// runs `awsprof init`; the plugin managers' layouts always name it awsprof.
-    fn start(setup: Setup, name: &'static str) -> Term {
+    pub(crate) fn start(setup: Setup, name: &'static str) -> Term {
+        Term::start_with(setup, name, CONFIG, "")
+    }
+
+    /// The shell with these profiles, and `user_rc` appended to the start-up file.
+    pub(crate) fn start_with(
+        setup: Setup,
+        name: &'static str,
+        config: &str,
+        user_rc: &str,
+    ) -> Term {
         support::require("tmux", &["-V"]);
         support::require_shell(setup.shell());
-        let home = AwsHome::with(CONFIG, "");
+        let home = AwsHome::with(config, "");
         let h = home.path();
         let write = |rel: &str, text: &str| {
             let path = h.join(rel);
@@ -267,9 +299,40 @@ impl Term {
                 );
                 "fish"
             }
+            Setup::Nu => {
+                // The one-time set-up of docs/shell.md, as a user runs it.
+                let mut save = support::shell_command("nu");
+                home.isolate(&mut save);
+                let out = save
+                    .env_remove("XDG_CONFIG_HOME")
+                    .current_dir(h)
+                    .arg("-c")
+                    .arg(NU_SETUP)
+                    .output()
+                    .expect("run nu");
+                support::assert_ok(&out, "the nushell set-up");
+                write(Setup::Nu.rc(), NU_PROMPT);
+                "nu"
+            }
         };
+        if !user_rc.is_empty() {
+            let rc = h.join(setup.rc());
+            let mut text = std::fs::read_to_string(&rc).unwrap_or_default();
+            text.push_str(user_rc);
+            write(setup.rc(), &text);
+        }
         if name != "awsprof" {
-            assert!(matches!(setup, Setup::Bash | Setup::Zsh | Setup::Fish));
+            assert!(matches!(
+                setup,
+                Setup::Bash | Setup::Zsh | Setup::Fish | Setup::Nu
+            ));
+            if setup == Setup::Nu {
+                let out = home.run(&["init", "nu", "--cmd", name]);
+                write(
+                    ".config/nushell/autoload/awsprof.nu",
+                    &support::stdout_ok(&out),
+                );
+            }
             for rc in [".bashrc", ".zshrc", ".config/fish/config.fish"] {
                 if let Ok(text) = std::fs::read_to_string(h.join(rc)) {
                     let shell = setup.shell();
@@ -297,6 +360,7 @@ impl Term {
         let shell = match command {
             "bash" => "exec bash --noprofile --rcfile \"$HOME/.bashrc\" -i".to_string(),
             "zsh" => "exec zsh --no-globalrcs -i".to_string(),
+            "nu" => format!("exec '{}'", support::nu_program().display()),
             _ => "exec fish -i".to_string(),
         };
         let out = term.tmux(&[
@@ -340,7 +404,7 @@ impl Term {
             .expect("run tmux")
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).into_owned()
     }
 
@@ -358,7 +422,7 @@ impl Term {
 
     /// The command line as far as the cursor (what follows the prompt on the cursor's
     /// row), or None when the cursor is not on a prompt line.
-    fn input(&self) -> Option<String> {
+    pub(crate) fn input(&self) -> Option<String> {
         let (row, x) = self.cursor_row();
         let mut chars: Vec<char> = row.chars().collect();
         // capture-pane drops trailing blanks; the cursor may stand after them.
@@ -371,7 +435,7 @@ impl Term {
         Some(chars[start..x].iter().collect())
     }
 
-    fn wait(&self, what: &str, mut cond: impl FnMut(&Term) -> bool) {
+    pub(crate) fn wait(&self, what: &str, mut cond: impl FnMut(&Term) -> bool) {
         let start = Instant::now();
         while !cond(self) {
             assert!(
@@ -384,13 +448,13 @@ impl Term {
         }
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys"];
         args.extend_from_slice(keys);
         assert!(self.tmux(&args).status.success());
     }
 
-    fn type_text(&self, text: &str) {
+    pub(crate) fn type_text(&self, text: &str) {
         assert!(self.tmux(&["send-keys", "-l", text]).status.success());
         self.wait(&format!("{text:?} on the command line"), |t| {
             t.input().as_deref() == Some(text)
@@ -400,7 +464,12 @@ impl Term {
     /// Abandons the command line (Ctrl-C, after a character, since fish cancels only a
     /// line that is not empty): a new, empty prompt on the next row. Nothing clears the
     /// screen: that would go through key bindings of the shell's or behind its back.
-    fn fresh_line(&self) {
+    pub(crate) fn fresh_line(&self) {
+        if self.setup == Setup::Nu && self.input().is_none() {
+            // nushell's completion menu is open (its indicator replaces `> `): Esc closes it.
+            self.keys(&["Escape"]);
+            self.wait("the completion menu to close", |t| t.input().is_some());
+        }
         let before = self.input().unwrap_or_default();
         self.keys(&["-l", "x"]);
         self.wait("a character typed", |t| {
@@ -425,8 +494,13 @@ impl Term {
 
     /// Types `typed`, presses Tab, and waits for the command line to read `want` with the
     /// cursor at its end.
-    fn completes(&self, typed: &str, want: &str) {
-        let (typed, want) = (&self.named(typed), &self.named(want));
+    pub(crate) fn completes(&self, typed: &str, want: &str) {
+        let (typed, mut want) = (self.named(typed), self.named(want));
+        // nushell leaves the cursor at the end of the completed word: no space is added.
+        if self.setup == Setup::Nu {
+            want = want.trim_end().to_string();
+        }
+        let (typed, want) = (&typed, &want);
         self.fresh_line();
         self.type_text(typed);
         self.keys(&["Tab"]);
@@ -437,7 +511,7 @@ impl Term {
 
     /// Types `typed` and asks for the list of completions (bash: Tab twice, as a user
     /// does; zsh and fish list on the first), and waits until it shows every one of `want`.
-    fn lists(&self, typed: &str, want: &[&str]) {
+    pub(crate) fn lists(&self, typed: &str, want: &[&str]) {
         let typed = &self.named(typed);
         self.fresh_line();
         self.type_text(typed);
@@ -458,7 +532,7 @@ impl Term {
 
     /// Runs `command` and waits for the next prompt line to show `shown` as the prompt
     /// helper's text (nothing for an empty `shown`).
-    fn prompt_after(&self, command: &str, shown: &str) {
+    pub(crate) fn prompt_after(&self, command: &str, shown: &str) {
         let command = &self.named(command);
         self.fresh_line();
         self.type_text(command);
@@ -490,7 +564,7 @@ impl Drop for Term {
 }
 
 /// RFC 3339 UTC `seconds` from now, as the AWS CLI writes AWS_CREDENTIAL_EXPIRATION.
-fn utc_in(seconds: u64) -> String {
+pub(crate) fn utc_in(seconds: u64) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -515,16 +589,24 @@ fn utc_in(seconds: u64) -> String {
     )
 }
 
+/// The one-time set-up docs/shell.md gives for nushell.
+pub(crate) const NU_SETUP: &str = "mkdir ($nu.default-config-dir | path join autoload)\n\
+    awsprof init nu | save -f ($nu.default-config-dir | path join autoload awsprof.nu)";
+
 /// The cases every setup runs, with the function called `name`.
 fn check(setup: Setup, name: &'static str) {
     let t = Term::start(setup, name);
     t.completes("awsprof sh", "awsprof show ");
     t.completes("awsprof use pr", "awsprof use prod ");
-    t.completes("awsprof export --fo", "awsprof export --format ");
-    t.completes(
-        "awsprof export --format=fi",
-        "awsprof export --format=fish ",
-    );
+    // nushell completes a word starting with `-` from the command's own signature, never
+    // through its completer: flags of the binary do not complete there.
+    if setup != Setup::Nu {
+        t.completes("awsprof export --fo", "awsprof export --format ");
+        t.completes(
+            "awsprof export --format=fi",
+            "awsprof export --format=fish ",
+        );
+    }
     t.completes(
         "awsprof get region --profile pr",
         "awsprof get region --profile prod ",
@@ -565,12 +647,7 @@ fn check(setup: Setup, name: &'static str) {
         script.display()
     ));
     std::fs::write(t.home.config(), config).unwrap();
-    // bash and zsh show the time left; fish, which has no clock builtin, the expiry.
-    let left = if setup.shell() == "fish" {
-        format!("until {}Z", &expires[11..16])
-    } else {
-        "2h0m".to_string()
-    };
+    let left = "2h0m";
     t.prompt_after("awsprof use dev", "dev eu-west-1");
     t.prompt_after(
         "awsprof use --credentials temp",
@@ -638,7 +715,12 @@ fn fish_user_functions_named_like_builtins_change_nothing() {
 
 #[test]
 fn a_function_named_with_cmd_completes_and_prompts_at_a_terminal() {
-    for setup in [Setup::Bash, Setup::Zsh, Setup::Fish] {
+    for setup in [Setup::Bash, Setup::Zsh, Setup::Fish, Setup::Nu] {
         check(setup, "ap");
     }
+}
+
+#[test]
+fn nu_completes_and_prompts_at_a_terminal() {
+    check(Setup::Nu, "awsprof");
 }

@@ -179,6 +179,9 @@ pub fn aws() -> PathBuf {
 
 /// The command that installs `tool` from Debian's packages, as scripts/test does.
 fn install_hint(tool: &str) -> String {
+    if tool == "nu" {
+        return format!("scripts/test installs it, or: npm install -g nushell@{NU_VERSION}");
+    }
     let package = match tool {
         "setpriv" => "util-linux",
         other => other,
@@ -655,13 +658,55 @@ pub fn arn_of(json: &str) -> String {
 }
 /// The shells the shell-integration tests drive, each started without reading any user
 /// start-up file.
-pub const SHELLS: [&str; 4] = ["bash", "zsh", "fish", "dash"];
+pub const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "dash", "nu"];
+
+/// The version of nushell scripts/test installs (`npm install -g nushell@NU_VERSION`).
+pub const NU_VERSION: &str = "0.108.0";
+
+/// The nushell program. npm's `nu` is a Node.js script that starts the real binary (from
+/// the platform package beside it) as a child; the tests run that binary itself, so that
+/// what runs in a terminal is nushell and nothing stands between it and the tty.
+pub fn nu_program() -> PathBuf {
+    static FOUND: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let path = std::env::split_paths(&test_path())
+                .map(|d| d.join("nu"))
+                .find(|p| p.is_file())?;
+            let real = path.canonicalize().ok()?;
+            let head = std::fs::read(&real).ok()?;
+            if !head.starts_with(b"#!") {
+                return Some(real);
+            }
+            // .../nushell/lib/index.js -> .../nushell/node_modules/@nushell/<os>-<arch>/bin/nu
+            let package = real.parent()?.parent()?;
+            std::fs::read_dir(package.join("node_modules/@nushell"))
+                .ok()?
+                .flatten()
+                .map(|e| e.path().join("bin/nu"))
+                .find(|p| p.is_file())
+        })
+        .clone()
+        .unwrap_or_else(|| {
+            panic!(
+                "nushell (nu) is required by this test and is missing: scripts/test installs it, \
+                 or: npm install -g nushell@{NU_VERSION}"
+            )
+        })
+}
 
 /// A command that starts `shell` without start-up files (`bash --noprofile --norc`,
-/// `zsh -f`, `fish --no-config`, `dash`).
+/// `zsh -f`, `fish --no-config`, `nu -n`, `dash`).
 pub fn shell_command(shell: &str) -> Command {
-    let mut cmd = Command::new(shell);
+    let mut cmd = if shell == "nu" {
+        Command::new(nu_program())
+    } else {
+        Command::new(shell)
+    };
     match shell {
+        "nu" => {
+            cmd.arg("--no-config-file");
+        }
         "bash" => {
             cmd.args(["--noprofile", "--norc"]);
         }
@@ -678,6 +723,18 @@ pub fn shell_command(shell: &str) -> Command {
 
 /// Like [`require`] for one of [`SHELLS`].
 pub fn require_shell(shell: &str) {
+    if shell == "nu" {
+        let ok = Command::new(nu_program())
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            ok,
+            "{} does not run: npm install -g nushell@{NU_VERSION}",
+            nu_program().display()
+        );
+        return;
+    }
     let probe: &[&str] = match shell {
         "dash" => &["-c", "true"],
         _ => &["--version"],
@@ -696,11 +753,37 @@ impl AwsHome {
             .arg("-c")
             .arg(script);
         if !args.is_empty() {
-            // sh -c SCRIPT NAME ARGS: the first word is $0. fish takes options until `--`.
+            // sh -c SCRIPT NAME ARGS: the first word is $0. fish takes options until `--`;
+            // nushell takes a script file and its arguments (see nu_script).
+            assert!(
+                shell != "nu",
+                "nushell: run a script file with AwsHome::nu_script"
+            );
             cmd.arg(if shell == "fish" { "--" } else { shell });
         }
         cmd.args(args);
         cmd.output().expect("run shell")
+    }
+
+    /// `nu SCRIPT ARGS...` (a script whose `def main [...args]` gets ARGS), isolated like
+    /// [`AwsHome::shell`]; the script is written into this home.
+    pub fn nu_script(&self, script: &str, args: &[&str]) -> Output {
+        let file = self.path().join("test-script.nu");
+        std::fs::write(&file, script).expect("write the nu script");
+        let mut cmd = shell_command("nu");
+        self.isolate(&mut cmd);
+        cmd.env_remove("COMPLETE")
+            .current_dir(self.path())
+            .arg(&file)
+            .args(args);
+        cmd.output().expect("run nu")
+    }
+
+    /// Writes `awsprof init nu` into this home as `awsprof.nu`, for a nushell script to
+    /// `source`.
+    pub fn write_nu_init(&self) {
+        let out = self.run(&["init", "nu"]);
+        std::fs::write(self.path().join("awsprof.nu"), stdout_ok(&out)).expect("write init");
     }
 }
 

@@ -15,6 +15,7 @@ pub mod chain;
 pub mod clock;
 pub mod console;
 pub mod creds;
+pub mod dirprofile;
 pub mod doctor;
 pub mod edit;
 pub mod env;

@@ -71,7 +71,29 @@ pub enum Command {
     ///
     /// bash: eval "$(awsprof init bash)"   zsh: eval "$(awsprof init zsh)"
     /// fish: awsprof init fish | source
+    /// nu: awsprof init nu | save -f ($nu.default-config-dir | path join autoload/awsprof.nu)
+    ///
+    /// Also switches to the profile named by a trusted .aws-profile file on entering its
+    /// directory (see `allow`), and renews credentials exported by `use --credentials`
+    /// shortly before they expire.
     Init(InitArgs),
+    /// Trust the .aws-profile file of DIR (or the nearest one above it), as it is now.
+    ///
+    /// The file holds a profile name (its first line that is not empty or a # comment).
+    /// A shell with the integration switches to that profile on entering the directory or
+    /// any below it, and puts back what it had on leaving. A file seen for the first time,
+    /// or changed since it was allowed, does nothing but say so once until allowed. Allowing
+    /// applies it at once in the shell that ran the command. The list lives in the state
+    /// directory ($XDG_STATE_HOME/awsprof/allowed.json).
+    Allow(DirArgs),
+    /// Distrust the .aws-profile file of DIR (or the nearest one above it).
+    ///
+    /// A denied file is ignored without a word, whatever it holds, until `allow`; a shell
+    /// that had applied it puts back what it had.
+    Deny(DirArgs),
+    /// The directory hook of the shell integration: shell code for a trusted .aws-profile.
+    #[command(hide = true)]
+    Hook(HookArgs),
     /// Set one setting, like `aws configure set`; `--delete` removes it instead.
     ///
     /// Secrets (aws_access_key_id, aws_secret_access_key, aws_session_token) go to the
@@ -315,6 +337,7 @@ pub enum InitShell {
     Bash,
     Zsh,
     Fish,
+    Nu,
 }
 
 #[derive(Debug, Args)]
@@ -376,6 +399,22 @@ pub struct InitArgs {
     /// The name of the function to define (letters, digits, `_` and `-`).
     #[arg(long = "cmd", value_name = "NAME", default_value = "awsprof")]
     pub cmd: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DirArgs {
+    /// The directory [default: the current one].
+    #[arg(value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// The .aws-profile file the shell found.
+    pub file: std::path::PathBuf,
+    /// The shell to write code for.
+    #[arg(long, value_enum, default_value_t = ShellArg(Kind::Sh))]
+    pub shell: ShellArg,
 }
 
 #[derive(Debug, Args)]

@@ -63,6 +63,9 @@ fn run(cli: &cli::Cli, ctx: &ctx::Ctx) -> anyhow::Result<ExitCode> {
         Command::Export(a) => cmd::export::run(ctx, a)?,
         Command::Env(a) => return cmd::env::run(ctx, a),
         Command::Init(a) => cmd::init::run(a)?,
+        Command::Allow(a) => cmd::allow::allow(ctx, a)?,
+        Command::Deny(a) => cmd::allow::deny(ctx, a)?,
+        Command::Hook(a) => return cmd::allow::hook(ctx, a),
         Command::Keyring(a) => return cmd::keyring::run(ctx, a),
     }
     Ok(ExitCode::SUCCESS)
@@ -90,7 +93,7 @@ fn parse(ui: &dyn awsprof_core::ui::Ui) -> cli::Cli {
         Ok(cli) => cli,
         Err(e)
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
-                && matches!(first, Some("use" | "unset")) =>
+                && matches!(first, Some("use" | "unset" | "hook")) =>
         {
             eprint!("{}", e.render());
             std::process::exit(0);

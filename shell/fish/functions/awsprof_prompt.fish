@@ -1,19 +1,9 @@
-# Prints "PROFILE REGION until HH:MMZ" (each part only when known) for a prompt, or nothing
-# when no AWS identity is set. Builtins only, so it starts no process; fish has no clock
-# builtin, so it shows when temporary credentials expire rather than the time left.
+# Prints "PROFILE REGION TIME-LEFT" (each part only when known; `(keys)` when only keys are
+# set) for a prompt, or nothing when no AWS identity is set. Under five minutes the time is
+# marked `!4m` (or `expired`) and red, unless --plain, NO_COLOR or a dumb terminal. Builtins
+# only, so it starts no process. (The text is made in conf.d/awsprof.fish, which the
+# prompt hook also uses.)
 #   function fish_right_prompt; awsprof_prompt; end
-function awsprof_prompt --description 'Print the AWS profile, region and expiry for a prompt'
-    set -l who "$AWS_PROFILE"
-    test -n "$who"; or set who "$AWS_DEFAULT_PROFILE"
-    if test -z "$who"; and test -n "$AWS_ACCESS_KEY_ID"
-        set who '(keys)'
-    end
-    test -n "$who"; or return 0
-    set -l out "$who"
-    set -l region "$AWS_REGION"
-    test -n "$region"; or set region "$AWS_DEFAULT_REGION"
-    test -n "$region"; and set -a out "$region"
-    set -l until (string match -r -g '^\d{4}-\d\d-\d\d[Tt](\d\d:\d\d):\d\d(?:\.\d+)?(?:[Zz]|\+00:00)$' -- "$AWS_CREDENTIAL_EXPIRATION")
-    and set -a out "until $until"Z
-    builtin printf '%s' (string join ' ' -- $out)
+function awsprof_prompt --description 'Print the AWS profile, region and time left for a prompt'
+    __awsprof_prompt_text $argv
 end

@@ -10,6 +10,7 @@ mod cmd;
 mod dotenv;
 mod fish;
 mod json;
+mod nu;
 mod powershell;
 mod process;
 mod sh;
@@ -88,6 +89,9 @@ pub enum Kind {
     PowerShell,
     /// Windows cmd.exe: `set "K=v"`.
     Cmd,
+    /// nushell: a JSON object of the final values (`null`: remove), which the integration
+    /// applies with `load-env` and `hide-env`.
+    Nu,
     /// A `.env` file: `K='v'`.
     Dotenv,
     /// A JSON object of the variables.
@@ -98,26 +102,28 @@ pub enum Kind {
 
 impl Kind {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Sh,
         Kind::Bash,
         Kind::Zsh,
         Kind::Fish,
         Kind::PowerShell,
         Kind::Cmd,
+        Kind::Nu,
         Kind::Dotenv,
         Kind::Json,
         Kind::Process,
     ];
 
     /// The formats that are shells, which `use` and `unset` can target.
-    pub const SHELLS: [Kind; 6] = [
+    pub const SHELLS: [Kind; 7] = [
         Kind::Sh,
         Kind::Bash,
         Kind::Zsh,
         Kind::Fish,
         Kind::PowerShell,
         Kind::Cmd,
+        Kind::Nu,
     ];
 
     /// The renderer.
@@ -129,6 +135,7 @@ impl Kind {
             Kind::Fish => &fish::Fish,
             Kind::PowerShell => &powershell::PowerShell,
             Kind::Cmd => &cmd::Cmd,
+            Kind::Nu => &nu::Nu,
             Kind::Dotenv => &dotenv::Dotenv,
             Kind::Json => &json::Json,
             Kind::Process => &process::Process,

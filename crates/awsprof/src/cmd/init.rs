@@ -17,6 +17,8 @@ const ZSH: &str = include_str!("../../../../shell/zsh/awsprof.plugin.zsh");
 const FISH_FUNCTION: &str = include_str!("../../../../shell/fish/functions/awsprof.fish");
 const FISH_PROMPT: &str = include_str!("../../../../shell/fish/functions/awsprof_prompt.fish");
 const FISH_COMPLETION: &str = include_str!("../../../../shell/fish/completions/awsprof.fish");
+const FISH_CONF: &str = include_str!("../../../../shell/fish/conf.d/awsprof.fish");
+const NU: &str = include_str!("../../../../shell/nu/awsprof.nu");
 
 /// The name placeholder: the default name, double-quoted.
 const NAME: &str = "\"awsprof\"";
@@ -48,7 +50,8 @@ pub fn script(shell: InitShell, name: &str) -> Result<String> {
     let text = match shell {
         InitShell::Bash => include(BASH, BASH_INCLUDE),
         InitShell::Zsh => include(ZSH, ZSH_INCLUDE),
-        InitShell::Fish => [FISH_FUNCTION, FISH_PROMPT, FISH_COMPLETION].join("\n"),
+        InitShell::Fish => [FISH_FUNCTION, FISH_PROMPT, FISH_COMPLETION, FISH_CONF].join("\n"),
+        InitShell::Nu => NU.to_string(),
     };
     Ok(text.replace(NAME, &format!("\"{name}\"")))
 }
@@ -63,7 +66,12 @@ pub fn run(args: &InitArgs) -> Result<()> {
 mod tests {
     use super::*;
 
-    const SHELLS: [InitShell; 3] = [InitShell::Bash, InitShell::Zsh, InitShell::Fish];
+    const SHELLS: [InitShell; 4] = [
+        InitShell::Bash,
+        InitShell::Zsh,
+        InitShell::Fish,
+        InitShell::Nu,
+    ];
 
     #[test]
     fn every_name_placeholder_becomes_the_name_and_nothing_else_changes() {
@@ -71,13 +79,20 @@ mod tests {
             let plain = script(shell, "awsprof").unwrap();
             let renamed = script(shell, "ap").unwrap();
             // Where the name goes: the definition (bash and zsh also drop an alias of that
-            // name first) and the completion registration (fish: clearing it, then it).
-            assert_eq!(plain.matches(NAME).count(), 3, "{shell:?}");
+            // name first) and the completion registration (fish: clearing it, then it);
+            // nushell's completer is part of the definition.
+            let places = if shell == InitShell::Nu { 1 } else { 3 };
+            assert_eq!(plain.matches(NAME).count(), places, "{shell:?}");
             assert_eq!(renamed.matches(NAME).count(), 0, "{shell:?}");
-            assert_eq!(renamed.matches("\"ap\"").count(), 3, "{shell:?}");
+            assert_eq!(renamed.matches("\"ap\"").count(), places, "{shell:?}");
             assert_eq!(renamed.replace("\"ap\"", NAME), plain, "{shell:?}");
             // The binary is still called as awsprof.
-            assert!(renamed.matches("command awsprof").count() >= 2, "{shell:?}");
+            let binary = if shell == InitShell::Nu {
+                "^awsprof "
+            } else {
+                "command awsprof"
+            };
+            assert!(renamed.matches(binary).count() >= 2, "{shell:?}");
         }
     }
 

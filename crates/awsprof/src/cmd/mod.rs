@@ -1,5 +1,6 @@
 //! One module per subcommand, plus what they share.
 
+pub mod allow;
 pub mod configure;
 pub mod current;
 pub mod doctor;
