@@ -383,7 +383,7 @@ fuzz_target!(|input: Input| {
                     // A block left with no sub-property goes with its last one.
                     let got = new.map(|v| subs(v)).filter(|g| !g.is_empty());
                     let want = Some(want).filter(|w| !w.is_empty());
-                    assert_eq!(got, want, "{after_text:?}");
+                    assert_eq!(got, want, "before: {before_text:?}\nafter: {after_text:?}");
                 }
                 // A plain value has no sub-properties to lose.
                 (old, new) => assert_eq!(old, new, "{after_text:?}"),

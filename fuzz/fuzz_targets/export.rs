@@ -28,9 +28,13 @@ enum Step {
 /// What a format may refuse, by its own documentation (crates/awsprof-core/src/shell).
 fn may_refuse(kind: Kind, c: char) -> bool {
     match kind {
-        Kind::Sh | Kind::Bash | Kind::Zsh | Kind::PowerShell | Kind::Json | Kind::Process => {
-            c == '\0'
-        }
+        Kind::Sh
+        | Kind::Bash
+        | Kind::Zsh
+        | Kind::PowerShell
+        | Kind::Json
+        | Kind::Process
+        | Kind::Nu => c == '\0',
         Kind::Fish => {
             c == '\0'
                 || ('\u{F600}'..='\u{F6FF}').contains(&c)
@@ -110,7 +114,7 @@ fn powershell(s: &str) -> (String, &str) {
 fn read_back(kind: Kind, text: &str) -> Vec<(String, Option<String>)> {
     let mut ops = Vec::new();
     match kind {
-        Kind::Json | Kind::Process => {
+        Kind::Json | Kind::Process | Kind::Nu => {
             let v: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
             for (k, v) in v.as_object().expect("an object") {
                 ops.push((k.clone(), v.as_str().map(str::to_string)));
@@ -186,7 +190,7 @@ fn read_back(kind: Kind, text: &str) -> Vec<(String, Option<String>)> {
                 let (v, r) = posix(r);
                 ((k.to_string(), Some(v)), r)
             }
-            Kind::Json | Kind::Process => unreachable!(),
+            Kind::Json | Kind::Process | Kind::Nu => unreachable!(),
         };
         ops.push(op);
         rest = after.strip_prefix('\n').expect("one statement a line");
@@ -233,6 +237,23 @@ fn check(kind: Kind, plan: &Plan, text: &str) {
             got.sort();
             want.sort();
             assert_eq!(got, want);
+        }
+        Kind::Nu => {
+            // One object of each variable's final state: its last value, or null when
+            // its last step removes it (nushell's hide-env).
+            let mut want: Vec<(String, Option<String>)> = Vec::new();
+            for op in &plan.ops {
+                let (k, v) = match op {
+                    Op::Set(k, v) => (k, Some(v.clone())),
+                    Op::Unset(k) => (k, None),
+                };
+                want.retain(|(w, _)| w != k);
+                want.push((k.to_string(), v));
+            }
+            let mut got = got;
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "nu: {text:?}");
         }
         Kind::Process => {
             let field = |var: &str| match var {
