@@ -37,11 +37,17 @@ mod edit_import;
 mod edit_profiles;
 mod edit_safety;
 #[cfg(unix)]
+mod hostile;
+#[cfg(unix)]
 mod keyring;
 mod messages;
+#[cfg(unix)]
+mod not_a_file;
 mod precedence;
 #[cfg(unix)]
 mod prompts;
+#[cfg(unix)]
+mod same_file;
 mod shell_completion;
 mod shell_consumers;
 mod shell_dir;

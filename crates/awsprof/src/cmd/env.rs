@@ -53,20 +53,24 @@ fn serve(ctx: &super::Ctx, name: &str, args: &EnvArgs) -> Result<ExitCode> {
             "--server needs a command to run: awsprof env PROFILE --server -- CMD"
         ));
     };
-    let plan = resolve::plan(ctx, name)?;
+    let (plan, default) = resolve::plan_and_default(ctx, name)?;
     let opts = super::export::options(&args.creds);
     // Resolved before CMD starts: a profile without credentials fails here, not in CMD.
     let creds = resolve::credentials(ctx, &plan, &opts)?;
     let region = plan.profile.get("region").map(str::to_string);
-    let hidden = server::hide_default(ctx)?;
+    let hidden = server::hide_default(ctx, default.as_ref())?;
     let mut extra = Vec::new();
     if let Some(h) = &hidden {
         ctx.ui.note(&format!(
             "the files' [default] profile has credentials ({}), which the AWS SDKs and the AWS CLI would use before the credential server: CMD sees copies of the files without them",
             h.keys.join(", ")
         ));
-        extra.push(("AWS_CONFIG_FILE", h.config.as_path()));
-        extra.push(("AWS_SHARED_CREDENTIALS_FILE", h.credentials.as_path()));
+        if let Some(config) = &h.config {
+            extra.push(("AWS_CONFIG_FILE", config.as_path()));
+        }
+        if let Some(credentials) = &h.credentials {
+            extra.push(("AWS_SHARED_CREDENTIALS_FILE", credentials.as_path()));
+        }
     }
     let endpoint = server::start(ctx, plan, &opts, creds)?;
     let env = awsprof_core::env::server_plan(region.as_deref(), &endpoint.uri, &endpoint.token);
