@@ -36,6 +36,7 @@ mod edit_import;
 #[cfg(unix)]
 mod edit_profiles;
 mod edit_safety;
+mod first_run;
 #[cfg(unix)]
 mod keyring;
 mod messages;

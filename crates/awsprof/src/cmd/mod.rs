@@ -40,6 +40,17 @@ pub fn emit(text: &str) -> io::Result<()> {
     out.flush()
 }
 
+/// What `list` and the picker say when the files hold no profile: where they looked, and
+/// the commands that make the first one.
+pub fn no_profiles(ctx: &Ctx) -> String {
+    format!(
+        "no profiles in {} or {} yet; {}",
+        crate::term::shown_path(&ctx.paths.config),
+        crate::term::shown_path(&ctx.paths.credentials),
+        awsprof_core::model::FIRST_STEPS
+    )
+}
+
 /// Secrets that `show` masks unless `--reveal`.
 pub const SECRET_KEYS: &[&str] = &[
     "aws_access_key_id",
