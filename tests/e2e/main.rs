@@ -28,6 +28,7 @@ mod credentials_sts;
 mod differential_botocore;
 mod dir_trust;
 mod docs_in_sync;
+mod docs_runnable;
 mod doctor;
 #[cfg(unix)]
 mod edit_configure;
