@@ -190,3 +190,95 @@ fn the_cli_doc_names_every_option() {
     }
     assert!(missing.is_empty(), "docs/cli.md does not name: {missing:?}");
 }
+
+/// The code in a Markdown text: inline spans and the lines of fenced blocks.
+fn code_in(markdown: &str) -> Vec<String> {
+    let mut code = Vec::new();
+    let mut fenced = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            code.push(line.to_string());
+            continue;
+        }
+        // `` `a` `` spans: the odd pieces between backticks (double backticks are rare
+        // enough in these docs to read as two empty spans around the code).
+        code.extend(line.split('`').skip(1).step_by(2).map(str::to_string));
+    }
+    code
+}
+
+/// Every `awsprof COMMAND --flag` the README and docs/ show names a command that exists and
+/// flags it takes: renaming either fails here until the docs follow.
+#[test]
+fn the_docs_show_only_commands_and_flags_that_exist() {
+    let commands = every_command();
+    let root = support::repo_root();
+    let mut files = vec![root.join("README.md")];
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    let mut helps = std::collections::HashMap::new();
+    let mut wrong = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let shown = file.strip_prefix(&root).unwrap().display().to_string();
+        for code in code_in(&text) {
+            // `awsprof` where a command starts (not `service awsprof`, `run by awsprof`).
+            let starts = code.match_indices("awsprof ").filter(|(at, _)| {
+                let before = code[..*at].trim_end();
+                let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+                before.is_empty()
+                    || before.ends_with(['$', '(', '|', '&', ';', '"', '\'', '{'])
+                    || ["command", "exec", "time", "then", "do"].contains(&word)
+            });
+            for (at, _) in starts {
+                let part = &code[at + "awsprof ".len()..];
+                let part = part
+                    .split(['|', '#', ')', '&', '>', ';', '`'])
+                    .next()
+                    .unwrap();
+                let words: Vec<&str> = part.split_whitespace().collect();
+                let Some(first) = words.first() else { continue };
+                if !first.starts_with(|c: char| c.is_ascii_lowercase()) {
+                    continue;
+                }
+                let is = |path: &[&str]| {
+                    commands
+                        .iter()
+                        .any(|c| c.iter().map(String::as_str).eq(path.iter().copied()))
+                };
+                if !is(&[first]) {
+                    wrong.push(format!("{shown}: `awsprof {part}`: no command `{first}`"));
+                    continue;
+                }
+                let mut target = vec![*first];
+                if let Some(second) = words.get(1) {
+                    if is(&[first, second]) {
+                        target.push(second);
+                    }
+                }
+                let help = helps.entry(target.join(" ")).or_insert_with(|| {
+                    let mut args = target.clone();
+                    args.push("-h");
+                    help_of(&args)
+                });
+                for flag in long_flags(part) {
+                    if !help.contains(&flag) {
+                        wrong.push(format!(
+                            "{shown}: `awsprof {part}`: `awsprof {}` takes no {flag}",
+                            target.join(" ")
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
