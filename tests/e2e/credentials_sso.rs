@@ -249,5 +249,59 @@ fn login_refuses_a_profile_without_identity_center() {
     );
     let out = home.run(&["login", "keys"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("does not use IAM Identity Center"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("profile `keys`: does not use IAM Identity Center"),
+        "{err}"
+    );
+    // It says what to do instead: nothing to log in to, or how to set IAM Identity Center up.
+    assert!(
+        err.contains("its credentials need no login (`awsprof whoami keys` checks them)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`awsprof sso add` then `awsprof sso sync`"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+/// An AWS Sign-In session (what `aws login` writes) is renewed by `aws login`, and `login`
+/// says so rather than trying IAM Identity Center.
+#[test]
+fn login_of_a_sign_in_session_names_the_command_that_renews_it() {
+    let home = AwsHome::with(
+        "[profile signin]\nlogin_session = arn:aws:iam::123456789012:user/alice\nregion = us-east-1\n",
+        "",
+    );
+    let out = home.run(&["login", "signin"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not use IAM Identity Center"), "{err}");
+    assert!(err.contains("`aws login --profile signin` renews"), "{err}");
+}
+
+/// An expired IAM Identity Center session names the command that renews it, for a profile
+/// and for `sso sync`'s session.
+#[test]
+fn an_expired_session_names_the_command_that_renews_it() {
+    let home = AwsHome::with(
+        "[profile dev]\nsso_session = org\nsso_account_id = 111122223333\nsso_role_name = Dev\n\n[sso-session org]\nsso_start_url = https://org.awsapps.com/start\nsso_region = eu-west-1\n",
+        "",
+    );
+    write_cli_token(
+        &home,
+        "org",
+        serde_json::json!({"startUrl": "https://org.awsapps.com/start", "region": "eu-west-1", "accessToken": "old", "expiresAt": "2020-01-01T00:00:00Z"}),
+    );
+    let err = stderr(&home.run(&["export", "dev"]));
+    assert!(
+        err.contains("the IAM Identity Center session has expired; run `awsprof login dev`"),
+        "{err}"
+    );
+    let err = stderr(&home.run(&["sso", "sync"]));
+    assert!(
+        err.contains("has expired; run `awsprof login --sso-session org`"),
+        "{err}"
+    );
 }

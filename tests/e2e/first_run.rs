@@ -129,3 +129,25 @@ fn an_unknown_profile_names_the_few_there_are_or_the_closest() {
         "{err}"
     );
 }
+
+/// A missing file is met with the command that makes it: `allow` with no `.aws-profile`,
+/// `sso sync` with no `[sso-session]`, `login --sso-session` of one that is not there.
+#[test]
+fn a_missing_file_or_section_names_what_makes_it() {
+    let home = AwsHome::new();
+    let dir = home.path().join("project");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = home.run(&["allow", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("no .aws-profile in"), "{err}");
+    assert!(err.contains("`echo PROFILE > .aws-profile`"), "{err}");
+
+    let err = stderr(&home.run(&["sso", "sync"]));
+    assert!(
+        err.contains("`awsprof sso add NAME --start-url URL --region REGION`"),
+        "{err}"
+    );
+    let err = stderr(&home.run(&["login", "--sso-session", "org"]));
+    assert!(err.contains("`awsprof sso add`"), "{err}");
+}

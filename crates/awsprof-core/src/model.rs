@@ -690,7 +690,7 @@ impl UnknownProfile {
             return format!("; did you mean `{s}`?");
         }
         match self.count {
-            0 => format!("; there are no profiles yet: {FIRST_STEPS}"),
+            0 => format!("; there are no profiles yet; {FIRST_STEPS}"),
             n if n <= LISTED => {
                 let names: Vec<String> = self.others.iter().map(|n| format!("`{n}`")).collect();
                 format!("; the profiles are {}", names.join(", "))
