@@ -17,7 +17,7 @@ use std::ffi::OsString;
 #[derive(Debug, Parser)]
 #[command(
     name = "awsprof",
-    version,
+    version = VERSION,
     about,
     long_about,
     max_term_width = 100,
@@ -28,6 +28,9 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// `--version`: the package's, and the commit it was built from when known (build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("AWSPROF_BUILD_COMMIT"));
 
 /// Each subcommand's arguments are built only when that subcommand runs (or help,
 /// completion and the man page need them): building all of them cost every command's
