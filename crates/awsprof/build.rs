@@ -10,7 +10,11 @@ fn main() {
     let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
     let dir = Path::new(&dir);
     println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-changed=.cargo_vcs_info.json");
+    // Only files that exist: cargo runs this again on every build for one that does not,
+    // and the tests refuse a binary older than (or built from) a file that is gone.
+    if dir.join(".cargo_vcs_info.json").exists() {
+        println!("cargo:rerun-if-changed=.cargo_vcs_info.json");
+    }
     let commit = packaged_commit(dir).or_else(|| checkout_commit(dir));
     let suffix = match commit {
         Some(c) => format!(" (commit {c})"),
@@ -34,18 +38,22 @@ fn packaged_commit(dir: &Path) -> Option<String> {
 fn checkout_commit(dir: &Path) -> Option<String> {
     git(dir, &["ls-files", "--error-unmatch", "build.rs"])?;
     let sha = git(dir, &["rev-parse", "HEAD"])?;
-    // Build again when HEAD moves: the file HEAD, the branch it names, and packed refs.
+    // Build again when HEAD moves: the file HEAD and the branch it names (a commit rewrites
+    // that branch's own file). Not packed-refs, which other worktrees of the repository
+    // rewrite: each time, this would run again and leave the binary older than a file it
+    // was built from.
     for path in [
         git(dir, &["rev-parse", "--git-path", "HEAD"]),
         git(dir, &["symbolic-ref", "-q", "HEAD"])
             .and_then(|r| git(dir, &["rev-parse", "--git-path", &r])),
-        git(dir, &["rev-parse", "--git-path", "packed-refs"]),
     ]
     .into_iter()
     .flatten()
     {
         let path = dir.join(path);
-        println!("cargo:rerun-if-changed={}", path.display());
+        if path.exists() {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
     }
     short(&sha)
 }

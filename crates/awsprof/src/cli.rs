@@ -21,12 +21,17 @@ use std::ffi::OsString;
     about,
     long_about,
     max_term_width = 100,
-    help_template = "{about-with-newline}\n{usage-heading} {usage}\n\nCommands:\n{subcommands}\n\nOptions: -h, --help (-h: a summary)  -V, --version{after-help}",
+    help_template = "{about-with-newline}\n{usage-heading} {usage}\n\nCommands:\n{subcommands}\n\nOptions: -q, --quiet (no notes, for scripts)  -h, --help (-h: a summary)  -V, --version{after-help}",
     after_long_help = examples::TOP
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// No notes on stderr (what was done, next steps): for scripts. Warnings, errors and
+    /// prompts still show. Taken before or after the command; listed once, in the
+    /// top-level help, rather than in every command's.
+    #[arg(short = 'q', long, global = true, hide = true)]
+    pub quiet: bool,
 }
 
 /// `--version`: the package's, and the commit it was built from when known (build.rs).
@@ -97,6 +102,12 @@ pub enum Command {
     /// shortly before they expire.
     #[command(after_long_help = examples::INIT)]
     Init(InitArgs),
+    /// Print a Tab-completion script, for packages and setups without `init`.
+    ///
+    /// `init` already completes in the shell it sets up; this is the same completion as a
+    /// file of its own (it asks the awsprof on PATH, so profile names are read live).
+    #[command(after_long_help = examples::COMPLETIONS)]
+    Completions(CompletionsArgs),
     /// Trust the .aws-profile file of DIR (or the nearest one above it), as it is now.
     ///
     /// The file holds a profile name (its first line that is not empty or a # comment).
@@ -428,6 +439,23 @@ pub struct InitArgs {
     pub cmd: String,
 }
 
+/// A shell that `completions` writes a script for (clap's dynamic completion).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
 #[derive(Debug, Args)]
 pub struct DirArgs {
     /// The directory [default: the current one].
@@ -746,6 +774,11 @@ Examples:
   eval \"$(awsprof init zsh)\"       # in ~/.zshrc, after compinit
   awsprof init fish | source       # in ~/.config/fish/config.fish
   eval \"$(awsprof init bash --cmd ap)\"   # call it `ap`";
+    pub const COMPLETIONS: &str = "\
+Examples:
+  awsprof completions bash > /usr/share/bash-completion/completions/awsprof
+  awsprof completions zsh > /usr/share/zsh/site-functions/_awsprof
+  awsprof completions fish > ~/.config/fish/completions/awsprof.fish";
     pub const ALLOW: &str = "\
 Examples:
   echo prod > .aws-profile && awsprof allow

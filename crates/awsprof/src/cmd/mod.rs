@@ -1,6 +1,7 @@
 //! One module per subcommand, plus what they share.
 
 pub mod allow;
+pub mod completions;
 pub mod configure;
 pub mod current;
 pub mod doctor;
