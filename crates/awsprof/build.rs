@@ -23,14 +23,16 @@ fn main() {
     println!("cargo:rustc-env=AWSPROF_BUILD_COMMIT={suffix}");
 }
 
-/// The commit `cargo package` recorded: `{"git": {"sha1": "..."}}`.
+/// The commit `cargo package` recorded: `{"git": {"sha1": "...", "dirty": true}}`, marked
+/// when the work tree had changes the commit does not hold.
 fn packaged_commit(dir: &Path) -> Option<String> {
     let text = std::fs::read_to_string(dir.join(".cargo_vcs_info.json")).ok()?;
     // A small fixed format: no JSON parser in the build of every user for one field.
     let at = text.find("\"sha1\"")? + "\"sha1\"".len();
     let rest = text[at..].trim_start().strip_prefix(':')?.trim_start();
-    let sha = rest.strip_prefix('"')?.split('"').next()?;
-    short(sha)
+    let sha = short(rest.strip_prefix('"')?.split('"').next()?)?;
+    let dirty = text.split_whitespace().collect::<String>().contains("\"dirty\":true");
+    Some(if dirty { format!("{sha}, modified") } else { sha })
 }
 
 /// HEAD of the git checkout this crate is part of, when git is there and tracks this file

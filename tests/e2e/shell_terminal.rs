@@ -43,11 +43,11 @@ pub(crate) enum Setup {
     BashCompletion,
     /// zsh: `compinit`, then `eval "$(awsprof init zsh)"` in ~/.zshrc.
     Zsh,
-    /// zsh loading shell/zsh as an oh-my-zsh plugin (a stand-in for oh-my-zsh's loading).
+    /// zsh loading crates/awsprof/shell/zsh as an oh-my-zsh plugin (a stand-in for oh-my-zsh's loading).
     OhMyZsh,
     /// fish with `awsprof init fish | source` in config.fish.
     Fish,
-    /// fish with shell/fish copied into ~/.config/fish as fisher installs a plugin.
+    /// fish with crates/awsprof/shell/fish copied into ~/.config/fish as fisher installs a plugin.
     Fisher,
     /// bash, zsh and fish (its fisher layout) whose users define aliases and functions
     /// named like the builtins the integration uses, before loading it.
@@ -258,7 +258,7 @@ impl Term {
                 // each $plugin.plugin.zsh sourced from inside a function (_omz_source),
                 // with the completion settings oh-my-zsh's lib/completion.zsh makes.
                 copy_dir(
-                    &support::repo_root().join("shell/zsh"),
+                    &support::repo_root().join("crates/awsprof/shell/zsh"),
                     ".oh-my-zsh/custom/plugins/awsprof",
                 );
                 write(
@@ -292,7 +292,7 @@ impl Term {
                 // first use.
                 for dir in ["functions", "completions", "conf.d"] {
                     copy_dir(
-                        &support::repo_root().join("shell/fish").join(dir),
+                        &support::repo_root().join("crates/awsprof/shell/fish").join(dir),
                         &format!(".config/fish/{dir}"),
                     );
                 }
