@@ -31,8 +31,15 @@ fn packaged_commit(dir: &Path) -> Option<String> {
     let at = text.find("\"sha1\"")? + "\"sha1\"".len();
     let rest = text[at..].trim_start().strip_prefix(':')?.trim_start();
     let sha = short(rest.strip_prefix('"')?.split('"').next()?)?;
-    let dirty = text.split_whitespace().collect::<String>().contains("\"dirty\":true");
-    Some(if dirty { format!("{sha}, modified") } else { sha })
+    let dirty = text
+        .split_whitespace()
+        .collect::<String>()
+        .contains("\"dirty\":true");
+    Some(if dirty {
+        format!("{sha}, modified")
+    } else {
+        sha
+    })
 }
 
 /// HEAD of the git checkout this crate is part of, when git is there and tracks this file

@@ -107,6 +107,24 @@ fn long_flags(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The command an `awsprof ...` line runs: its first word, and the second when that makes
+/// a subcommand (`sso add`). `None` when the first word is no command.
+fn command_of<'a>(words: &[&'a str], commands: &[Vec<String>]) -> Option<Vec<&'a str>> {
+    let is = |path: &[&str]| {
+        commands
+            .iter()
+            .any(|c| c.iter().map(String::as_str).eq(path.iter().copied()))
+    };
+    let first = *words.first()?;
+    if !is(&[first]) {
+        return None;
+    }
+    match words.get(1) {
+        Some(second) if is(&[first, second]) => Some(vec![first, second]),
+        _ => Some(vec![first]),
+    }
+}
+
 /// A screen: `--help` of every command (and subcommand) has examples and fits in 40 lines;
 /// `-h` stays a summary without them. Each example's flags are flags of the command it
 /// runs, so an example cannot outlive a renamed option.
@@ -130,7 +148,12 @@ fn every_command_help_has_an_example_and_fits_on_a_screen() {
         if short.contains("Examples:") || short.lines().count() > lines {
             failures.push(format!("{name} -h is not a summary: {short}"));
         }
-        let Some(examples) = long.split("\nExamples:\n").nth(1) else {
+        // `Examples:`, or `Examples (...):` at the top.
+        let examples = long
+            .split("\nExamples")
+            .nth(1)
+            .and_then(|e| e.split_once(":\n"));
+        let Some((_, examples)) = examples else {
             failures.push(format!("{name} --help has no `Examples:`"));
             continue;
         };
@@ -147,17 +170,10 @@ fn every_command_help_has_an_example_and_fits_on_a_screen() {
             for part in line.split("awsprof ").skip(1) {
                 let part = part.split(['|', '#', ')', '&', '>']).next().unwrap();
                 let words: Vec<&str> = part.split_whitespace().collect();
-                let mut target: Vec<&str> = words.iter().take(1).copied().collect();
-                if let Some(second) = words.get(1) {
-                    let mut probe = target.clone();
-                    probe.push(second);
-                    if commands
-                        .iter()
-                        .any(|c| c.iter().map(String::as_str).eq(probe.iter().copied()))
-                    {
-                        target = probe;
-                    }
-                }
+                let Some(target) = command_of(&words, &commands) else {
+                    failures.push(format!("{name}: the example `{line}` runs no command"));
+                    continue;
+                };
                 let mut args = target.clone();
                 args.push("-h");
                 let help = help_of(&args);
@@ -215,7 +231,9 @@ fn code_in(markdown: &str) -> Vec<String> {
 /// flags it takes: renaming either fails here until the docs follow.
 #[test]
 fn the_docs_show_only_commands_and_flags_that_exist() {
-    let commands = every_command();
+    let mut commands = every_command();
+    // The hidden ones: `man` (for packagers, docs/packaging.md) and the shell hook.
+    commands.extend([vec!["man".to_string()], vec!["hook".to_string()]]);
     let root = support::repo_root();
     let mut files = vec![root.join("README.md")];
     for entry in std::fs::read_dir(root.join("docs")).unwrap() {
@@ -249,21 +267,10 @@ fn the_docs_show_only_commands_and_flags_that_exist() {
                 if !first.starts_with(|c: char| c.is_ascii_lowercase()) {
                     continue;
                 }
-                let is = |path: &[&str]| {
-                    commands
-                        .iter()
-                        .any(|c| c.iter().map(String::as_str).eq(path.iter().copied()))
-                };
-                if !is(&[first]) {
+                let Some(target) = command_of(&words, &commands) else {
                     wrong.push(format!("{shown}: `awsprof {part}`: no command `{first}`"));
                     continue;
-                }
-                let mut target = vec![*first];
-                if let Some(second) = words.get(1) {
-                    if is(&[first, second]) {
-                        target.push(second);
-                    }
-                }
+                };
                 let help = helps.entry(target.join(" ")).or_insert_with(|| {
                     let mut args = target.clone();
                     args.push("-h");

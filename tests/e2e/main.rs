@@ -41,6 +41,7 @@ mod first_run;
 #[cfg(unix)]
 mod keyring;
 mod messages;
+mod packaging;
 mod precedence;
 #[cfg(unix)]
 mod prompts;

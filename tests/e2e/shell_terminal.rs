@@ -292,7 +292,9 @@ impl Term {
                 // first use.
                 for dir in ["functions", "completions", "conf.d"] {
                     copy_dir(
-                        &support::repo_root().join("crates/awsprof/shell/fish").join(dir),
+                        &support::repo_root()
+                            .join("crates/awsprof/shell/fish")
+                            .join(dir),
                         &format!(".config/fish/{dir}"),
                     );
                 }

@@ -719,12 +719,10 @@ mod examples {
     }
 
     pub const TOP: &str = "\
-Examples:
+Examples (new here: docs/getting-started.md walks through them):
   awsprof import --csv ~/Downloads/alice_accessKeys.csv   # an IAM user's access key
   eval \"$(awsprof init bash)\"                             # in ~/.bashrc: `use` switches the shell
-  awsprof use alice && awsprof whoami
-
-New here: docs/getting-started.md. Reference: docs/cli.md, man awsprof.";
+  awsprof use alice && awsprof whoami";
     pub const LIST: &str = "\
 Examples:
   awsprof list

@@ -17,7 +17,9 @@ pub fn run() -> Result<()> {
     man.render_description_section(&mut page)?;
     if let Some(examples) = cmd.get_after_long_help() {
         let text = examples.to_string();
-        let body = text.strip_prefix("Examples:\n").unwrap_or(&text);
+        let body = text
+            .split_once('\n')
+            .map_or(text.as_str(), |(_, rest)| rest);
         page.extend_from_slice(b".SH EXAMPLES\n.nf\n");
         page.extend_from_slice(roff_escape(body).as_bytes());
         page.extend_from_slice(b"\n.fi\n");
