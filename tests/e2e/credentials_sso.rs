@@ -241,6 +241,34 @@ fn login_runs_the_device_flow_and_writes_the_cli_v2_token_file() {
     assert_eq!(v["AWS_SESSION_TOKEN"], "session-for-fresh-login-token");
 }
 
+/// `--quiet` drops the notes, never what the person must act on: the page and the code.
+#[test]
+fn login_quiet_still_shows_the_page_and_the_code() {
+    let home = home();
+    let sso = fake(&["fresh-login-token"], 0);
+    let out = home
+        .cmd()
+        .args(["login", "dev", "--quiet", "--no-browser"])
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", sso.url())
+        .output()
+        .unwrap();
+    assert_ok(&out, "awsprof login --quiet");
+    let err = stderr(&out);
+    assert!(
+        err.contains("user_code=WXYZ-1234"),
+        "the page is shown: {err}"
+    );
+    assert!(err.contains("code: WXYZ-1234"), "the code is shown: {err}");
+    assert!(!err.contains("logged in"), "no note: {err}");
+    let token: Value =
+        serde_json::from_str(&std::fs::read_to_string(token_file(&home, "my-sso")).unwrap())
+            .unwrap();
+    assert!(
+        token["accessToken"].as_str().is_some_and(|t| !t.is_empty()),
+        "{token}"
+    );
+}
+
 #[test]
 fn login_refuses_a_profile_without_identity_center() {
     let home = AwsHome::with(

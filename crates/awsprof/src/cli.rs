@@ -153,7 +153,7 @@ pub enum Command {
     /// Reads the current layout (Access key ID,Secret access key), the old one with a user
     /// name column (User name,Password,Access key ID,Secret access key,Console login link)
     /// and the old root-user rootkey.csv. The profile is named by --profile, else by the
-    /// user name in the file.
+    /// user name in the file, else by the one in its name (USERNAME_accessKeys.csv).
     #[command(after_long_help = examples::IMPORT)]
     Import(ImportArgs),
     /// Check the files, permissions, chains and environment; say what to fix.
@@ -552,8 +552,8 @@ pub struct ImportArgs {
     /// The CSV file downloaded from the IAM console.
     #[arg(long, value_name = "FILE", required = true)]
     pub csv: std::path::PathBuf,
-    /// The profile to create [default: the user name in the file]; with several keys the
-    /// first is NAME, the next NAME-2, NAME-3, ...
+    /// The profile to create [default: the user name in the file, or in its name]; with
+    /// several keys the first is NAME, the next NAME-2, NAME-3, ...
     #[arg(long, short = 'p')]
     pub profile: Option<String>,
     /// Import only the N-th access key of the file (1 is the first row after the header).

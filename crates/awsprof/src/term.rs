@@ -152,6 +152,10 @@ impl Ui for Terminal {
         }
     }
 
+    fn instruct(&self, message: &str) {
+        eprintln!("awsprof: {}", said(message));
+    }
+
     fn interactive(&self) -> bool {
         io::stdin().is_terminal() && io::stderr().is_terminal()
     }
