@@ -372,10 +372,15 @@ aws configure get region > "$OUT/region"
     assert!(copy.contains("[base]"), "the other profiles stay: {copy}");
     // [default]'s other settings stay (the role has no region, so none is set for CMD).
     assert_eq!(read(lab.home.path().join("region")).trim(), "eu-central-1");
-    // The copies are gone once CMD has exited.
+    // Only the file that holds [default]'s keys is copied; the copy is gone once CMD has
+    // exited. The config file holds none, so CMD reads the real one.
     let files = read(lab.home.path().join("files"));
-    for f in files.lines() {
-        assert!(f.contains("awsprof-server-"), "{f}");
-        assert!(!Path::new(f).exists(), "{f} removed");
-    }
+    let mut lines = files.lines();
+    let (credentials, config) = (lines.next().unwrap(), lines.next().unwrap_or_default());
+    assert!(credentials.contains("awsprof-server-"), "{credentials}");
+    assert!(!Path::new(credentials).exists(), "{credentials} removed");
+    assert!(
+        !config.contains("awsprof-server-"),
+        "config not copied: {config}"
+    );
 }

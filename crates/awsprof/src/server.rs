@@ -257,27 +257,31 @@ fn random_hex(bytes: usize) -> Result<String> {
 /// Copies of the shared files for CMD, when the files' `[default]` profile has
 /// credentials: the SDKs' default chain reads the files' `[default]` before the container
 /// endpoint, so CMD would otherwise run as `[default]`, not as the profile it was given.
-/// The copies lack only the settings that give `[default]` credentials; they live in a
+/// Only a file that holds such a setting is copied, without it; the copies live in a
 /// private directory removed when the server stops.
 pub struct HiddenDefault {
     /// The directory of the copies (0700), removed when dropped.
     _dir: tempfile::TempDir,
-    /// The config file's copy, for `AWS_CONFIG_FILE`.
-    pub config: PathBuf,
-    /// The credentials file's copy, for `AWS_SHARED_CREDENTIALS_FILE`.
-    pub credentials: PathBuf,
+    /// The config file's copy, for `AWS_CONFIG_FILE`, when it had to be copied.
+    pub config: Option<PathBuf>,
+    /// The credentials file's copy, for `AWS_SHARED_CREDENTIALS_FILE`, when it had to be.
+    pub credentials: Option<PathBuf>,
     /// The keys that were left out, for the note.
     pub keys: Vec<String>,
 }
 
-/// Whether the files' `[default]` profile would give CMD credentials, and if so the copies
-/// of the files without them.
+/// Whether the files' `[default]` profile would give CMD credentials, and if so copies
+/// of the files that set them, without them. The check is the one-profile load (no
+/// index of every profile), and a file without such a key is not parsed again: with
+/// 10,000 profiles, parsing both files whole for the editor cost more than the rest of
+/// `env --server` together.
 pub fn hide_default(ctx: &Ctx) -> Result<Option<HiddenDefault>> {
     use awsprof_core::edit::{Document, Target};
+    use awsprof_core::model::Filter;
     use awsprof_core::FileKind;
     let texts = ctx.texts()?;
-    let index = texts.index(&ctx.paths)?;
-    let Some(default) = index.profile("default") else {
+    let mut set = texts.profiles(&ctx.paths, Filter::Profile("default"))?;
+    let Some(default) = set.profiles.swap_remove("default") else {
         return Ok(None);
     };
     if default.kind() == awsprof_core::ProfileKind::Other {
@@ -294,7 +298,13 @@ pub fn hide_default(ctx: &Ctx) -> Result<Option<HiddenDefault>> {
         .map_err(|e| {
             anyhow::anyhow!("could not make a private directory for the copies of the files: {e}")
         })?;
-    let copy = |kind: FileKind, text: Option<&str>, name: &str| -> Result<PathBuf> {
+    let copy = |kind: FileKind, text: Option<&str>, name: &str| -> Result<Option<PathBuf>> {
+        let sets_one = keys
+            .iter()
+            .any(|k| default.property(k).is_some_and(|p| p.file == kind));
+        if !sets_one {
+            return Ok(None);
+        }
         let mut doc =
             Document::parse(kind, text.unwrap_or_default()).map_err(|e| anyhow::anyhow!("{e}"))?;
         for key in &keys {
@@ -302,7 +312,7 @@ pub fn hide_default(ctx: &Ctx) -> Result<Option<HiddenDefault>> {
         }
         let path = dir.path().join(name);
         awsprof_core::cache::write_private(&path, &doc.text())?;
-        Ok(path)
+        Ok(Some(path))
     };
     let config = copy(FileKind::Config, texts.config.as_deref(), "config")?;
     let credentials = copy(

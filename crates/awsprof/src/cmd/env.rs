@@ -65,8 +65,12 @@ fn serve(ctx: &super::Ctx, name: &str, args: &EnvArgs) -> Result<ExitCode> {
             "the files' [default] profile has credentials ({}), which the AWS SDKs and the AWS CLI would use before the credential server: CMD sees copies of the files without them",
             h.keys.join(", ")
         ));
-        extra.push(("AWS_CONFIG_FILE", h.config.as_path()));
-        extra.push(("AWS_SHARED_CREDENTIALS_FILE", h.credentials.as_path()));
+        if let Some(config) = &h.config {
+            extra.push(("AWS_CONFIG_FILE", config.as_path()));
+        }
+        if let Some(credentials) = &h.credentials {
+            extra.push(("AWS_SHARED_CREDENTIALS_FILE", credentials.as_path()));
+        }
     }
     let endpoint = server::start(ctx, plan, &opts, creds)?;
     let env = awsprof_core::env::server_plan(region.as_deref(), &endpoint.uri, &endpoint.token);
