@@ -98,8 +98,19 @@ pub struct Plan {
 /// too many are nested), it fails before reading anything: otherwise the program would
 /// start itself again without end.
 pub fn plan(ctx: &Ctx, name: &str) -> Result<Plan> {
+    Ok(plan_and_default(ctx, name)?.0)
+}
+
+/// [`plan`], and the files' `[default]` profile from the same read (`env --server` checks
+/// whether it would give CMD credentials, without reading the files a second time).
+pub fn plan_and_default(ctx: &Ctx, name: &str) -> Result<(Plan, Option<Section>)> {
     nesting().check(name)?;
-    plan_with(ctx, name, |index, _| chain::resolve(index, name))
+    let mut default = None;
+    let plan = plan_with(ctx, name, |index, _| {
+        default = index.profile("default");
+        chain::resolve(index, name)
+    })?;
+    Ok((plan, default))
 }
 
 /// The plan of `awsprof keyring credentials NAME`: the keyring entry `NAME` (and its MFA

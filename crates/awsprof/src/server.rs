@@ -18,6 +18,7 @@ use anyhow::Result;
 use awsprof_core::cache::{self, Freshness};
 use awsprof_core::clock;
 use awsprof_core::creds::Credentials;
+use awsprof_core::Section;
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -270,18 +271,14 @@ pub struct HiddenDefault {
     pub keys: Vec<String>,
 }
 
-/// Whether the files' `[default]` profile would give CMD credentials, and if so copies
-/// of the files that set them, without them. The check is the one-profile load (no
-/// index of every profile), and a file without such a key is not parsed again: with
-/// 10,000 profiles, parsing both files whole for the editor cost more than the rest of
-/// `env --server` together.
-pub fn hide_default(ctx: &Ctx) -> Result<Option<HiddenDefault>> {
+/// Whether the files' `[default]` profile (`default`, from the read that made the plan)
+/// would give CMD credentials, and if so copies of the files that set them, without them.
+/// A file without such a key is not parsed again: with 10,000 profiles, parsing both
+/// files whole for the editor cost more than the rest of `env --server` together.
+pub fn hide_default(ctx: &Ctx, default: Option<&Section>) -> Result<Option<HiddenDefault>> {
     use awsprof_core::edit::{Document, Target};
-    use awsprof_core::model::Filter;
     use awsprof_core::FileKind;
-    let texts = ctx.texts()?;
-    let mut set = texts.profiles(&ctx.paths, Filter::Profile("default"))?;
-    let Some(default) = set.profiles.swap_remove("default") else {
+    let Some(default) = default else {
         return Ok(None);
     };
     if default.kind() == awsprof_core::ProfileKind::Other {
@@ -298,15 +295,15 @@ pub fn hide_default(ctx: &Ctx) -> Result<Option<HiddenDefault>> {
         .map_err(|e| {
             anyhow::anyhow!("could not make a private directory for the copies of the files: {e}")
         })?;
-    let copy = |kind: FileKind, text: Option<&str>, name: &str| -> Result<Option<PathBuf>> {
+    let copy = |kind: FileKind, text: &Option<String>, name: &str| -> Result<Option<PathBuf>> {
         let sets_one = keys
             .iter()
             .any(|k| default.property(k).is_some_and(|p| p.file == kind));
         if !sets_one {
             return Ok(None);
         }
-        let mut doc =
-            Document::parse(kind, text.unwrap_or_default()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut doc = Document::parse(kind, text.as_deref().unwrap_or_default())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         for key in &keys {
             let _ = doc.delete(Target::Profile("default"), key, None);
         }
@@ -314,12 +311,10 @@ pub fn hide_default(ctx: &Ctx) -> Result<Option<HiddenDefault>> {
         awsprof_core::cache::write_private(&path, &doc.text())?;
         Ok(Some(path))
     };
-    let config = copy(FileKind::Config, texts.config.as_deref(), "config")?;
-    let credentials = copy(
-        FileKind::Credentials,
-        texts.credentials.as_deref(),
-        "credentials",
-    )?;
+    // Read again (the plan keeps no text): only what is copied is parsed.
+    let texts = ctx.texts()?;
+    let config = copy(FileKind::Config, &texts.config, "config")?;
+    let credentials = copy(FileKind::Credentials, &texts.credentials, "credentials")?;
     Ok(Some(HiddenDefault {
         _dir: dir,
         config,

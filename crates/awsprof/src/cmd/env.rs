@@ -53,12 +53,12 @@ fn serve(ctx: &super::Ctx, name: &str, args: &EnvArgs) -> Result<ExitCode> {
             "--server needs a command to run: awsprof env PROFILE --server -- CMD"
         ));
     };
-    let plan = resolve::plan(ctx, name)?;
+    let (plan, default) = resolve::plan_and_default(ctx, name)?;
     let opts = super::export::options(&args.creds);
     // Resolved before CMD starts: a profile without credentials fails here, not in CMD.
     let creds = resolve::credentials(ctx, &plan, &opts)?;
     let region = plan.profile.get("region").map(str::to_string);
-    let hidden = server::hide_default(ctx)?;
+    let hidden = server::hide_default(ctx, default.as_ref())?;
     let mut extra = Vec::new();
     if let Some(h) = &hidden {
         ctx.ui.note(&format!(
