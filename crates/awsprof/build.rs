@@ -1,7 +1,10 @@
 //! `awsprof --version` names the commit it was built from: the one recorded in a packaged
-//! crate (`.cargo_vcs_info.json`, which `cargo package` writes), else the git checkout's
-//! HEAD when this crate is a file of that checkout. Without either (no git, a copy of the
-//! sources) the version is the package's alone; nothing here can fail the build.
+//! crate (`.cargo_vcs_info.json`, which `cargo package` writes), else, for a release build,
+//! the git checkout's HEAD when this crate is a file of that checkout. A debug build of a
+//! checkout names none: it would have to be built again after every commit (the tests
+//! refuse binaries older than a file they were built from), a cost for every developer and
+//! nothing for anyone who installs. Without git or a recorded commit the version is the
+//! package's alone; nothing here can fail the build.
 
 use std::path::Path;
 use std::process::Command;
@@ -15,7 +18,9 @@ fn main() {
     if dir.join(".cargo_vcs_info.json").exists() {
         println!("cargo:rerun-if-changed=.cargo_vcs_info.json");
     }
-    let commit = packaged_commit(dir).or_else(|| checkout_commit(dir));
+    // "release" for the release profile and those that inherit from it.
+    let release = std::env::var("PROFILE").is_ok_and(|p| p == "release");
+    let commit = packaged_commit(dir).or_else(|| release.then(|| checkout_commit(dir)).flatten());
     let suffix = match commit {
         Some(c) => format!(" (commit {c})"),
         None => String::new(),
