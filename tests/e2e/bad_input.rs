@@ -1,20 +1,8 @@
 //! Bad input gets a clear error that names the file (and line), exit status 1, no panic.
 
 use crate::support;
-use crate::support::AwsHome;
+use crate::support::{fails_clearly, AwsHome};
 use std::io::Write;
-use std::process::Output;
-
-fn fails_clearly(out: &Output, needles: &[&str]) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(1), "exit status; stderr: {stderr}");
-    assert!(out.stdout.is_empty(), "nothing on stdout on error");
-    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "stderr {stderr:?} should contain {n:?}");
-    }
-    stderr
-}
 
 fn home_with_config_bytes(bytes: &[u8]) -> AwsHome {
     let home = AwsHome::with("", "");

@@ -120,6 +120,33 @@ fn environment_that_overrides_the_profile() {
     assert!(has(&f, "error", "AWS_PROFILE=nope"), "{f:?}");
 }
 
+#[test]
+fn says_which_sdks_refuse_a_file_the_aws_cli_reads_and_how_to_fix_it() {
+    let home = AwsHome::with(
+        "[default]\n  region = us-east-1\n  output = json\n",
+        "[sso-session corp]\nsso_region = us-east-1\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(home.credentials(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, f) = findings(&home, &[]);
+    assert_eq!(code, 0, "warnings only: awsprof reads the files: {f:?}");
+    assert!(
+        has(&f, "warning", "~/.aws/config:2: indented property (and 1 more lines like it): the AWS CLI and boto3 read it, and so does awsprof, but the AWS SDKs"),
+        "{f:?}"
+    );
+    assert!(has(&f, "warning", "remove the indentation"), "{f:?}");
+    assert!(
+        has(
+            &f,
+            "warning",
+            "move the sso-session section to the config file"
+        ),
+        "{f:?}"
+    );
+    let out = home.run(&["get", "output"]);
+    assert_eq!(support::stdout_ok(&out), "json\n");
+}
+
 /// A credential cache entry as the AWS CLI writes it, under the key of the call `args`
 /// (botocore's SHA-1, computed by Python), expiring `seconds` from now.
 fn cache_entry(home: &AwsHome, args: &str, key_id: &str, seconds: i64) {

@@ -39,12 +39,18 @@ mod edit_profiles;
 mod edit_safety;
 mod first_run;
 #[cfg(unix)]
+mod hostile;
+#[cfg(unix)]
 mod keyring;
 mod messages;
+#[cfg(unix)]
+mod not_a_file;
 mod packaging;
 mod precedence;
 #[cfg(unix)]
 mod prompts;
+#[cfg(unix)]
+mod same_file;
 mod shell_completion;
 mod shell_consumers;
 mod shell_dir;

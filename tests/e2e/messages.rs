@@ -28,6 +28,49 @@ fn an_error_and_its_cause_are_said_once() {
     assert_eq!(err.matches("No such file").count(), 1, "{err}");
 }
 
+/// An OS error under one of ours is said once, not once in our message and again as its
+/// cause (`Too many levels of symbolic links (os error 40)` twice was the symptom): a
+/// web identity token that is a loop of links (read by awsprof-net), and the shared
+/// files behind one (read by awsprof, which names the loop in words).
+#[cfg(unix)]
+#[test]
+fn an_os_error_is_said_once() {
+    let home = AwsHome::with(
+        "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/W\nweb_identity_token_file = ~/token\n",
+        "",
+    );
+    std::os::unix::fs::symlink(home.path().join("token"), home.path().join("token")).unwrap();
+    let out = home
+        .cmd()
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .args(["export", "web"])
+        .output()
+        .unwrap();
+    let err = fails(&out, 1);
+    // The errno differs between systems (40 on Linux).
+    let said = "awsprof: error: profile `web`: web_identity_token_file ~/token: Too many levels of symbolic links (os error ";
+    assert!(err.starts_with(said), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(err.matches("Too many levels").count(), 1, "{err}");
+
+    let looped = home.path().join("loop");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    for args in [&["list"][..], &["set", "region", "eu-west-1"]] {
+        let out = home
+            .cmd()
+            .env("AWS_CONFIG_FILE", looped.join("config"))
+            .args(args)
+            .output()
+            .unwrap();
+        let err = fails(&out, 1);
+        assert_eq!(
+            err.trim_end(),
+            "awsprof: error: ~/loop/config: its symbolic links form a loop (or a chain too long to follow)",
+            "{args:?}"
+        );
+    }
+}
+
 #[test]
 fn doctor_names_a_broken_profile_once() {
     let home = AwsHome::with(

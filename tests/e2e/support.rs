@@ -314,6 +314,19 @@ impl AwsHome {
     }
 }
 
+/// Checks a run failed clearly: exit status 1, nothing on stdout, no panic, and stderr
+/// holding each of `needles`. Returns stderr.
+pub fn fails_clearly(out: &Output, needles: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "exit status; stderr: {stderr}");
+    assert!(out.stdout.is_empty(), "nothing on stdout on error");
+    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "stderr {stderr:?} should contain {n:?}");
+    }
+    stderr
+}
+
 /// Fails the test, showing `what`, the exit status and stderr, unless `out` is a success.
 #[track_caller]
 pub fn assert_ok(out: &Output, what: impl std::fmt::Display) {

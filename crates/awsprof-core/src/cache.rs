@@ -177,8 +177,9 @@ impl Cache {
     /// The credentials cached under `key`, when they are still good for more than the
     /// refresh window. Unreadable or foreign files are misses, never errors.
     pub fn get(&self, key: &str) -> Option<Credentials> {
-        let text = std::fs::read_to_string(self.path(key)).ok()?;
-        let v: Value = serde_json::from_str(&text).ok()?;
+        // A FIFO or a device there is a miss at once, never a wait.
+        let bytes = crate::store::read_bytes(&self.path(key), 1 << 20).ok()??;
+        let v: Value = serde_json::from_slice(&bytes).ok()?;
         let c = &v["Credentials"];
         let s = |k: &str| c[k].as_str().map(str::to_string);
         let expiration = clock::parse(c["Expiration"].as_str()?)?;
@@ -200,7 +201,9 @@ impl Cache {
     /// `doctor`, which reports entries that expired). `None` when there is no readable entry.
     pub fn stored(&self, key: &str) -> Option<Stored> {
         let path = self.path(key);
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
+        // Read as every cache file is: a FIFO there is no entry, not a wait.
+        let bytes = crate::store::read_bytes(&path, 1 << 20).ok()??;
+        let v: Value = serde_json::from_slice(&bytes).ok()?;
         let c = &v["Credentials"];
         Some(Stored {
             access_key_id: c["AccessKeyId"].as_str()?.to_string(),

@@ -29,6 +29,7 @@
 use crate::creds::Credentials;
 use crate::model::{ProfileSet, Section};
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 /// A named `credential_source`: where the base credentials of a role come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -229,14 +230,7 @@ impl Chain {
     /// Why this chain, though well formed, cannot give credentials: an IAM Identity Center
     /// profile that names no account and role can `login`, and nothing more.
     pub fn credentials_problem(&self) -> Option<ChainError> {
-        match &self.base {
-            Base::Sso { profile, config }
-                if config.account_id.is_none() || config.role_name.is_none() =>
-            {
-                Some(ChainError::SsoWithoutRole(profile.clone()))
-            }
-            _ => None,
-        }
+        base_problem(&self.base)
     }
 
     /// Whether any step needs the network or another program.
@@ -244,6 +238,18 @@ impl Chain {
         !self.roles.is_empty()
             || self.mfa_session.is_some()
             || !matches!(self.base, Base::StaticKeys { .. })
+    }
+}
+
+/// Why a chain ending in `base` cannot give credentials ([`Chain::credentials_problem`]).
+fn base_problem(base: &Base) -> Option<ChainError> {
+    match base {
+        Base::Sso { profile, config }
+            if config.account_id.is_none() || config.role_name.is_none() =>
+        {
+            Some(ChainError::SsoWithoutRole(profile.clone()))
+        }
+        _ => None,
     }
 }
 
@@ -630,13 +636,82 @@ impl Profiles for ProfileSet {
 /// Resolves the chain of `selected` in `set`, which must hold the profiles it links to
 /// and the sso-sessions (a [`ProfileSet`] loaded with `Filter::All`, or an index).
 pub fn resolve(set: &(impl Profiles + ?Sized), selected: &str) -> Result<Chain, ChainError> {
+    let mut roles = Vec::new();
+    let no_memo = HashMap::new();
+    let End::Base(base, base_profile) = walk(set, selected, &no_memo, &mut Vec::new(), &mut roles)?
+    else {
+        unreachable!("a walk ends on a remembered verdict only when there is one");
+    };
+    roles.reverse();
+    let mfa_session = chain_mfa_session(&base, &base_profile, &roles)?;
+    Ok(Chain {
+        base,
+        roles,
+        mfa_session,
+    })
+}
+
+/// What checking a profile's chain found: `Ok(None)` when it gives credentials,
+/// `Ok(Some(problem))` when it is well formed but cannot
+/// ([`Chain::credentials_problem`]), `Err` when it does not resolve.
+pub type Verdict = Result<Option<ChainError>, ChainError>;
+
+/// The verdict of each of `names`' chains, as [`resolve`] would give it, in linear time:
+/// the rest of a chain from a profile reached through `source_profile` ends the same
+/// whichever profile led there, so each such verdict is remembered and a chain of 10,000
+/// hops is walked once, not once per profile on it (50 million steps). A loop's verdict is
+/// not remembered: its path starts at the profile asked for.
+pub fn check_all<'n>(
+    set: &(impl Profiles + ?Sized),
+    names: impl IntoIterator<Item = &'n str>,
+) -> Vec<(&'n str, Verdict)> {
+    let mut memo: HashMap<String, Verdict> = HashMap::new();
+    let mut out = Vec::new();
+    for name in names {
+        let mut visited = Vec::new();
+        let mut roles = Vec::new();
+        let verdict = match walk(set, name, &memo, &mut visited, &mut roles) {
+            Ok(End::Known(v)) => v,
+            Ok(End::Base(base, base_profile)) => {
+                chain_mfa_session(&base, &base_profile, &roles).map(|_| base_problem(&base))
+            }
+            Err(e) => Err(e),
+        };
+        if !matches!(verdict, Err(ChainError::Loop { .. })) {
+            for source in visited.into_iter().skip(1) {
+                memo.insert(source, verdict.clone());
+            }
+        }
+        out.push((name, verdict));
+    }
+    out
+}
+
+/// How a walk down a chain ended.
+enum End<'s> {
+    /// At a base step, in this profile.
+    Base(Base, Cow<'s, Section>),
+    /// At a profile reached through `source_profile` whose verdict is remembered.
+    Known(Verdict),
+}
+
+/// Walks the chain of `selected`: every profile visited goes into `visited` (the selected
+/// one first), every role hop into `roles` (innermost last).
+fn walk<'s>(
+    set: &'s (impl Profiles + ?Sized),
+    selected: &str,
+    memo: &HashMap<String, Verdict>,
+    visited: &mut Vec<String>,
+    roles: &mut Vec<RoleHop>,
+) -> Result<End<'s>, ChainError> {
     if set.is_empty() {
         return Err(ChainError::NoProfiles);
     }
     let mut name = selected.to_string();
-    let mut visited: Vec<String> = Vec::new();
-    let mut roles = Vec::new();
-    let (base, base_profile) = loop {
+    // Beside the ordered path, so that a chain of thousands of hops costs a lookup per
+    // hop, not a scan of the path.
+    let mut seen: HashSet<String> = HashSet::new();
+    loop {
         let Some(profile) = set.profile(&name) else {
             return Err(match visited.last() {
                 Some(from) => ChainError::MissingSourceProfile {
@@ -646,20 +721,23 @@ pub fn resolve(set: &(impl Profiles + ?Sized), selected: &str) -> Result<Chain, 
                 None => crate::model::UnknownProfile::new(&name, set.names()).into(),
             });
         };
-        if visited.contains(&name) {
-            let mut path = visited;
+        if !seen.insert(name.clone()) {
+            let mut path = std::mem::take(visited);
             path.push(name);
             return Err(ChainError::Loop { path });
         }
-        visited.push(name.clone());
-        let position = if visited.len() == 1 {
+        let position = if visited.is_empty() {
             Position::Selected
         } else {
             Position::Source
         };
+        if let (Position::Source, Some(known)) = (position, memo.get(&name)) {
+            return Ok(End::Known(known.clone()));
+        }
+        visited.push(name.clone());
         let via = match source(&profile, position) {
             Source::Role(via) => via,
-            own => break (base(set, &profile, own)?, profile),
+            own => return Ok(End::Base(base(set, &profile, own)?, profile)),
         };
         roles.push(role_hop(&profile)?);
         match via {
@@ -667,7 +745,7 @@ pub fn resolve(set: &(impl Profiles + ?Sized), selected: &str) -> Result<Chain, 
             RoleVia::Neither => return Err(ChainError::NoSource(profile.name.clone())),
             RoleVia::Itself => {
                 let own = base_source(&profile);
-                break (base(set, &profile, own)?, profile);
+                return Ok(End::Base(base(set, &profile, own)?, profile));
             }
             RoleVia::Named(value) => {
                 let source = CredentialSource::parse(value).ok_or_else(|| {
@@ -680,28 +758,30 @@ pub fn resolve(set: &(impl Profiles + ?Sized), selected: &str) -> Result<Chain, 
                     profile: profile.name.clone(),
                     source,
                 };
-                break (named, profile);
+                return Ok(End::Base(named, profile));
             }
             RoleVia::Profile(next) => name = next.to_string(),
         }
-    };
-    roles.reverse();
-    let mfa_session = match &base {
-        // The keyring's keys leave it only as an MFA session when the profile names a
-        // device: its credential_process line prints that session to every tool, so a
-        // role on top of it starts from the session too.
+    }
+}
+
+/// The MFA session of a chain: long-term keys alone with `mfa_serial`, or the keyring's
+/// keys with it. The keyring's keys leave it only as an MFA session when the profile
+/// names a device: its credential_process line prints that session to every tool, so a
+/// role on top of it starts from the session too.
+fn chain_mfa_session(
+    base: &Base,
+    base_profile: &Section,
+    roles: &[RoleHop],
+) -> Result<Option<MfaSession>, ChainError> {
+    Ok(match base {
         Base::StaticKeys { credentials, .. }
             if roles.is_empty() && credentials.session_token.is_none() =>
         {
-            mfa_session(&base_profile)?
+            mfa_session(base_profile)?
         }
-        Base::Keyring { .. } => mfa_session(&base_profile)?,
+        Base::Keyring { .. } => mfa_session(base_profile)?,
         _ => None,
-    };
-    Ok(Chain {
-        base,
-        roles,
-        mfa_session,
     })
 }
 
@@ -763,8 +843,9 @@ fn seconds(profile: &Section, key: &'static str) -> Result<Option<u32>, ChainErr
         .transpose()
 }
 
-/// The AssumeRole hop of a profile that [`source`] found to be a role.
-fn role_hop(profile: &Section) -> Result<RoleHop, ChainError> {
+/// The AssumeRole hop of a profile that [`source`] found to be a role: the last step of
+/// its chain, read from the profile alone.
+pub fn role_hop(profile: &Section) -> Result<RoleHop, ChainError> {
     let get = |k: &str| profile.get(k).map(str::to_string);
     Ok(RoleHop {
         profile: profile.name.clone(),

@@ -76,11 +76,17 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
                     Some(e) => out.push(Finding::new(
                         Level::Error,
                         "syntax",
-                        format!("{shown}:{}: {}", e.line, e.kind.message()),
+                        format!(
+                            "{shown}:{}: {}{}",
+                            e.line,
+                            e.kind.message(),
+                            colon_hint(&text, e)
+                        ),
                     )),
                     None => {
                         out.push(Finding::new(Level::Ok, "files", format!("{shown}: parses")));
                         compat(kind, &shown, &text, &mut out);
+                        spec_deviations(kind, &shown, &text, &mut out);
                         texts.insert(kind, text);
                     }
                 }
@@ -199,6 +205,72 @@ fn compat(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
     }
 }
 
+/// The AWS SDKs that refuse a file botocore reads (docs/divergences.md): the SDK for Rust
+/// (checked by tests/differential.rs) and the SDKs that share its conformance suite.
+const SPEC_SDKS: &str = "the AWS SDKs that follow the shared config-file spec (the SDK for Rust, Java 2.x, Kotlin, and the tools built on them) refuse the whole file";
+
+/// Lines the spec refuses but botocore (and awsprof) read: which SDKs would refuse the
+/// file, and how to fix it. One finding for each kind of line, at its first line.
+fn spec_deviations(kind: FileKind, shown: &str, text: &str, out: &mut Vec<Finding>) {
+    let mut seen: Vec<(parse::Deviation, usize, usize)> = Vec::new();
+    for (line, deviation) in parse::deviations(text) {
+        match seen.iter_mut().find(|(d, _, _)| *d == deviation) {
+            Some((_, _, count)) => *count += 1,
+            None => seen.push((deviation, line, 1)),
+        }
+    }
+    for (deviation, line, count) in seen {
+        let more = match count {
+            1 => String::new(),
+            n => format!(" (and {} more lines like it)", n - 1),
+        };
+        out.push(Finding::new(
+            Level::Warning,
+            "compat",
+            format!(
+                "{shown}:{line}: {}{more}: the AWS CLI and boto3 read it, and so does awsprof, but {SPEC_SDKS}; to fix: {}",
+                deviation.what(),
+                deviation.fix()
+            ),
+        ));
+    }
+    if kind == FileKind::Credentials {
+        for line in Tokenizer::new(text).map_while(Result::ok) {
+            if let Token::Header { inner } = line.token {
+                let inner = inner.trim();
+                if let Some((prefix @ ("sso-session" | "services"), _)) =
+                    inner.split_once([' ', '\t'])
+                {
+                    out.push(Finding::new(
+                        Level::Warning,
+                        "compat",
+                        format!(
+                            "{shown}:{}: [{inner}] in the credentials file: awsprof and the SDK for Rust ignore it, the SDK for Kotlin refuses the whole file, and the AWS CLI reads it as a profile named '{inner}'; move the {prefix} section to the config file",
+                            line.number
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// For `key: value`, which botocore reads and the SDKs refuse (their conformance suite
+/// requires it), a hint to write `=`.
+fn colon_hint(text: &str, e: parse::ParseError) -> &'static str {
+    let eol = if parse::breaks_lines_at_cr(text) {
+        '\r'
+    } else {
+        '\n'
+    };
+    match text.split(eol).nth(e.line - 1) {
+        Some(line) if e.kind == parse::ParseErrorKind::PropertyNoEquals && line.contains(':') => {
+            " (the AWS CLI reads ':' as '=', the AWS SDKs refuse the file: write key = value)"
+        }
+        _ => "",
+    }
+}
+
 #[cfg(unix)]
 fn permissions(kind: FileKind, path: &Path, secrets: &[String], out: &mut Vec<Finding>) {
     use std::os::unix::fs::PermissionsExt;
@@ -245,8 +317,31 @@ fn programs_and_caches(
 ) {
     let home = store::home_dir(env, store::Platform::current());
     for name in set.profiles.keys() {
-        if set.profiles[name].kind() == crate::ProfileKind::Other {
+        let profile = &set.profiles[name];
+        if profile.kind() == crate::ProfileKind::Other {
             continue;
+        }
+        // A role through another profile has no base of its own to check, and its last
+        // step is its own hop: its chain is resolved only when that step has a cache
+        // entry, so a chain of 10,000 hops is not walked once per profile on it.
+        if let chain::Source::Role(chain::RoleVia::Profile(_)) =
+            chain::source(profile, chain::Position::Selected)
+        {
+            let Ok(hop) = chain::role_hop(profile) else {
+                continue;
+            };
+            let key = cache::role_key(
+                &hop.role_arn,
+                hop.external_id.as_deref(),
+                hop.mfa_serial.as_deref(),
+                hop.duration_seconds,
+            );
+            let settings = crate::settings::Settings::new(set, name, env);
+            let cached =
+                settings.home_known && Cache::new(settings.cache_dir).stored(&key).is_some();
+            if !cached {
+                continue;
+            }
         }
         let Ok(chain) = chain::resolve(set, name) else {
             continue;
@@ -390,7 +485,19 @@ fn executable(_: &std::fs::Metadata) -> bool {
 /// Every profile with credentials resolves to a chain, by the same resolver that `export`
 /// and `whoami` use: loops, missing source profiles or sso-sessions, half-set keys. A
 /// profile that the SDKs themselves read differently is named with both readings.
+///
+/// The chains are checked together ([`crate::chain::check_all`]): a chain of 10,000 hops
+/// is walked once, not once for each of its profiles.
 fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
+    let with_credentials = set
+        .profiles
+        .iter()
+        .filter(|(_, p)| p.kind() != crate::ProfileKind::Other)
+        .map(|(n, _)| n.as_str());
+    let mut verdicts: HashMap<&str, crate::chain::Verdict> =
+        crate::chain::check_all(set, with_credentials)
+            .into_iter()
+            .collect();
     for (name, profile) in &set.profiles {
         if let Some(d) = crate::chain::divergence(profile) {
             out.push(Finding::new(
@@ -399,9 +506,9 @@ fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
                 divergence_message(name, &d),
             ));
         }
-        if profile.kind() == crate::ProfileKind::Other {
+        let Some(verdict) = verdicts.remove(name.as_str()) else {
             continue;
-        }
+        };
         // Every finding about a profile starts with its name.
         let named = |e: &crate::chain::ChainError| {
             let text = e.to_string();
@@ -411,13 +518,10 @@ fn references(set: &ProfileSet, out: &mut Vec<Finding>) {
                 format!("profile `{name}`: {text}")
             }
         };
-        match crate::chain::resolve(set, name) {
+        match verdict {
             Err(e) => out.push(Finding::new(Level::Error, "chains", named(&e))),
-            Ok(chain) => {
-                if let Some(e) = chain.credentials_problem() {
-                    out.push(Finding::new(Level::Warning, "chains", named(&e)));
-                }
-            }
+            Ok(Some(e)) => out.push(Finding::new(Level::Warning, "chains", named(&e))),
+            Ok(None) => {}
         }
     }
 }
@@ -643,6 +747,90 @@ mod tests {
     #[test]
     fn clean_file_has_no_compat_findings() {
         assert!(compat_of("# c\n[default]\nregion = us-east-1\nurl = a#b\n").is_empty());
+    }
+
+    #[test]
+    fn says_which_sdks_refuse_what_botocore_reads() {
+        let mut out = Vec::new();
+        let text = "[default]\n  region = x\n  output = json\n[profile b] trailing\n";
+        spec_deviations(FileKind::Config, "cfg", text, &mut out);
+        let m: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert!(
+            m[0].starts_with("cfg:2: indented property (and 1 more lines like it): the AWS CLI"),
+            "{m:?}"
+        );
+        assert!(
+            m[0].contains("SDK for Rust") && m[0].contains("remove the indentation"),
+            "{m:?}"
+        );
+        assert!(m[1].starts_with("cfg:4: text after the ']'"), "{m:?}");
+        let mut out = Vec::new();
+        spec_deviations(
+            FileKind::Credentials,
+            "cred",
+            "[sso-session s]\nk = v\n",
+            &mut out,
+        );
+        assert!(
+            out[0].message.contains("Kotlin refuses")
+                && out[0].message.contains("move the sso-session section"),
+            "{out:?}"
+        );
+        let mut out = Vec::new();
+        spec_deviations(FileKind::Config, "cfg", "[default]\nregion = x\n", &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        let e = parse::tokenize("[a]\nregion: x").unwrap_err();
+        assert!(colon_hint("[a]\nregion: x", e).contains("write key = value"));
+    }
+
+    #[test]
+    fn chains_of_ten_thousand_hops_are_walked_once() {
+        let mut text =
+            String::from("[profile p0]\naws_access_key_id = a\naws_secret_access_key = b\n");
+        for i in 1..=10_000 {
+            text.push_str(&format!(
+                "[profile p{i}]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = p{}\n",
+                i - 1
+            ));
+        }
+        // A second chain of 10,000 that ends nowhere: every profile on it is broken.
+        for i in 0..10_000 {
+            text.push_str(&format!(
+                "[profile x{i}]\nrole_arn = r\nsource_profile = x{}\n",
+                i + 1
+            ));
+        }
+        text.push_str("[profile l0]\nrole_arn = r\nsource_profile = l1\n[profile l1]\nrole_arn = r\nsource_profile = l0\n");
+        let set = ProfileSet::from_texts(Some(&text), None, Filter::All).unwrap();
+        let chain = crate::chain::resolve(&set, "p10000").unwrap();
+        assert_eq!(chain.roles.len(), 10_000);
+        let mut out = Vec::new();
+        references(&set, &mut out);
+        let m: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert!(!m.iter().any(|f| f.contains("`p")), "{:?}", &m[..3]);
+        let missing: Vec<&&str> = m.iter().filter(|f| f.contains("x10000")).collect();
+        assert_eq!(
+            missing.len(),
+            10_000,
+            "each profile of the broken chain, by name"
+        );
+        assert!(
+            missing[0].starts_with("profile `x0`: ")
+                && missing[9_999].starts_with("profile `x9999`: ")
+        );
+        assert!(m
+            .iter()
+            .any(|f| f.starts_with("profile `l0`: ") && f.contains("l0 -> l1 -> l0")));
+        assert!(m
+            .iter()
+            .any(|f| f.starts_with("profile `l1`: ") && f.contains("l1 -> l0 -> l1")));
+        // The same verdicts as resolving each profile on its own.
+        let names: Vec<&str> = set.profiles.keys().map(String::as_str).collect();
+        for (name, verdict) in crate::chain::check_all(&set, names.iter().copied().step_by(997)) {
+            let alone = crate::chain::resolve(&set, name).map(|c| c.credentials_problem());
+            assert_eq!(verdict, alone, "{name}");
+        }
     }
 
     #[test]

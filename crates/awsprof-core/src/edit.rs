@@ -134,15 +134,23 @@ pub struct Document {
     notes: Vec<String>,
 }
 
-/// The line terminator of `raw` (`""` for a last line without one).
-fn terminator(raw: &str) -> &str {
+/// The line terminator of `raw` (`""` for a last line without one). A lone `\r` ends a
+/// line only in a file of [`parse::breaks_lines_at_cr`] (`cr`).
+fn terminator(raw: &str, cr: bool) -> &str {
     if raw.ends_with("\r\n") {
         "\r\n"
     } else if raw.ends_with('\n') {
         "\n"
+    } else if cr && raw.ends_with('\r') {
+        "\r"
     } else {
         ""
     }
+}
+
+/// The spaces and tabs `raw` starts with.
+fn indentation_of(raw: &str) -> &str {
+    &raw[..raw.len() - raw.trim_start_matches([' ', '\t']).len()]
 }
 
 fn offset_in(outer: &str, inner: &str) -> usize {
@@ -250,8 +258,10 @@ impl Document {
         for line in Tokenizer::new(text) {
             lines.push(line?.raw.to_string());
         }
-        let eol = match lines.first().map(|l| terminator(l)) {
+        let cr = parse::breaks_lines_at_cr(text);
+        let eol = match lines.first().map(|l| terminator(l, cr)) {
             Some("\r\n") => "\r\n",
+            Some("\r") => "\r",
             _ => "\n",
         };
         Ok(Document {
@@ -277,6 +287,12 @@ impl Document {
         self.kind
     }
 
+    /// Reads the same lines as a file of `kind` from now on: for one file named as both
+    /// the config and the credentials file, which the SDKs read as both.
+    pub fn read_as(&mut self, kind: FileKind) {
+        self.kind = kind;
+    }
+
     /// The whole text.
     pub fn text(&self) -> String {
         self.lines.concat()
@@ -287,11 +303,25 @@ impl Document {
         std::mem::take(&mut self.notes)
     }
 
+    /// The terminator of one of this file's lines.
+    fn terminator<'l>(&self, raw: &'l str) -> &'l str {
+        terminator(raw, self.eol == "\r")
+    }
+
     fn scan(&self) -> Result<Vec<Info>, EditError> {
         let text = self.text();
         let mut out = Vec::with_capacity(self.lines.len());
         for line in Tokenizer::new(&text) {
             let line = line.map_err(|e| EditError::ReadBack(e.to_string()))?;
+            // The text must still break into the lines it was edited as: removing the
+            // last `\n` of a file with a lone `\r` inside a line would make every `\r` a
+            // line end ([`parse::breaks_lines_at_cr`]) and change what the rest means.
+            if self.lines.get(out.len()).map(String::as_str) != Some(line.raw) {
+                return Err(EditError::ReadBack(format!(
+                    "line {} would no longer be the line it was",
+                    line.number
+                )));
+            }
             out.push(match line.token {
                 Token::Blank => Info::Blank,
                 Token::Comment => Info::Comment,
@@ -369,6 +399,31 @@ impl Document {
                 )
             })
             .unwrap_or(start)
+    }
+
+    /// Where a new key of the section `range` goes: after its last property. In a section
+    /// without one, after any indented comments that follow the header (which botocore
+    /// reads as comments): a key before them would make them its continuation lines.
+    fn insertion_point(infos: &[Info], lines: &[String], range: (usize, usize)) -> usize {
+        let end = Self::content_end(infos, range);
+        if end != range.0 {
+            return end + 1;
+        }
+        Self::last_indented_comment(infos, lines, end + 1, range.1).map_or(end + 1, |j| j + 1)
+    }
+
+    /// The last indented comment in the run of blank and comment lines from `from`
+    /// (before `end`). Such comments exist only where botocore's reading was taken.
+    fn last_indented_comment(
+        infos: &[Info],
+        lines: &[String],
+        from: usize,
+        end: usize,
+    ) -> Option<usize> {
+        (from..end)
+            .take_while(|&j| matches!(infos[j], Info::Blank | Info::Comment))
+            .filter(|&j| infos[j] == Info::Comment && lines[j].starts_with([' ', '\t']))
+            .last()
     }
 
     /// The last line of the property at `i`: its continuation or sub-property lines.
@@ -451,8 +506,14 @@ impl Document {
 
     /// Inserts `new` before line `at`, giving the line before it a terminator if it lacks one.
     fn insert(&mut self, at: usize, new: Vec<String>) -> Result<(), EditError> {
-        if at > 0 && terminator(&self.lines[at - 1]).is_empty() {
-            let eol = self.eol;
+        if at > 0 && self.terminator(&self.lines[at - 1]).is_empty() {
+            // A last line ending in a lone `\r` reads as ended already: complete it to
+            // `\r\n` rather than make the `\r` part of it.
+            let eol = if self.lines[at - 1].ends_with('\r') {
+                "\n"
+            } else {
+                self.eol
+            };
             self.lines[at - 1].push_str(eol);
             after_change()?;
         }
@@ -542,17 +603,28 @@ impl Document {
         let occ = Self::occurrences(&infos, &sections, &lkey);
         let eol = self.eol;
         let Some(&i) = occ.last() else {
+            // A new key is indented as the section's last property is (a file of
+            // indented properties, which botocore reads, stays one).
+            let pad = sections
+                .last()
+                .and_then(|&(s, e)| {
+                    (s..e)
+                        .rev()
+                        .find(|&j| matches!(infos[j], Info::Property { .. }))
+                })
+                .map_or("", |j| indentation_of(&self.lines[j]))
+                .to_string();
             let mut body = Vec::new();
             match sub {
-                None => body.push(format!("{key} = {value}{eol}")),
+                None => body.push(format!("{pad}{key} = {value}{eol}")),
                 Some(sub) => {
-                    body.push(format!("{key} ={eol}"));
-                    body.push(format!("    {sub} = {value}{eol}"));
+                    body.push(format!("{pad}{key} ={eol}"));
+                    body.push(format!("{pad}    {sub} = {value}{eol}"));
                 }
             }
             match sections.last() {
                 Some(&range) => {
-                    let at = Self::content_end(&infos, range) + 1;
+                    let at = Self::insertion_point(&infos, &self.lines, range);
                     self.note_duplicates(target, &sections, (key, 0), (at, true));
                     self.insert(at, body)?;
                 }
@@ -586,7 +658,7 @@ impl Document {
                             .next()
                             .unwrap_or(key)
                             .trim_end_matches([' ', '\t']);
-                        format!("{written} = {value}{}", terminator(raw))
+                        format!("{written} = {value}{}", self.terminator(raw))
                     }
                 };
                 // A plain value's continuation lines belong to the old value; comments
@@ -625,7 +697,7 @@ impl Document {
                         let line = format!(
                             "{}{written} = {value}{}",
                             &raw[..indent_len],
-                            terminator(raw)
+                            self.terminator(raw)
                         );
                         if line == *raw {
                             return Ok(false);
@@ -633,14 +705,10 @@ impl Document {
                         self.put(j, line)?;
                     }
                     None => {
-                        let indent = subs
-                            .first()
-                            .map(|&j| {
-                                let raw = &self.lines[j];
-                                raw[..raw.len() - raw.trim_start_matches([' ', '\t']).len()]
-                                    .to_string()
-                            })
-                            .unwrap_or_else(|| "    ".to_string());
+                        let indent = subs.first().map_or_else(
+                            || format!("{}    ", indentation_of(&self.lines[i])),
+                            |&j| indentation_of(&self.lines[j]).to_string(),
+                        );
                         let after = subs.last().copied().unwrap_or(i);
                         self.insert(after + 1, vec![format!("{indent}{sub} = {value}{eol}")])?;
                     }
@@ -674,25 +742,41 @@ impl Document {
         let occ = Self::occurrences(&infos, &sections, &lkey);
         let mut remove: Vec<usize> = Vec::new();
         let mut count = 0;
+        // The sub-property lines of the block at `i`, and those of them named `lsub`.
+        let sub_lines = |i: usize, lsub: &str| {
+            let subs: Vec<usize> = (i + 1..=Self::property_end(&infos, i))
+                .filter(|&j| matches!(&infos[j], Info::Sub { .. }))
+                .collect();
+            let hits: Vec<usize> = subs
+                .iter()
+                .copied()
+                .filter(|&j| matches!(&infos[j], Info::Sub { key } if *key == lsub))
+                .collect();
+            (subs, hits)
+        };
+        let lsub = sub.map(str::to_ascii_lowercase);
+        // The SDKs read the last copy of a key written twice. When that copy goes whole
+        // (its last sub-property deleted), the copies it hid go too: else the one before
+        // it would take its place, with values nobody asked for.
+        let all_go = match (&lsub, occ.last()) {
+            (None, _) => true,
+            (Some(lsub), Some(&last)) => {
+                let (subs, hits) = sub_lines(last, lsub);
+                !hits.is_empty() && hits.len() == subs.len()
+            }
+            (Some(_), None) => false,
+        };
         for &i in &occ {
             let end = Self::property_end(&infos, i);
-            match sub {
+            match &lsub {
                 None => {
                     remove.extend(Self::value_lines(&infos, i, end));
                     count += 1;
                 }
-                Some(sub) => {
-                    let lsub = sub.to_ascii_lowercase();
-                    let subs: Vec<usize> = (i + 1..=end)
-                        .filter(|&j| matches!(&infos[j], Info::Sub { .. }))
-                        .collect();
-                    let hits: Vec<usize> = subs
-                        .iter()
-                        .copied()
-                        .filter(|&j| matches!(&infos[j], Info::Sub { key } if *key == lsub))
-                        .collect();
+                Some(lsub) => {
+                    let (subs, hits) = sub_lines(i, lsub);
                     count += hits.len();
-                    if !hits.is_empty() && hits.len() == subs.len() {
+                    if all_go || (!hits.is_empty() && hits.len() == subs.len()) {
                         remove.extend(Self::value_lines(&infos, i, end));
                     } else {
                         remove.extend(hits);
@@ -700,7 +784,7 @@ impl Document {
                 }
             }
         }
-        if occ.len() > 1 && sub.is_none() {
+        if occ.len() > 1 && all_go {
             self.notes.push(format!(
                 "`{key}` was set {} times in {} in the {} file; deleted every one",
                 occ.len(),
@@ -739,6 +823,11 @@ impl Document {
         for &(start, end) in sections.iter().rev() {
             let end = end.min(removed_from);
             let mut last = Self::content_end(&infos, (start, end));
+            // Indented comments after it (botocore reads them as comments) go too: left
+            // behind, they would become continuation lines of the section before.
+            if let Some(j) = Self::last_indented_comment(&infos, &self.lines, last + 1, end) {
+                last = j;
+            }
             while last + 1 < end && infos[last + 1] == Info::Blank {
                 last += 1;
             }
@@ -790,8 +879,8 @@ impl Document {
             let raw = &self.lines[start];
             let rest = raw.find(']').map_or("", |i| &raw[i + 1..]);
             let mut line = format!("{header}{rest}");
-            if rest.is_empty() && !terminator(raw).is_empty() {
-                line.push_str(terminator(raw));
+            if rest.is_empty() && !self.terminator(raw).is_empty() {
+                line.push_str(self.terminator(raw));
             }
             self.put(start, line)?;
         }
@@ -842,6 +931,12 @@ impl Document {
                     value: Some((s, e)),
                     ..
                 } if *k == lkey => {
+                    // A value continued on further lines is more than its first line: it
+                    // is not the value asked for, and rewriting its first line alone
+                    // would make it another value.
+                    if Self::property_end(&infos, i) != i {
+                        continue;
+                    }
                     let raw = &self.lines[i];
                     let old = &raw[*s..*e];
                     if let (Some(new), Some(name)) = (new_for(old), &section) {
@@ -966,7 +1061,7 @@ impl Document {
                                 .filter(|&j| infos[j] == Info::Comment)
                                 .map(|j| {
                                     let raw = &self.lines[j];
-                                    if terminator(raw).is_empty() {
+                                    if self.terminator(raw).is_empty() {
                                         format!("{raw}{eol}")
                                     } else {
                                         raw.clone()
@@ -1624,6 +1719,121 @@ mod tests {
         assert!(result.is_err());
         assert_eq!(d.text(), before);
         assert!(d.notes.is_empty());
+    }
+
+    /// Found by fuzz/edit: deleting the only `\n` of a file with a lone `\r` inside a
+    /// line would turn it into a file of classic Mac line ends, another file entirely.
+    #[test]
+    fn an_edit_that_would_change_where_lines_end_is_refused() {
+        let text = "[sso-session a]\n[x]\r[profile a]\r";
+        let mut d = doc(FileKind::Config, text);
+        assert!(matches!(
+            d.remove_section(Target::SsoSession("a")),
+            Err(EditError::ReadBack(_))
+        ));
+    }
+
+    /// Found by fuzz/edit: a last line ending in a lone `\r` got `\r\n` after it, which
+    /// made the `\r` part of the line.
+    #[test]
+    fn appending_after_a_last_line_that_ends_in_a_lone_cr() {
+        let mut d = doc(FileKind::Config, "[default]\r\n;c\r");
+        d.set(Target::Profile("a"), "k", None, "v").unwrap();
+        assert_eq!(d.text(), "[default]\r\n;c\r\n\r\n[profile a]\r\nk = v\r\n");
+    }
+
+    /// Found by fuzz/edit: a value continued on further lines was rewritten by its first
+    /// line alone when that line matched, which made it another value.
+    #[test]
+    fn replacing_a_value_leaves_a_value_continued_on_more_lines() {
+        let text = "[a]\nsource_profile = old\n  more\n[b]\nsource_profile = old\n";
+        let mut d = doc(FileKind::Credentials, text);
+        assert_eq!(
+            d.replace_values("source_profile", "old", "new").unwrap(),
+            ["b"]
+        );
+        assert_eq!(
+            d.text(),
+            "[a]\nsource_profile = old\n  more\n[b]\nsource_profile = new\n"
+        );
+    }
+
+    /// Found by fuzz/edit: deleting the last sub-property of the block the SDKs read (the
+    /// last of a key written twice) left the earlier copy, which then took its place.
+    #[test]
+    fn deleting_the_last_sub_property_of_a_repeated_block_removes_the_hidden_copies() {
+        let text = "[default]\ns3 =\n  a = 1\n  b = 2\ns3 =\n  a = 3\n";
+        let mut d = doc(FileKind::Credentials, text);
+        assert_eq!(
+            d.delete(Target::Profile("default"), "s3", Some("a"))
+                .unwrap(),
+            2
+        );
+        assert_eq!(d.text(), "[default]\n");
+        // While the last copy keeps a sub-property, it still hides the earlier one.
+        let text = "[default]\ns3 =\n  a = 1\n  b = 2\ns3 =\n  a = 3\n  c = 4\n";
+        let mut d = doc(FileKind::Credentials, text);
+        d.delete(Target::Profile("default"), "s3", Some("a"))
+            .unwrap();
+        assert_eq!(d.text(), "[default]\ns3 =\n  b = 2\ns3 =\n  c = 4\n");
+    }
+
+    /// Found by fuzz/edit: the blank lines before the last of two occurrences belong to
+    /// the first too, and deleting both by stale line numbers ran past the end.
+    #[test]
+    fn removing_a_section_that_appears_twice_at_the_end() {
+        let mut d = doc(
+            FileKind::Credentials,
+            "\r\n\r\n[default]\r\n\r\n\r\n[default];c\r\n\r\n",
+        );
+        assert_eq!(d.remove_section(Target::Profile("default")).unwrap(), 2);
+        assert_eq!(d.text(), "");
+        let mut d = doc(
+            FileKind::Config,
+            "[profile a]\nk = 1\n\n  # lenient\n[profile b]\nk = 2\n[profile a]\n",
+        );
+        assert_eq!(d.remove_section(Target::Profile("a")).unwrap(), 2);
+        assert_eq!(d.text(), "[profile b]\nk = 2\n");
+    }
+
+    #[test]
+    fn files_of_indented_properties_stay_indented() {
+        let text = "[default]\n  region = x\n  s3 =\n      a = 1\n  # note\n[profile b]\n  # only a comment\n";
+        let mut d = doc(FileKind::Config, text);
+        d.set(Target::Profile("default"), "output", None, "json")
+            .unwrap();
+        d.set(Target::Profile("default"), "region", None, "y")
+            .unwrap();
+        d.set(Target::Profile("default"), "s3", Some("b"), "2")
+            .unwrap();
+        d.set(Target::Profile("default"), "sts", Some("c"), "3")
+            .unwrap();
+        d.set(Target::Profile("b"), "k", None, "v").unwrap();
+        assert_eq!(
+            d.text(),
+            "[default]\n  region = y\n  s3 =\n      a = 1\n      b = 2\n  output = json\n  sts =\n      c = 3\n  # note\n[profile b]\n  # only a comment\nk = v\n"
+        );
+        d.delete(Target::Profile("default"), "s3", None).unwrap();
+        assert_eq!(
+            d.text(),
+            "[default]\n  region = y\n  output = json\n  sts =\n      c = 3\n  # note\n[profile b]\n  # only a comment\nk = v\n"
+        );
+    }
+
+    #[test]
+    fn classic_mac_line_ends_are_kept() {
+        let mut d = doc(
+            FileKind::Config,
+            "[default]\rregion = x\r[profile b]\rk = 1",
+        );
+        d.set(Target::Profile("default"), "output", None, "json")
+            .unwrap();
+        d.set(Target::Profile("b"), "z", None, "2").unwrap();
+        d.set(Target::Profile("c"), "k", None, "3").unwrap();
+        assert_eq!(
+            d.text(),
+            "[default]\rregion = x\routput = json\r[profile b]\rk = 1\rz = 2\r\r[profile c]\rk = 3\r"
+        );
     }
 
     mod generated {

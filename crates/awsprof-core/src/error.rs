@@ -24,6 +24,29 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// Something other than a regular file (a FIFO, a device, a socket) sits where a
+    /// shared file was expected. Refused before reading, so nothing can block.
+    #[error("{}: is {what}, not a regular file; awsprof reads and writes only regular files", path.display())]
+    NotRegularFile {
+        /// The file.
+        path: PathBuf,
+        /// What it is instead (`a FIFO (named pipe)`, `a character device`, ...).
+        what: &'static str,
+    },
+    /// The path is a loop of symbolic links (or a chain of more than the system allows).
+    #[error("{}: its symbolic links form a loop (or a chain too long to follow)", path.display())]
+    SymlinkLoop {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file has other names (hard links): replacing it would leave them behind.
+    #[error("{}: the file has {links} names (hard links); replacing it would leave the other names with the old text, so nothing was written: use a symbolic link instead", path.display())]
+    HardLinked {
+        /// The file.
+        path: PathBuf,
+        /// How many names the file has.
+        links: u64,
+    },
     /// The file is not UTF-8 text.
     #[error("{}:{line}: not valid UTF-8 text (the AWS config files must be UTF-8)", path.display())]
     NotUtf8 {

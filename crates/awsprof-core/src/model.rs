@@ -439,6 +439,10 @@ pub struct Index<'t> {
     credentials: Option<&'t str>,
     /// Every header of both files, config first, in file order.
     headers: Vec<Header>,
+    /// Whether each file (config, credentials) ends its lines with a lone `\r`
+    /// ([`parse::breaks_lines_at_cr`]): a property of the whole file, which a section's
+    /// lines read alone cannot tell.
+    cr: [bool; 2],
     /// The profiles read so far: a chain, its settings and the command each ask for the
     /// selected profile, and it is read from its lines once.
     profiles: std::cell::RefCell<Vec<(String, Option<Section>)>>,
@@ -518,6 +522,7 @@ impl<'t> Index<'t> {
             config,
             credentials,
             headers,
+            cr: [config, credentials].map(|t| t.is_some_and(parse::breaks_lines_at_cr)),
             profiles: Default::default(),
         })
     }
@@ -591,9 +596,9 @@ impl<'t> Index<'t> {
     /// Merges the sections of kind `what` called `name`, reading only their lines.
     fn materialise(&self, what: What, name: &str, filter: Filter<'_>) -> ProfileSet {
         let mut set = ProfileSet::default();
-        for (file, text) in [
-            (FileKind::Config, self.config),
-            (FileKind::Credentials, self.credentials),
+        for (file, text, cr) in [
+            (FileKind::Config, self.config, self.cr[0]),
+            (FileKind::Credentials, self.credentials, self.cr[1]),
         ] {
             let Some(text) = text else { continue };
             let mut lines = Vec::new();
@@ -611,13 +616,15 @@ impl<'t> Index<'t> {
                 let (offset, first) = (h.offset as usize, h.line as usize - 1);
                 // A header resets the tokenizer's state, so reading from one gives the
                 // same lines as reading the whole file up to it did.
-                lines.extend(Tokenizer::new(&text[offset..end]).map(move |l| {
-                    l.map(|mut l| {
-                        l.number += first;
-                        l.offset += offset;
-                        l
-                    })
-                }));
+                lines.extend(
+                    Tokenizer::with_line_ends(&text[offset..end], cr).map(move |l| {
+                        l.map(|mut l| {
+                            l.number += first;
+                            l.offset += offset;
+                            l
+                        })
+                    }),
+                );
             }
             // Every line was validated when the index was built.
             let _ = set.merge_lines(file, lines.into_iter(), filter);
@@ -731,6 +738,21 @@ mod tests {
         assert_eq!(a.get("k"), Some("2"));
         assert_eq!(a.get("region"), Some("x"));
         assert_eq!(a.sources(), vec![FileKind::Config, FileKind::Credentials]);
+    }
+
+    /// Found by fuzz/parse: the index read a section alone, and a last section holding
+    /// lone `\r`s but no `\n` looked like a file of classic Mac line ends, so its `\r`s
+    /// broke lines that the whole file keeps as one.
+    #[test]
+    fn the_index_breaks_a_sections_lines_where_the_whole_file_does() {
+        let text = "[profile a]\nk = 1\n[profile b] # c\rregion = x\r";
+        let index = Index::build(Some(text), None).unwrap();
+        let all = ProfileSet::from_texts(Some(text), None, Filter::All).unwrap();
+        assert_eq!(index.profile("b").as_ref(), all.profile("b"));
+        assert_eq!(all.profile("b").unwrap().get("region"), None);
+        let mac = "[profile a]\rk = 1\r[profile b]\rregion = x\r";
+        let index = Index::build(Some(mac), None).unwrap();
+        assert_eq!(index.profile("b").unwrap().get("region"), Some("x"));
     }
 
     #[test]

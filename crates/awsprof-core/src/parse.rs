@@ -12,6 +12,12 @@
 //!   property's value was empty (`s3 =`), is a `key = value` sub-property;
 //! - any other line is `key = value`, split at the first `=`; a `#` or `;` after
 //!   whitespace starts a comment, one glued to the value is part of it.
+//!
+//! Where the spec refuses a line but botocore (the AWS CLI, boto3) reads it, the line is
+//! read as botocore reads it and its [`Line::deviation`] says so: a user whose files the
+//! AWS CLI reads is never locked out, and `doctor` can say which SDKs would refuse the file
+//! and how to fix it. Only lines the spec refuses take this path, so a file the spec reads
+//! is read exactly by the spec. The cases are listed in docs/divergences.md.
 
 use std::fmt;
 
@@ -83,6 +89,59 @@ pub struct Line<'a> {
     pub content: &'a str,
     /// What the line means.
     pub token: Token<'a>,
+    /// Set when the SDKs' spec refuses this line and it was read as botocore reads it.
+    pub deviation: Option<Deviation>,
+}
+
+/// A line the SDKs' spec refuses (the SDK for Rust, and the other SDKs that follow the
+/// shared conformance suite, stop reading the whole file at it) but botocore reads; the
+/// line is read as botocore reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Deviation {
+    /// `  key = value` indented where a property must start the line: right after a
+    /// header, or at the indentation of a property that was itself indented.
+    IndentedProperty,
+    /// `  # note` indented where the spec expects a property or a sub-property.
+    IndentedComment,
+    /// `  [section]` indented where the spec expects a property (or before any section).
+    IndentedHeader,
+    /// `[section] text`: something other than a comment after the `]`.
+    HeaderTrailingText,
+    /// `[abc = x` inside a section: no `]`, but an `=`; botocore reads a key `[abc`.
+    BracketKey,
+    /// The file's lines end with a lone `\r` (classic Mac OS); the SDKs see one long line.
+    /// Said of the whole file by [`deviations`], not of a line.
+    CrLineEnds,
+}
+
+impl Deviation {
+    /// What the line is, as the start of a sentence.
+    pub fn what(self) -> &'static str {
+        match self {
+            Deviation::IndentedProperty => "indented property",
+            Deviation::IndentedComment => "indented comment",
+            Deviation::IndentedHeader => "indented section header",
+            Deviation::HeaderTrailingText => "text after the ']' of a section header",
+            Deviation::BracketKey => "a line starting with '[' that has no ']'",
+            Deviation::CrLineEnds => "lines end with a carriage return alone (classic Mac OS)",
+        }
+    }
+
+    /// How to rewrite the line so that every SDK reads it.
+    pub fn fix(self) -> &'static str {
+        match self {
+            Deviation::IndentedProperty => {
+                "remove the indentation (only sub-properties and continuation lines are indented)"
+            }
+            Deviation::IndentedComment => "start the comment at the beginning of the line",
+            Deviation::IndentedHeader => "start the header at the beginning of the line",
+            Deviation::HeaderTrailingText => {
+                "delete the text after ']', or make it a comment with '#'"
+            }
+            Deviation::BracketKey => "close the header with ']' or delete the line",
+            Deviation::CrLineEnds => "convert the line ends to \\n (or \\r\\n)",
+        }
+    }
 }
 
 /// Why a shared file could not be read; messages are the conformance suite's own words.
@@ -212,9 +271,44 @@ enum State {
     /// Before the first header.
     Start,
     /// Inside a section; `property` is whether a property line has been seen since the
-    /// header, and `sub` whether its value was empty (a sub-property block).
-    Section { property: bool, sub: bool },
+    /// header, `sub` whether its value was empty (a sub-property block), and `indent` how
+    /// far its key was indented: 0 by the spec, more only where botocore's reading was
+    /// taken ([`Deviation::IndentedProperty`]).
+    Section {
+        property: bool,
+        sub: bool,
+        indent: usize,
+    },
 }
+
+/// The number of spaces and tabs a line starts with; botocore counts a tab as one.
+fn indentation(line: &str) -> usize {
+    line.bytes().take_while(|&b| is_ws(b)).count()
+}
+
+/// Whether `text` ends its lines with a lone `\r`, as files of classic Mac OS do: it
+/// holds no `\n` and a `\r` before its last byte. Python (and so botocore) breaks lines
+/// at a lone `\r`; the SDKs do not. Files with any `\n` keep the spec's line breaks.
+pub fn breaks_lines_at_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr(b'\n', bytes).is_none()
+        && memchr::memchr(b'\r', bytes).is_some_and(|i| i + 1 < bytes.len())
+}
+
+/// The `[...]` header botocore sees in `line` (trimmed of spaces and tabs) where the spec
+/// sees none: Python's configparser takes the text between the first `[` and the last
+/// `]` of the line. Text after a `\r` is a further line to Python, which a line of ours
+/// cannot stand for, so only whitespace may follow one.
+fn botocore_header(line: &str) -> Option<&str> {
+    let (first, rest) = line.split_once('\r').unwrap_or((line, ""));
+    if !rest.bytes().all(|b| is_ws(b) || b == b'\r') {
+        return None;
+    }
+    let close = first.rfind(']')?;
+    (close >= 2).then(|| &first[1..close])
+}
+
+type Classified<'a> = Result<(Token<'a>, Option<Deviation>), ParseErrorKind>;
 
 /// Iterates over the lines of a shared file, validating as it goes.
 ///
@@ -225,73 +319,155 @@ pub struct Tokenizer<'a> {
     number: usize,
     state: State,
     failed: bool,
+    /// The byte that ends a line: `\n`, or `\r` for a file of [`breaks_lines_at_cr`].
+    eol: u8,
 }
 
 impl<'a> Tokenizer<'a> {
     /// Starts tokenizing `text`.
     pub fn new(text: &'a str) -> Self {
+        Self::with_line_ends(text, breaks_lines_at_cr(text))
+    }
+
+    /// Starts tokenizing `part`, a piece of a file that starts at the beginning of a
+    /// line, breaking lines where the whole file breaks them: at a lone `\r` when
+    /// `cr` ([`breaks_lines_at_cr`] of the whole file; a piece without the file's `\n`s
+    /// could say otherwise), else at `\n`.
+    pub fn with_line_ends(part: &'a str, cr: bool) -> Self {
         Tokenizer {
-            text,
+            text: part,
             pos: 0,
             number: 0,
             state: State::Start,
             failed: false,
+            eol: if cr { b'\r' } else { b'\n' },
         }
     }
 
-    fn classify(&mut self, content: &'a str) -> Result<Token<'a>, ParseErrorKind> {
+    fn classify(&mut self, content: &'a str) -> Classified<'a> {
         let bytes = content.as_bytes();
         if bytes.iter().all(|&b| is_ws(b)) {
-            return Ok(Token::Blank);
+            return Ok((Token::Blank, None));
         }
         match bytes[0] {
-            b'#' | b';' => Ok(Token::Comment),
-            b'[' => {
-                let stripped = strip_comment(content, false);
-                let inner = stripped
-                    .strip_prefix('[')
-                    .and_then(|s| s.strip_suffix(']'))
-                    .ok_or(ParseErrorKind::UnterminatedHeader)?;
-                self.state = State::Section {
-                    property: false,
-                    sub: false,
-                };
-                Ok(Token::Header { inner })
-            }
-            b' ' | b'\t' => match self.state {
-                State::Start => Err(ParseErrorKind::ExpectedProfileDefinition),
-                State::Section {
-                    property: false, ..
-                } => Err(ParseErrorKind::ContinuationWithoutProperty),
-                State::Section { sub: true, .. } => {
-                    let text = trim_ws(content);
-                    match split_property(content) {
-                        Ok((key, value)) => Ok(Token::SubProperty { key, value, text }),
-                        Err(PropErr::NoEquals) => Err(ParseErrorKind::SubPropertyNoEquals),
-                        Err(PropErr::NoName) => Err(ParseErrorKind::SubPropertyNoName),
-                    }
-                }
-                State::Section { .. } => Ok(Token::Continuation {
-                    text: trim_ws(content),
-                }),
-            },
+            b'#' | b';' => Ok((Token::Comment, None)),
+            b'[' => self.header(content, 0),
+            b' ' | b'\t' => self.indented(content),
             _ => {
                 if let State::Start = self.state {
                     return Err(ParseErrorKind::ExpectedProfileDefinition);
                 }
-                match split_property(content) {
-                    Ok((key, value)) => {
-                        self.state = State::Section {
-                            property: true,
-                            sub: value.is_empty(),
-                        };
-                        Ok(Token::Property { key, value })
-                    }
-                    Err(PropErr::NoEquals) => Err(ParseErrorKind::PropertyNoEquals),
-                    Err(PropErr::NoName) => Err(ParseErrorKind::PropertyNoName),
-                }
+                self.property(content, 0)
+                    .map(|t| (t, None))
+                    .map_err(|e| match e {
+                        PropErr::NoEquals => ParseErrorKind::PropertyNoEquals,
+                        PropErr::NoName => ParseErrorKind::PropertyNoName,
+                    })
             }
         }
+    }
+
+    /// A `key = value` line whose key is indented by `indent`.
+    fn property(&mut self, line: &'a str, indent: usize) -> Result<Token<'a>, PropErr> {
+        let (key, value) = split_property(line)?;
+        self.state = State::Section {
+            property: true,
+            sub: value.is_empty(),
+            indent,
+        };
+        Ok(Token::Property { key, value })
+    }
+
+    /// A line starting with `[` (after `indent` spaces and tabs, already removed).
+    fn header(&mut self, line: &'a str, indent: usize) -> Classified<'a> {
+        let stripped = strip_comment(line, false);
+        let (inner, deviation) = match stripped.strip_prefix('[').and_then(|s| s.strip_suffix(']'))
+        {
+            Some(inner) => (inner, None),
+            None => match botocore_header(trim_ws(line)) {
+                Some(inner) => (inner, Some(Deviation::HeaderTrailingText)),
+                None => {
+                    // Inside a section botocore reads `[abc = x` as the key `[abc`; the
+                    // key is not an identifier, so the model ignores it with a warning.
+                    if let State::Section { .. } = self.state {
+                        if let Ok(token) = self.property(line, indent) {
+                            return Ok((token, Some(Deviation::BracketKey)));
+                        }
+                    }
+                    return Err(ParseErrorKind::UnterminatedHeader);
+                }
+            },
+        };
+        self.state = State::Section {
+            property: false,
+            sub: false,
+            indent: 0,
+        };
+        Ok((Token::Header { inner }, deviation))
+    }
+
+    fn indented(&mut self, content: &'a str) -> Classified<'a> {
+        match self.state {
+            State::Start => self
+                .as_botocore_reads(content, false)
+                .unwrap_or(Err(ParseErrorKind::ExpectedProfileDefinition)),
+            State::Section {
+                property: false, ..
+            } => self
+                .as_botocore_reads(content, true)
+                .unwrap_or(Err(ParseErrorKind::ContinuationWithoutProperty)),
+            // Under an indented property, a line indented no further starts a new line
+            // for botocore, as in Python's configparser; the spec has no such case.
+            State::Section { indent, .. } if indent > 0 && indentation(content) <= indent => {
+                match self.as_botocore_reads(content, true) {
+                    Some(result) => result,
+                    None => Err(match split_property(content) {
+                        Err(PropErr::NoName) => ParseErrorKind::PropertyNoName,
+                        _ => ParseErrorKind::PropertyNoEquals,
+                    }),
+                }
+            }
+            State::Section { sub: true, .. } => {
+                let text = trim_ws(content);
+                match split_property(content) {
+                    Ok((key, value)) => Ok((Token::SubProperty { key, value, text }, None)),
+                    // botocore skips comments anywhere; the spec has none in a block.
+                    Err(PropErr::NoEquals) if text.starts_with(['#', ';']) => {
+                        Ok((Token::Comment, Some(Deviation::IndentedComment)))
+                    }
+                    Err(PropErr::NoEquals) => Err(ParseErrorKind::SubPropertyNoEquals),
+                    Err(PropErr::NoName) => Err(ParseErrorKind::SubPropertyNoName),
+                }
+            }
+            State::Section { .. } => Ok((
+                Token::Continuation {
+                    text: trim_ws(content),
+                },
+                None,
+            )),
+        }
+    }
+
+    /// An indented line where the spec wants none, read as botocore reads it: a comment,
+    /// a header, or (when `property` is allowed) a `key = value`. `None` when botocore
+    /// refuses it too.
+    fn as_botocore_reads(&mut self, content: &'a str, property: bool) -> Option<Classified<'a>> {
+        let text = trim_ws(content);
+        if text.starts_with(['#', ';']) {
+            return Some(Ok((Token::Comment, Some(Deviation::IndentedComment))));
+        }
+        let indent = indentation(content);
+        if text.starts_with('[') {
+            return match self.header(text, indent) {
+                Ok((token, _)) => Some(Ok((token, Some(Deviation::IndentedHeader)))),
+                Err(_) => None,
+            };
+        }
+        if !property {
+            return None;
+        }
+        let token = self.property(content, indent).ok()?;
+        Some(Ok((token, Some(Deviation::IndentedProperty))))
     }
 }
 
@@ -303,24 +479,28 @@ impl<'a> Iterator for Tokenizer<'a> {
             return None;
         }
         let rest = &self.text[self.pos..];
-        let (raw, content) = match memchr::memchr(b'\n', rest.as_bytes()) {
-            Some(i) => {
-                let raw = &rest[..=i];
-                let content = &rest[..i];
-                (raw, content.strip_suffix('\r').unwrap_or(content))
+        let cut = |s: &'a str| {
+            if self.eol == b'\n' {
+                s.strip_suffix('\r').unwrap_or(s)
+            } else {
+                s
             }
-            None => (rest, rest.strip_suffix('\r').unwrap_or(rest)),
+        };
+        let (raw, content) = match memchr::memchr(self.eol, rest.as_bytes()) {
+            Some(i) => (&rest[..=i], cut(&rest[..i])),
+            None => (rest, cut(rest)),
         };
         let offset = self.pos;
         self.pos += raw.len();
         self.number += 1;
         match self.classify(content) {
-            Ok(token) => Some(Ok(Line {
+            Ok((token, deviation)) => Some(Ok(Line {
                 number: self.number,
                 offset,
                 raw,
                 content,
                 token,
+                deviation,
             })),
             Err(kind) => {
                 self.failed = true;
@@ -331,6 +511,20 @@ impl<'a> Iterator for Tokenizer<'a> {
             }
         }
     }
+}
+
+/// Every place where `text` is read as botocore reads it because the spec refuses it, by
+/// 1-based line, up to the first error: [`Deviation::CrLineEnds`] at line 1 for a file of
+/// [`breaks_lines_at_cr`], then each line's [`Line::deviation`].
+pub fn deviations(text: &str) -> Vec<(usize, Deviation)> {
+    let cr = breaks_lines_at_cr(text).then_some((1, Deviation::CrLineEnds));
+    cr.into_iter()
+        .chain(
+            Tokenizer::new(text)
+                .map_while(Result::ok)
+                .filter_map(|l| Some((l.number, l.deviation?))),
+        )
+        .collect()
 }
 
 /// Checks a whole text and returns its lines.
@@ -579,6 +773,186 @@ mod tests {
         let err = tokenize("[a]\n\nk v").unwrap_err();
         assert_eq!(err.line, 3);
         assert_eq!(err.kind, ParseErrorKind::PropertyNoEquals);
+    }
+
+    fn deviation_of(text: &str) -> Vec<(usize, Deviation)> {
+        deviations(text)
+    }
+
+    #[test]
+    fn indented_properties_are_read_as_botocore_reads_them() {
+        let text = "[default]\n  region = us-east-1\n  output=json\n    more\n  s3 =\n      x = 1\n  # c\n\tk = v\n";
+        let t = tokens(text);
+        assert_eq!(
+            t[1],
+            Token::Property {
+                key: "region",
+                value: "us-east-1"
+            }
+        );
+        assert_eq!(
+            t[2],
+            Token::Property {
+                key: "output",
+                value: "json"
+            }
+        );
+        assert_eq!(t[3], Token::Continuation { text: "more" });
+        assert_eq!(
+            t[4],
+            Token::Property {
+                key: "s3",
+                value: ""
+            }
+        );
+        assert!(matches!(t[5], Token::SubProperty { key: "x", .. }));
+        assert_eq!(t[6], Token::Comment);
+        assert_eq!(
+            t[7],
+            Token::Property {
+                key: "k",
+                value: "v"
+            }
+        );
+        use Deviation::*;
+        assert_eq!(
+            deviation_of(text),
+            vec![
+                (2, IndentedProperty),
+                (3, IndentedProperty),
+                (5, IndentedProperty),
+                (7, IndentedComment),
+                (8, IndentedProperty)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_the_spec_reads_has_no_deviation() {
+        let text = "# c\n[default]\nregion = x # c\n  more\n  # part of the value\ns3 =\n  a = 1\n\n[profile b];c\n";
+        assert!(deviation_of(text).is_empty());
+    }
+
+    #[test]
+    fn indented_comments_and_headers_where_the_spec_wants_none() {
+        use Deviation::*;
+        let text = "  # first\n  [default]\n  ; c\nk = v\n[profile b]\n  [profile c]\n";
+        assert_eq!(tokens(text)[1], Token::Header { inner: "default" });
+        assert_eq!(tokens(text)[5], Token::Header { inner: "profile c" });
+        assert_eq!(
+            deviation_of(text),
+            vec![
+                (1, IndentedComment),
+                (2, IndentedHeader),
+                (3, IndentedComment),
+                (6, IndentedHeader)
+            ]
+        );
+        // Under a property at column 0 an indented header stays a continuation.
+        assert_eq!(
+            tokens("[a]\nk = v\n  [b]")[2],
+            Token::Continuation { text: "[b]" }
+        );
+    }
+
+    #[test]
+    fn text_after_a_header_and_bracket_keys() {
+        use Deviation::*;
+        let text = "[default] trailing\n[abc = x\n[profile a]]\n[profile b]\r\r\n";
+        let t = tokens(text);
+        assert_eq!(t[0], Token::Header { inner: "default" });
+        assert_eq!(
+            t[1],
+            Token::Property {
+                key: "[abc",
+                value: "x"
+            }
+        );
+        assert_eq!(
+            t[2],
+            Token::Header {
+                inner: "profile a]"
+            }
+        );
+        assert_eq!(t[3], Token::Header { inner: "profile b" });
+        assert_eq!(
+            deviation_of(text),
+            // `[profile a]]` ends with ']': the spec reads it (an invalid name, ignored).
+            vec![
+                (1, HeaderTrailingText),
+                (2, BracketKey),
+                (4, HeaderTrailingText)
+            ]
+        );
+        // Text after a lone \r is a further line to botocore: refused, not misread.
+        assert_eq!(
+            tokenize("[default]\rregion = x\n").unwrap_err().kind,
+            ParseErrorKind::UnterminatedHeader
+        );
+    }
+
+    #[test]
+    fn comments_in_a_sub_property_block() {
+        let t = tokens("[a]\ns3 =\n  # c\n  x = 1\n  ; d\n");
+        assert_eq!(t[2], Token::Comment);
+        assert!(matches!(t[3], Token::SubProperty { key: "x", .. }));
+        assert_eq!(t[4], Token::Comment);
+        // A comment with an '=' is a sub-property to the spec, which reads it.
+        assert!(matches!(
+            tokens("[a]\ns3 =\n  # c = d")[2],
+            Token::SubProperty { key: "# c", .. }
+        ));
+    }
+
+    #[test]
+    fn classic_mac_line_ends() {
+        let text = "[default]\rregion = x\r  more\r";
+        assert!(breaks_lines_at_cr(text));
+        let lines = tokenize(text).unwrap();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[1].raw, "region = x\r");
+        assert_eq!(
+            lines[1].token,
+            Token::Property {
+                key: "region",
+                value: "x"
+            }
+        );
+        assert_eq!(deviation_of(text), vec![(1, Deviation::CrLineEnds)]);
+        // One trailing \r, or any \n, keeps the spec's line ends.
+        assert!(!breaks_lines_at_cr("[default]\r"));
+        assert!(!breaks_lines_at_cr("[a]\rk = v\n"));
+    }
+
+    #[test]
+    fn what_botocore_refuses_too_stays_an_error() {
+        let err = |t: &str| tokenize(t).unwrap_err();
+        // The conformance suite's cases.
+        assert_eq!(
+            err("[profile foo]\n -continued").kind,
+            ParseErrorKind::ContinuationWithoutProperty
+        );
+        assert_eq!(
+            err(" -continued").kind,
+            ParseErrorKind::ExpectedProfileDefinition
+        );
+        assert_eq!(
+            err("[profile foo]\nkey : value").kind,
+            ParseErrorKind::PropertyNoEquals
+        );
+        assert_eq!(
+            err("[profile foo]\ns3 =\n = value").kind,
+            ParseErrorKind::SubPropertyNoName
+        );
+        assert_eq!(err("[profile foo").kind, ParseErrorKind::UnterminatedHeader);
+        // At the indentation of an indented property, a line without '=' is refused.
+        let e = err("[a]\n  k = v\n  more");
+        assert_eq!((e.line, e.kind), (3, ParseErrorKind::PropertyNoEquals));
+        assert_eq!(
+            err("  k = v\n[a]").kind,
+            ParseErrorKind::ExpectedProfileDefinition
+        );
+        assert_eq!(err("[abc = x").kind, ParseErrorKind::UnterminatedHeader);
     }
 
     #[test]

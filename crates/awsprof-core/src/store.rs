@@ -136,48 +136,141 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
     })
 }
 
-/// Reads a shared file: `Ok(None)` when it does not exist.
-///
-/// The size is checked before reading, so a huge or endless file is refused at once.
-pub fn read_file(path: &Path) -> Result<Option<String>> {
-    use std::io::Read;
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+/// What a path that is not a regular file is, for messages.
+fn what_it_is(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = file_type;
+    "something other than a file"
+}
+
+/// Refuses a directory, FIFO, device or socket at `path`, as `meta` describes it.
+fn check_regular(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
     if meta.is_dir() {
         return Err(Error::IsDirectory {
             path: path.to_path_buf(),
         });
     }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(Error::TooLarge {
+    if !meta.is_file() {
+        return Err(Error::NotRegularFile {
             path: path.to_path_buf(),
-            size: meta.len(),
-            limit: MAX_FILE_SIZE,
+            what: what_it_is(meta.file_type()),
         });
+    }
+    Ok(())
+}
+
+/// An error from opening `path`, saying what is wrong in words once: a loop of links,
+/// or (a socket cannot be opened at all) what the path is.
+fn open_error(path: &Path, e: io::Error) -> Error {
+    #[cfg(unix)]
+    match e.raw_os_error() {
+        Some(libc::ELOOP) => {
+            return Error::SymlinkLoop {
+                path: path.to_path_buf(),
+            }
+        }
+        Some(libc::ENXIO | libc::EOPNOTSUPP) => {
+            if let Ok(meta) = std::fs::metadata(path) {
+                if let Err(refused) = check_regular(path, &meta) {
+                    return refused;
+                }
+            }
+        }
+        _ => {}
+    }
+    Error::io(path, e)
+}
+
+/// Opens a shared file for reading, or `Ok(None)` when it does not exist; anything but a
+/// regular file is refused at once, without reading.
+///
+/// The file is opened first and its type read from the open descriptor, so there is no
+/// moment between checking and opening in which the path could change: a file renamed
+/// over or deleted after the open is read as it was when opened. On Unix the open does
+/// not block (`O_NONBLOCK`: a FIFO with no writer, a terminal) and never makes a
+/// terminal ours (`O_NOCTTY`); blocking is restored once the file is known to be regular.
+pub fn open_regular(path: &Path) -> Result<Option<(std::fs::File, std::fs::Metadata)>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_NOCTTY,
+    );
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(open_error(path, e)),
+    };
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    check_regular(path, &meta)?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: fcntl on a descriptor we own, with flags it returned.
+        let restored = unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) >= 0
+        };
+        if !restored {
+            return Err(Error::io(path, io::Error::last_os_error()));
+        }
+    }
+    Ok(Some((file, meta)))
+}
+
+/// Reads the regular file at `path` whole ([`open_regular`]), refusing one larger than
+/// `limit` before reading it; `Ok(None)` when it does not exist.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let Some((mut file, meta)) = open_regular(path)? else {
+        return Ok(None);
+    };
+    let too_large = |size: u64| Error::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // `take` bounds what a file that grows while we read (or a FIFO) can make us hold.
+    // `take` bounds what a file that grows while we read can make us hold.
     (&mut file)
-        .take(MAX_FILE_SIZE + 1)
+        .take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| match e.kind() {
-            io::ErrorKind::IsADirectory => Error::IsDirectory {
-                path: path.to_path_buf(),
-            },
-            _ => Error::io(path, e),
-        })?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: bytes.len() as u64,
-            limit: MAX_FILE_SIZE,
-        });
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
     }
-    decode(path, bytes).map(Some)
+    Ok(Some(bytes))
+}
+
+/// Reads a shared file: `Ok(None)` when it does not exist.
+///
+/// Only a regular file is read, and its size is checked before reading, so a FIFO, a
+/// device or a huge file is refused at once ([`read_bytes`]).
+pub fn read_file(path: &Path) -> Result<Option<String>> {
+    match read_bytes(path, MAX_FILE_SIZE)? {
+        Some(bytes) => decode(path, bytes).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Both files' texts, as read.
@@ -253,13 +346,12 @@ pub fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
             {
                 return Ok(current)
             }
-            Err(e) => return Err(Error::io(path, e)),
+            Err(e) => return Err(open_error(path, e)),
         }
     }
-    Err(Error::io(
-        path,
-        io::Error::other("too many levels of symbolic links"),
-    ))
+    Err(Error::SymlinkLoop {
+        path: path.to_path_buf(),
+    })
 }
 
 fn parent_dir(path: &Path) -> &Path {
@@ -288,58 +380,96 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 /// A symbolic link is written through to its target. An existing file keeps its mode and
 /// (when allowed) its owner; a new file gets mode 0600, a new directory 0700.
 pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    use std::io::Write;
-    let target = resolve_symlinks(path)?;
-    let dir = parent_dir(&target);
-    create_private_dir(dir)?;
-    let existing = match std::fs::metadata(&target) {
-        Ok(m) if m.is_dir() => {
-            return Err(Error::IsDirectory {
-                path: path.to_path_buf(),
-            })
-        }
-        Ok(m) => Some(m),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let io_err = |e: io::Error| Error::io(path, e);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".awsprof-tmp")
-        .tempfile_in(dir)
-        .map_err(io_err)?;
-    tmp.write_all(text.as_bytes()).map_err(io_err)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{MetadataExt, PermissionsExt};
-        let mode = existing.as_ref().map_or(0o600, |m| m.mode() & 0o7777);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
+    Staged::write(path, text)?.persist()
+}
+
+/// A new text for a file, written in full to a temporary file beside it and flushed to
+/// disk, not yet in place: [`Staged::persist`] renames it over the file. Dropped
+/// unpersisted, the temporary file is deleted and the file is as it was. Staging every
+/// file of an edit before persisting any means that a full disk or a failing device
+/// stops the edit before it changes anything: a rename needs no space.
+pub struct Staged {
+    path: PathBuf,
+    target: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl Staged {
+    /// Writes `text` beside the file at `path` (after following symbolic links).
+    pub fn write(path: &Path, text: &str) -> Result<Staged> {
+        use std::io::Write;
+        let target = resolve_symlinks(path)?;
+        let dir = parent_dir(&target);
+        create_private_dir(dir)?;
+        // Renaming over a FIFO or a device would replace it with a file: refuse instead.
+        let existing = match std::fs::metadata(&target) {
+            Ok(m) => {
+                check_regular(path, &m)?;
+                #[cfg(unix)]
+                if std::os::unix::fs::MetadataExt::nlink(&m) > 1 {
+                    return Err(Error::HardLinked {
+                        path: path.to_path_buf(),
+                        links: std::os::unix::fs::MetadataExt::nlink(&m),
+                    });
+                }
+                Some(m)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(open_error(path, e)),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let io_err = |e: io::Error| Error::io(path, e);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".awsprof-tmp")
+            .tempfile_in(dir)
             .map_err(io_err)?;
-        if let Some(m) = &existing {
-            let ours = tmp.as_file().metadata().map_err(io_err)?;
-            if ours.uid() != m.uid() || ours.gid() != m.gid() {
-                // Only root may give a file away; anyone else keeps ownership of what
-                // they write, as any editor would.
-                let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid()));
+        tmp.write_all(text.as_bytes()).map_err(io_err)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            let mode = existing.as_ref().map_or(0o600, |m| m.mode() & 0o7777);
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(mode))
+                .map_err(io_err)?;
+            if let Some(m) = &existing {
+                let ours = tmp.as_file().metadata().map_err(io_err)?;
+                if ours.uid() != m.uid() || ours.gid() != m.gid() {
+                    // Only root may give a file away; anyone else keeps ownership of what
+                    // they write, as any editor would.
+                    let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid()));
+                }
             }
         }
+        #[cfg(not(unix))]
+        if let Some(m) = &existing {
+            let _ = tmp.as_file().set_permissions(m.permissions());
+        }
+        tmp.as_file().sync_all().map_err(io_err)?;
+        Ok(Staged {
+            path: path.to_path_buf(),
+            target,
+            tmp,
+        })
     }
-    #[cfg(not(unix))]
-    if let Some(m) = &existing {
-        let _ = tmp.as_file().set_permissions(m.permissions());
+
+    /// Puts the new text in place (a rename) and flushes the directory.
+    pub fn persist(self) -> Result<()> {
+        let Staged { path, target, tmp } = self;
+        tmp.persist(&target)
+            .map_err(|e| Error::io(&path, e.error))?;
+        #[cfg(unix)]
+        {
+            let dir = parent_dir(&target);
+            std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| Error::io(dir, e))?;
+        }
+        Ok(())
     }
-    tmp.as_file().sync_all().map_err(io_err)?;
-    tmp.persist(&target).map_err(|e| io_err(e.error))?;
-    #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io(dir, e))?;
-    Ok(())
 }
 
 /// Deletes temporary files that a killed writer of `path` left behind. Only called under
@@ -418,14 +548,38 @@ struct Slot {
     doc: Document,
 }
 
+/// Whether `a` and `b` name one file: the same inode (through a symbolic or a hard
+/// link), or, for files not yet created, the same place once links are followed.
+pub fn same_file(a: &Path, b: &Path) -> Result<bool> {
+    #[cfg(unix)]
+    if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+        use std::os::unix::fs::MetadataExt;
+        return Ok(x.dev() == y.dev() && x.ino() == y.ino());
+    }
+    let place = |p: &Path| -> Result<PathBuf> {
+        let target = resolve_symlinks(p)?;
+        let dir = parent_dir(&target);
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        Ok(dir.join(target.file_name().unwrap_or_default()))
+    };
+    Ok(place(a)? == place(b)?)
+}
+
 /// Both shared files, locked, read and parsed, ready to edit; [`Editor::commit`] writes
 /// what changed. Read-modify-write happens under the locks, so concurrent writers never
 /// lose each other's updates. A file that does not parse stops everything before any
 /// write.
+///
+/// When both paths name one file ([`same_file`]: `AWS_CONFIG_FILE` and
+/// `AWS_SHARED_CREDENTIALS_FILE` set to one path, or a link), it is locked, read and
+/// written once: one document holds its lines, read as a config file for config edits
+/// and as a credentials file for credentials edits (the SDKs read it as both), so no
+/// edit can overwrite another.
 pub struct Editor {
     paths: Paths,
     config: Slot,
-    credentials: Slot,
+    /// `None` when the credentials file is the config file.
+    credentials: Option<Slot>,
     _locks: Vec<WriteLock>,
 }
 
@@ -433,8 +587,9 @@ impl Editor {
     /// Locks both files (config first, always, so two writers cannot deadlock), then
     /// reads and parses them.
     pub fn open(paths: &Paths) -> Result<Editor> {
+        let shared = same_file(&paths.config, &paths.credentials)?;
         let mut locks = vec![WriteLock::acquire(&paths.config, LOCK_WAIT)?];
-        if lock_path(&paths.credentials)? != lock_path(&paths.config)? {
+        if !shared && lock_path(&paths.credentials)? != lock_path(&paths.config)? {
             locks.push(WriteLock::acquire(&paths.credentials, LOCK_WAIT)?);
         }
         let slot = |kind: FileKind| -> Result<Slot> {
@@ -448,7 +603,11 @@ impl Editor {
         };
         Ok(Editor {
             config: slot(FileKind::Config)?,
-            credentials: slot(FileKind::Credentials)?,
+            credentials: if shared {
+                None
+            } else {
+                Some(slot(FileKind::Credentials)?)
+            },
             paths: paths.clone(),
             _locks: locks,
         })
@@ -456,9 +615,12 @@ impl Editor {
 
     /// The file of `kind`, to edit.
     pub fn doc(&mut self, kind: FileKind) -> &mut Document {
-        match kind {
-            FileKind::Config => &mut self.config.doc,
-            FileKind::Credentials => &mut self.credentials.doc,
+        match (kind, &mut self.credentials) {
+            (FileKind::Credentials, Some(slot)) => &mut slot.doc,
+            (kind, _) => {
+                self.config.doc.read_as(kind);
+                &mut self.config.doc
+            }
         }
     }
 
@@ -490,7 +652,10 @@ impl Editor {
 
     fn profiles_filtered(&self, filter: Filter<'_>) -> Result<ProfileSet> {
         let config = self.config.doc.text();
-        let creds = self.credentials.doc.text();
+        let creds = match &self.credentials {
+            Some(slot) => slot.doc.text(),
+            None => config.clone(),
+        };
         let texts = Texts {
             config: Some(config),
             credentials: Some(creds),
@@ -499,35 +664,43 @@ impl Editor {
     }
 
     /// Writes the files whose text changed (credentials first: a profile's keys are
-    /// in place before the config that refers to them). Returns the kinds written. When
-    /// the second write fails, the first file gets its old text back: an edit that spans
-    /// both files (a profile moved to the keyring) lands whole or not at all.
+    /// in place before the config that refers to them). Returns the kinds written; one
+    /// file named twice is written once, as the config file.
     pub fn commit(self) -> Result<Vec<FileKind>> {
-        let mut written: Vec<(FileKind, &Slot)> = Vec::new();
-        for (kind, slot) in [
-            (FileKind::Credentials, &self.credentials),
-            (FileKind::Config, &self.config),
-        ] {
+        // Every new text is on disk before any replaces its file: a full disk stops the
+        // edit with both files as they were, never half done. Should a rename still fail
+        // once the first file is in place, that file gets its old text back: an edit that
+        // spans both files (a profile moved to the keyring) lands whole or not at all.
+        let mut staged = Vec::new();
+        let slots = [
+            (FileKind::Credentials, self.credentials.as_ref()),
+            (FileKind::Config, Some(&self.config)),
+        ];
+        for (kind, slot) in slots {
+            let Some(slot) = slot else { continue };
             let text = slot.doc.text();
             let unchanged = match &slot.original {
                 Some(orig) => *orig == text,
                 None => text.is_empty(),
             };
             if !unchanged {
-                let path = self.paths.get(kind);
-                remove_stale_temporaries(path);
-                if let Err(e) = write_atomic(path, &text) {
-                    for (done, before) in written {
-                        let path = self.paths.get(done);
-                        let _ = match &before.original {
-                            Some(text) => write_atomic(path, text),
-                            None => std::fs::remove_file(path).map_err(|e| Error::io(path, e)),
-                        };
-                    }
-                    return Err(e);
-                }
-                written.push((kind, slot));
+                remove_stale_temporaries(self.paths.get(kind));
+                staged.push((kind, slot, Staged::write(self.paths.get(kind), &text)?));
             }
+        }
+        let mut written: Vec<(FileKind, &Slot)> = Vec::new();
+        for (kind, slot, file) in staged {
+            if let Err(e) = file.persist() {
+                for (done, before) in written {
+                    let path = self.paths.get(done);
+                    let _ = match &before.original {
+                        Some(text) => write_atomic(path, text),
+                        None => std::fs::remove_file(path).map_err(|e| Error::io(path, e)),
+                    };
+                }
+                return Err(e);
+            }
+            written.push((kind, slot));
         }
         Ok(written.into_iter().map(|(k, _)| k).collect())
     }

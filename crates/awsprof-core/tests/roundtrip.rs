@@ -68,7 +68,8 @@ proptest! {
             Some(printed) => prop_assert_eq!(&printed, &text),
             None => {
                 let err = Tokenizer::new(&text).find_map(Result::err).unwrap();
-                prop_assert!(err.line >= 1 && err.line <= text.split('\n').count());
+                let eol = if awsprof_core::parse::breaks_lines_at_cr(&text) { '\r' } else { '\n' };
+                prop_assert!(err.line >= 1 && err.line <= text.split(eol).count());
             }
         }
         let _ = ProfileSet::from_texts(Some(&text), Some(&text), Filter::All);

@@ -161,7 +161,12 @@ pub fn access_token(
 
 /// The cached token at `path`; a missing or unreadable file says how to log in.
 fn read_token(path: &std::path::Path, subject: &Subject) -> Result<Token, Error> {
-    let text = std::fs::read_to_string(path).map_err(|_| {
+    // Read as the shared files are: a FIFO or a device there is refused at once.
+    let text = match awsprof_core::store::read_bytes(path, 1 << 20) {
+        Ok(Some(bytes)) => String::from_utf8(bytes).map_err(|_| ()),
+        _ => Err(()),
+    };
+    let text = text.map_err(|_| {
         sso_err(
             subject,
             format!(

@@ -8,7 +8,10 @@ use awsprof_core::{accesskeys, validate, FileKind};
 /// Imports the IAM console's access-key CSV into the credentials file.
 pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
     let shown = args.csv.display().to_string();
-    let bytes = std::fs::read(&args.csv).with_context(|| shown.clone())?;
+    // A key file is a few hundred bytes; a megabyte is generous. A FIFO or a device is
+    // refused at once instead of blocking.
+    let bytes = awsprof_core::store::read_bytes(&args.csv, 1 << 20)?
+        .with_context(|| format!("{shown}: No such file or directory"))?;
     let all = accesskeys::parse(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
     let keys: Vec<&accesskeys::AccessKey> = match args.row {
         None => all.iter().collect(),
