@@ -243,6 +243,30 @@ fn import_refuses_a_fifo_as_the_key_file() {
     assert_eq!(std::fs::read(home.credentials()).unwrap(), b"");
 }
 
+#[test]
+fn a_fifo_as_the_web_identity_token_file_is_refused_at_once() {
+    let home = AwsHome::with(
+        "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/W\nweb_identity_token_file = ~/token\n",
+        "",
+    );
+    let _fifo = Special::make("fifo", &home.path().join("token"));
+    let mut cmd = home.cmd();
+    // Nothing listens there: the token is never sent, the file is refused first.
+    cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .args(["export", "web"]);
+    let out = bounded(
+        cmd,
+        "awsprof export with a FIFO as the web identity token file",
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr.trim_end(),
+        "awsprof: error: profile `web`: web_identity_token_file ~/token: not a regular file; awsprof reads only regular files"
+    );
+}
+
 /// The completion the shells ask for on Tab, through each shell's own protocol, and the
 /// prompt helpers: prompt, no error text in the command line, nothing offered.
 #[test]

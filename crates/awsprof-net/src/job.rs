@@ -171,11 +171,24 @@ fn run_base(net: &mut Net, base: &Base, settings: &Settings) -> Result<Credentia
                 awsprof_core::store::Platform::current(),
             );
             let path = awsprof_core::store::expand_tilde(token_file, home.as_deref());
-            let token = std::fs::read_to_string(&path).map_err(|e| Error::TokenFile {
-                profile: profile.clone(),
-                path: token_file.into(),
-                source: e,
-            })?;
+            // Only a regular file is read: a FIFO in its place would block the read.
+            let regular = std::fs::metadata(&path).and_then(|m| {
+                if m.is_file() {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        "not a regular file; awsprof reads only regular files",
+                    ))
+                }
+            });
+            let token = regular
+                .and_then(|()| std::fs::read_to_string(&path))
+                .map_err(|e| Error::TokenFile {
+                    profile: profile.clone(),
+                    path: token_file.into(),
+                    source: e,
+                })?;
             let name = session_name(configured.as_deref());
             net.run(
                 &format!("STS AssumeRoleWithWebIdentity {role_arn}"),
