@@ -241,6 +241,34 @@ fn login_runs_the_device_flow_and_writes_the_cli_v2_token_file() {
     assert_eq!(v["AWS_SESSION_TOKEN"], "session-for-fresh-login-token");
 }
 
+/// `--quiet` drops the notes, never what the person must act on: the page and the code.
+#[test]
+fn login_quiet_still_shows_the_page_and_the_code() {
+    let home = home();
+    let sso = fake(&["fresh-login-token"], 0);
+    let out = home
+        .cmd()
+        .args(["login", "dev", "--quiet", "--no-browser"])
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", sso.url())
+        .output()
+        .unwrap();
+    assert_ok(&out, "awsprof login --quiet");
+    let err = stderr(&out);
+    assert!(
+        err.contains("user_code=WXYZ-1234"),
+        "the page is shown: {err}"
+    );
+    assert!(err.contains("code: WXYZ-1234"), "the code is shown: {err}");
+    assert!(!err.contains("logged in"), "no note: {err}");
+    let token: Value =
+        serde_json::from_str(&std::fs::read_to_string(token_file(&home, "my-sso")).unwrap())
+            .unwrap();
+    assert!(
+        token["accessToken"].as_str().is_some_and(|t| !t.is_empty()),
+        "{token}"
+    );
+}
+
 #[test]
 fn login_refuses_a_profile_without_identity_center() {
     let home = AwsHome::with(
@@ -249,5 +277,59 @@ fn login_refuses_a_profile_without_identity_center() {
     );
     let out = home.run(&["login", "keys"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("does not use IAM Identity Center"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("profile `keys`: does not use IAM Identity Center"),
+        "{err}"
+    );
+    // It says what to do instead: nothing to log in to, or how to set IAM Identity Center up.
+    assert!(
+        err.contains("its credentials need no login (`awsprof whoami keys` checks them)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`awsprof sso add` then `awsprof sso sync`"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+/// An AWS Sign-In session (what `aws login` writes) is renewed by `aws login`, and `login`
+/// says so rather than trying IAM Identity Center.
+#[test]
+fn login_of_a_sign_in_session_names_the_command_that_renews_it() {
+    let home = AwsHome::with(
+        "[profile signin]\nlogin_session = arn:aws:iam::123456789012:user/alice\nregion = us-east-1\n",
+        "",
+    );
+    let out = home.run(&["login", "signin"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not use IAM Identity Center"), "{err}");
+    assert!(err.contains("`aws login --profile signin` renews"), "{err}");
+}
+
+/// An expired IAM Identity Center session names the command that renews it, for a profile
+/// and for `sso sync`'s session.
+#[test]
+fn an_expired_session_names_the_command_that_renews_it() {
+    let home = AwsHome::with(
+        "[profile dev]\nsso_session = org\nsso_account_id = 111122223333\nsso_role_name = Dev\n\n[sso-session org]\nsso_start_url = https://org.awsapps.com/start\nsso_region = eu-west-1\n",
+        "",
+    );
+    write_cli_token(
+        &home,
+        "org",
+        serde_json::json!({"startUrl": "https://org.awsapps.com/start", "region": "eu-west-1", "accessToken": "old", "expiresAt": "2020-01-01T00:00:00Z"}),
+    );
+    let err = stderr(&home.run(&["export", "dev"]));
+    assert!(
+        err.contains("the IAM Identity Center session has expired; run `awsprof login dev`"),
+        "{err}"
+    );
+    let err = stderr(&home.run(&["sso", "sync"]));
+    assert!(
+        err.contains("has expired; run `awsprof login --sso-session org`"),
+        "{err}"
+    );
 }

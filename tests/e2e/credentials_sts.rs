@@ -750,7 +750,7 @@ fn sts_errors_are_one_line_with_the_cause_and_what_to_do() {
     });
     let err = one_line_error(&export("expired", &sts.url()));
     assert!(
-        err.contains("failed: ExpiredToken: The security token included in the request is expired; the session token of profile `old`'s credentials has expired: get new ones for it"),
+        err.contains("failed: ExpiredToken: The security token included in the request is expired; the session token of profile `old`'s credentials has expired: get new ones for it (from the tool that wrote them, or `awsprof configure --profile old`)"),
         "{err}"
     );
 }

@@ -27,7 +27,7 @@ fn current_layout_with_bom_and_crlf_needs_a_profile_name() {
     let home = AwsHome::with("[default]\nregion = us-east-1\n", "");
     let file = csv(
         &home,
-        "dev_accessKeys.csv",
+        "keys.csv",
         format!("\u{feff}Access key ID,Secret access key\r\n{ID},{SECRET}\r\n").as_bytes(),
     );
     let out = import(&home, &file, &[]);
@@ -68,6 +68,95 @@ fn old_layout_names_profiles_by_user() {
     support::assert_ok(&out, "awsprof");
     assert_eq!(home.aws_get("aws_access_key_id", "x"), ID);
     assert_eq!(home.aws_get("aws_access_key_id", "x-2"), ID2);
+}
+
+/// The IAM console saves a user's new key as `USERNAME_accessKeys.csv`, in the current
+/// layout (no user name column): without --profile the profile is named after USERNAME,
+/// and stderr says so and how to name it otherwise.
+#[test]
+fn the_console_file_name_names_the_profile_after_the_user() {
+    let home = AwsHome::new();
+    let file = csv(
+        &home,
+        "alice_accessKeys.csv",
+        format!("\u{feff}Access key ID,Secret access key\r\n{ID},{SECRET}\r\n").as_bytes(),
+    );
+    let out = import(&home, &file, &[]);
+    support::assert_ok(&out, "awsprof import");
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("into profile `alice`"), "{err}");
+    assert!(
+        err.contains(
+            "named after the IAM user in the file's name; --profile NAME names it otherwise"
+        ),
+        "{err}"
+    );
+    assert_eq!(home.aws_get("aws_access_key_id", "alice"), ID);
+    assert_eq!(home.aws_get("aws_secret_access_key", "alice"), SECRET);
+
+    // Downloaded again, the browser's copy `alice_accessKeys (1).csv` names the same
+    // profile, which exists now: refused without --force, replaced with it.
+    let again = csv(
+        &home,
+        "alice_accessKeys (1).csv",
+        format!("Access key ID,Secret access key\n{ID2},{SECRET2}\n").as_bytes(),
+    );
+    let out = import(&home, &again, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("profile `alice` already exists"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(home.aws_get("aws_access_key_id", "alice"), ID);
+    support::assert_ok(
+        &import(&home, &again, &["--force"]),
+        "awsprof import --force",
+    );
+    assert_eq!(home.aws_get("aws_access_key_id", "alice"), ID2);
+
+    // --profile still wins over the file's name.
+    support::assert_ok(
+        &import(&home, &file, &["--profile", "work"]),
+        "awsprof import",
+    );
+    assert_eq!(home.aws_get("aws_access_key_id", "work"), ID);
+    assert!(!stderr(&import(&home, &file, &["--profile", "w2"])).contains("named after"));
+}
+
+/// An IAM user name may hold characters no profile name can (`=`, `,`, a space from a
+/// renamed download): then --profile is asked for, and nothing is written.
+#[test]
+fn a_file_name_user_that_is_no_profile_name_asks_for_a_profile() {
+    let home = AwsHome::new();
+    for name in ["team=ops_accessKeys.csv", "bob smith_accessKeys.csv"] {
+        let file = csv(
+            &home,
+            name,
+            format!("Access key ID,Secret access key\n{ID},{SECRET}\n").as_bytes(),
+        );
+        let out = import(&home, &file, &[]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = stderr(&out);
+        assert!(err.contains("is not a valid profile name"), "{err}");
+        assert!(err.contains("--profile NAME"), "{err}");
+        assert!(!home.credentials().exists(), "nothing written for {name}");
+    }
+}
+
+/// A user name column wins over the file's name (the old layout names each row).
+#[test]
+fn a_user_name_column_wins_over_the_file_name() {
+    let home = AwsHome::new();
+    let file = csv(
+        &home,
+        "alice_accessKeys.csv",
+        format!("User name,Password,Access key ID,Secret access key,Console login link\nbob,,{ID},{SECRET},https://x\n").as_bytes(),
+    );
+    support::assert_ok(&import(&home, &file, &[]), "awsprof import");
+    assert_eq!(home.aws_get("aws_access_key_id", "bob"), ID);
+    assert_eq!(home.aws_get("aws_access_key_id", "alice"), "");
 }
 
 /// The current layout has no user names: several keys are named from --profile (NAME,

@@ -28,6 +28,7 @@ mod credentials_sts;
 mod differential_botocore;
 mod dir_trust;
 mod docs_in_sync;
+mod docs_runnable;
 mod doctor;
 #[cfg(unix)]
 mod edit_configure;
@@ -36,6 +37,7 @@ mod edit_import;
 #[cfg(unix)]
 mod edit_profiles;
 mod edit_safety;
+mod first_run;
 #[cfg(unix)]
 mod hostile;
 #[cfg(unix)]
@@ -43,6 +45,7 @@ mod keyring;
 mod messages;
 #[cfg(unix)]
 mod not_a_file;
+mod packaging;
 mod precedence;
 #[cfg(unix)]
 mod prompts;

@@ -185,3 +185,80 @@ fn paths_under_home_are_shown_from_the_tilde() {
         "awsprof: error: ~/.aws/config:2: Expected an '=' sign defining a property (key = value)"
     );
 }
+
+/// `error:` and `warning:` are red and yellow on a terminal (a pty), and plain with
+/// `NO_COLOR`, on a dumb terminal or through a pipe, where a log gets no escape codes.
+#[cfg(unix)]
+#[test]
+fn labels_are_coloured_on_a_terminal_only() {
+    let home = AwsHome::new();
+    let at_terminal = |vars: &[(&str, &str)]| {
+        let mut cmd = home.cmd();
+        cmd.args(["show", "nope"]).env("TERM", "xterm-256color");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let mut term = support::PtyChild::spawn(cmd);
+        let (status, screen) = term.finish();
+        assert_eq!(status.code(), Some(1), "{screen}");
+        screen
+    };
+    let screen = at_terminal(&[]);
+    assert!(
+        screen.contains("awsprof: \x1b[1;31merror:\x1b[0m profile `nope` not found"),
+        "{screen:?}"
+    );
+    for vars in [&[("NO_COLOR", "1")][..], &[("TERM", "dumb")][..]] {
+        let screen = at_terminal(vars);
+        assert!(
+            screen.contains("awsprof: error: profile `nope`"),
+            "{vars:?}: {screen:?}"
+        );
+        assert!(!screen.contains('\x1b'), "{vars:?}: {screen:?}");
+    }
+    let err = support::stderr(&home.run(&["show", "nope"]));
+    assert!(err.starts_with("awsprof: error: profile `nope`"), "{err:?}");
+}
+
+/// `--quiet` (before or after the command) drops the notes, for scripts; warnings and
+/// errors still show, and the command does the same work.
+#[test]
+fn quiet_drops_notes_but_not_warnings_or_errors() {
+    let home = AwsHome::new();
+    let csv = home.path().join("rootkey.csv");
+    std::fs::write(
+        &csv,
+        "AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE\nAWSSecretKey=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+    )
+    .unwrap();
+    let loud = home.run(&["import", "--csv", csv.to_str().unwrap(), "--profile", "a"]);
+    assert!(support::stderr(&loud).contains("awsprof: imported access key"));
+    let out = home.run(&[
+        "import",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--profile",
+        "b",
+        "--quiet",
+    ]);
+    support::assert_ok(&out, "awsprof import --quiet");
+    let err = support::stderr(&out);
+    assert!(!err.contains("imported"), "{err}");
+    assert!(
+        err.contains("awsprof: warning:") && err.contains("root"),
+        "{err}"
+    );
+    assert_eq!(
+        home.aws_get("aws_access_key_id", "b"),
+        "AKIAIOSFODNN7EXAMPLE"
+    );
+
+    let out = AwsHome::new().run(&["-q", "list"]);
+    support::assert_ok(&out, "awsprof -q list");
+    assert_eq!(support::stderr(&out), "");
+    let err = support::stderr(&home.run(&["-q", "show", "nope"]));
+    assert!(
+        err.starts_with("awsprof: error: profile `nope` not found"),
+        "{err}"
+    );
+}

@@ -125,7 +125,7 @@ fn use_completes_dash_when_there_is_a_previous_profile() {
 fn fisher_removal_leaves_no_function_or_completion_behind() {
     support::require_shell("fish");
     let home = home();
-    let repo = support::repo_root().join("shell/fish");
+    let repo = support::repo_root().join("crates/awsprof/shell/fish");
     let mut installed = Vec::new();
     for dir in ["functions", "completions", "conf.d"] {
         let to = home.path().join(".config/fish").join(dir);

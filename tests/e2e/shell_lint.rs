@@ -82,7 +82,10 @@ fn generated_bash_and_sh_pass_shellcheck() {
 #[test]
 fn shipped_bash_scripts_pass_shellcheck() {
     support::require("shellcheck", &["--version"]);
-    for file in ["shell/bash/awsprof.bash", "shell/zsh/awsprof-common.sh"] {
+    for file in [
+        "crates/awsprof/shell/bash/awsprof.bash",
+        "crates/awsprof/shell/zsh/awsprof-common.sh",
+    ] {
         let text = std::fs::read_to_string(support::repo_root().join(file)).unwrap();
         check(file, "shellcheck", &["-"], &text);
     }
@@ -100,10 +103,20 @@ fn zsh_scripts_parse_in_zsh() {
         check(&args.join(" "), "zsh", &["-n"], &generated(args));
     }
     let read = |p: &str| std::fs::read_to_string(support::repo_root().join(p)).unwrap();
-    let plugin = read("shell/zsh/awsprof.plugin.zsh");
-    let common = read("shell/zsh/awsprof-common.sh");
-    check("shell/zsh/awsprof.plugin.zsh", "zsh", &["-n"], &plugin);
-    check("shell/zsh/awsprof-common.sh", "zsh", &["-n"], &common);
+    let plugin = read("crates/awsprof/shell/zsh/awsprof.plugin.zsh");
+    let common = read("crates/awsprof/shell/zsh/awsprof-common.sh");
+    check(
+        "crates/awsprof/shell/zsh/awsprof.plugin.zsh",
+        "zsh",
+        &["-n"],
+        &plugin,
+    );
+    check(
+        "crates/awsprof/shell/zsh/awsprof-common.sh",
+        "zsh",
+        &["-n"],
+        &common,
+    );
     // The plugin includes the part it shares with bash with one `source` line; init prints
     // that part in its place and is otherwise the plugin as it is.
     let include: Vec<&str> = plugin
@@ -131,7 +144,13 @@ fn fish_scripts_parse_in_fish() {
         check(&args.join(" "), "fish", &["--no-execute"], &generated(args));
     }
     for dir in ["conf.d", "functions", "completions"] {
-        for entry in std::fs::read_dir(support::repo_root().join("shell/fish").join(dir)).unwrap() {
+        for entry in std::fs::read_dir(
+            support::repo_root()
+                .join("crates/awsprof/shell/fish")
+                .join(dir),
+        )
+        .unwrap()
+        {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
             check(
@@ -165,7 +184,8 @@ fn nu_scripts_parse_in_nushell() {
         );
     }
     let shipped =
-        std::fs::read_to_string(support::repo_root().join("shell/nu/awsprof.nu")).unwrap();
+        std::fs::read_to_string(support::repo_root().join("crates/awsprof/shell/nu/awsprof.nu"))
+            .unwrap();
     assert_eq!(
         shipped,
         generated(&["init", "nu"]),

@@ -43,11 +43,11 @@ pub(crate) enum Setup {
     BashCompletion,
     /// zsh: `compinit`, then `eval "$(awsprof init zsh)"` in ~/.zshrc.
     Zsh,
-    /// zsh loading shell/zsh as an oh-my-zsh plugin (a stand-in for oh-my-zsh's loading).
+    /// zsh loading crates/awsprof/shell/zsh as an oh-my-zsh plugin (a stand-in for oh-my-zsh's loading).
     OhMyZsh,
     /// fish with `awsprof init fish | source` in config.fish.
     Fish,
-    /// fish with shell/fish copied into ~/.config/fish as fisher installs a plugin.
+    /// fish with crates/awsprof/shell/fish copied into ~/.config/fish as fisher installs a plugin.
     Fisher,
     /// bash, zsh and fish (its fisher layout) whose users define aliases and functions
     /// named like the builtins the integration uses, before loading it.
@@ -57,14 +57,22 @@ pub(crate) enum Setup {
     /// nushell with `awsprof init nu` saved into its autoload directory by the command the
     /// docs give, run in nu itself.
     Nu,
+    /// No `init` line: only the file `awsprof completions SHELL` writes, where a package
+    /// installs it (the user's own directory of the same kind): bash-completion's
+    /// completions directory, zsh's `fpath`, fish's completions directory.
+    PackagedBash,
+    PackagedZsh,
+    PackagedFish,
 }
 
 impl Setup {
     pub(crate) fn shell(self) -> &'static str {
         match self {
-            Setup::Bash | Setup::BashCompletion | Setup::HostileBash => "bash",
-            Setup::Zsh | Setup::OhMyZsh | Setup::HostileZsh => "zsh",
-            Setup::Fish | Setup::Fisher | Setup::HostileFish => "fish",
+            Setup::Bash | Setup::BashCompletion | Setup::HostileBash | Setup::PackagedBash => {
+                "bash"
+            }
+            Setup::Zsh | Setup::OhMyZsh | Setup::HostileZsh | Setup::PackagedZsh => "zsh",
+            Setup::Fish | Setup::Fisher | Setup::HostileFish | Setup::PackagedFish => "fish",
             Setup::Nu => "nu",
         }
     }
@@ -250,7 +258,7 @@ impl Term {
                 // each $plugin.plugin.zsh sourced from inside a function (_omz_source),
                 // with the completion settings oh-my-zsh's lib/completion.zsh makes.
                 copy_dir(
-                    &support::repo_root().join("shell/zsh"),
+                    &support::repo_root().join("crates/awsprof/shell/zsh"),
                     ".oh-my-zsh/custom/plugins/awsprof",
                 );
                 write(
@@ -284,7 +292,9 @@ impl Term {
                 // first use.
                 for dir in ["functions", "completions", "conf.d"] {
                     copy_dir(
-                        &support::repo_root().join("shell/fish").join(dir),
+                        &support::repo_root()
+                            .join("crates/awsprof/shell/fish")
+                            .join(dir),
                         &format!(".config/fish/{dir}"),
                     );
                 }
@@ -298,6 +308,42 @@ impl Term {
                     &format!("{hostile}{FISH_PROMPT}"),
                 );
                 "fish"
+            }
+            Setup::PackagedBash | Setup::PackagedZsh | Setup::PackagedFish => {
+                let shell = setup.shell();
+                let script = support::stdout_ok(&home.run(&["completions", shell]));
+                let loader = "/usr/share/bash-completion/bash_completion";
+                match shell {
+                    "bash" => {
+                        assert!(
+                            Path::new(loader).exists(),
+                            "{loader} is missing: apt-get install bash-completion (scripts/test installs it)"
+                        );
+                        write(".local/share/bash-completion/completions/awsprof", &script);
+                        write(
+                            ".bashrc",
+                            &format!(
+                                "BASH_COMPLETION_USER_DIR=$HOME/.local/share/bash-completion\n. {loader}\nPS1='{READY}'\n"
+                            ),
+                        );
+                    }
+                    "zsh" => {
+                        write(".zfunc/_awsprof", &script);
+                        write(
+                            ".zshrc",
+                            &format!(
+                                "fpath=($HOME/.zfunc $fpath)\n\
+                                 autoload -Uz compinit && compinit -u -d \"$HOME/.zcompdump\"\n{}",
+                                zsh_prompt()
+                            ),
+                        );
+                    }
+                    _ => {
+                        write(".config/fish/completions/awsprof.fish", &script);
+                        write(".config/fish/config.fish", FISH_PROMPT);
+                    }
+                }
+                shell
             }
             Setup::Nu => {
                 // The one-time set-up of docs/shell.md, as a user runs it.
@@ -666,6 +712,39 @@ fn check(setup: Setup, name: &'static str) {
         "{setup:?}: a user's alias or function ran:\n{recorded}{}",
         t.screen()
     );
+}
+
+/// What a package's completion file gives, with no `init` line: subcommands, flags and
+/// profile names, read live.
+fn check_packaged(setup: Setup) {
+    let t = Term::start(setup, "awsprof");
+    t.completes("awsprof sh", "awsprof show ");
+    t.completes("awsprof use pr", "awsprof use prod ");
+    t.completes("awsprof export --fo", "awsprof export --format ");
+    t.completes(
+        "awsprof get region --profile pr",
+        "awsprof get region --profile prod ",
+    );
+    t.lists("awsprof use team", &["team:dev", "team:prod", "team/a"]);
+    let mut config = std::fs::read_to_string(t.home.config()).unwrap();
+    config.push_str("[profile fresh-one]\n");
+    std::fs::write(t.home.config(), config).unwrap();
+    t.completes("awsprof use fr", "awsprof use fresh-one ");
+}
+
+#[test]
+fn bash_completes_from_the_packaged_completion_file() {
+    check_packaged(Setup::PackagedBash);
+}
+
+#[test]
+fn zsh_completes_from_the_packaged_completion_file_on_the_first_tab() {
+    check_packaged(Setup::PackagedZsh);
+}
+
+#[test]
+fn fish_completes_from_the_packaged_completion_file() {
+    check_packaged(Setup::PackagedFish);
 }
 
 #[test]

@@ -13,7 +13,9 @@ fn home() -> AwsHome {
 /// What `awsprof ARGS` writes to a terminal (stdout and stderr both on the pty).
 fn on_terminal(home: &AwsHome, args: &[&str]) -> String {
     let mut cmd = home.cmd();
-    cmd.args(args);
+    // Without awsprof's own colour (messages.rs tests it), so that any escape on the
+    // screen came from a value.
+    cmd.args(args).env("NO_COLOR", "1");
     let mut pty = PtyChild::spawn(cmd);
     pty.finish().1
 }

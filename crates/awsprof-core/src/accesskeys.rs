@@ -65,6 +65,29 @@ pub enum CsvError {
     },
 }
 
+/// The IAM user name in the name of the file the IAM console downloads,
+/// `USERNAME_accessKeys.csv`, as a browser may have saved it again (`alice_accessKeys (1).csv`,
+/// `alice_accessKeys(2).csv`). `None` for any other name. The name is not checked: an IAM
+/// user name may hold characters (`=`, `,`) that a profile name cannot.
+pub fn user_from_file_name(file_name: &str) -> Option<&str> {
+    let stem = strip_suffix_ignoring_case(file_name, ".csv")?;
+    // A browser's copy number: "name (1)" or "name(1)".
+    let stem = match stem.strip_suffix(')').and_then(|s| s.rsplit_once('(')) {
+        Some((before, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            before.trim_end()
+        }
+        _ => stem,
+    };
+    let user = strip_suffix_ignoring_case(stem, "_accessKeys")?;
+    (!user.is_empty()).then_some(user)
+}
+
+fn strip_suffix_ignoring_case<'a>(text: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = text.len().checked_sub(suffix.len())?;
+    let (head, tail) = (text.get(..cut)?, text.get(cut..)?);
+    tail.eq_ignore_ascii_case(suffix).then_some(head)
+}
+
 fn normalize(header: &str) -> String {
     header
         .split_whitespace()
@@ -201,6 +224,26 @@ mod tests {
             (keys[0].access_key_id.as_str(), keys[0].user_name.as_deref()),
             (ID, None)
         );
+    }
+
+    #[test]
+    fn the_console_file_name_gives_the_user_name() {
+        for (file, user) in [
+            ("alice_accessKeys.csv", Some("alice")),
+            ("alice_accessKeys (1).csv", Some("alice")),
+            ("alice_accessKeys(12).csv", Some("alice")),
+            ("ci.bot@example_accesskeys.CSV", Some("ci.bot@example")),
+            ("a_b_accessKeys.csv", Some("a_b")),
+            ("_accessKeys.csv", None),
+            ("alice_accessKeys.txt", None),
+            ("alice.csv", None),
+            ("rootkey.csv", None),
+            ("alice_accessKeys (x).csv", None),
+            ("é_accessKeys.csv", Some("é")),
+            ("é.csv", None),
+        ] {
+            assert_eq!(user_from_file_name(file), user, "{file}");
+        }
     }
 
     #[test]

@@ -64,7 +64,7 @@ pub enum DirError {
         what: String,
     },
     /// No `.aws-profile` in the directory or above it.
-    #[error("no {FILE_NAME} in {} or any directory above it", dir.display())]
+    #[error("no {FILE_NAME} in {} or any directory above it; make one that names a profile (`echo PROFILE > {FILE_NAME}`), then allow it", dir.display())]
     NotFound {
         /// The directory searched from.
         dir: PathBuf,

@@ -769,22 +769,58 @@ fn radix_sort<'t>(
     }
 }
 
+/// How to make a first profile: what `list`, the picker and an unknown profile say when
+/// the files hold none.
+pub const FIRST_STEPS: &str = "to begin: `awsprof configure` (type in an access key), `awsprof import --csv FILE` (the access-key file the IAM console downloads) or `awsprof sso add` (IAM Identity Center); see docs/getting-started.md";
+
+/// How many profile names an unknown-profile error lists when none is close to the name.
+const LISTED: usize = 5;
+
 /// No profile has this name: the one error for it, from every command and from the chain.
+/// It says the closest name; failing that, the profiles there are (when they are few), or
+/// how to make one (when there are none).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("profile `{name}` not found{}", match suggestion { Some(s) => format!("; did you mean `{s}`?"), None => String::new() })]
+#[error("profile `{name}` not found{}", self.hint())]
 pub struct UnknownProfile {
     /// The name asked for.
     pub name: String,
     /// The closest existing name.
     pub suggestion: Option<String>,
+    /// Every existing name, when there is no suggestion and at most five of them.
+    pub others: Vec<String>,
+    /// How many profiles there are.
+    pub count: usize,
 }
 
 impl UnknownProfile {
     /// The error for `name`, suggesting the closest of `names`.
     pub fn new<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> UnknownProfile {
+        let names: Vec<&str> = names.into_iter().collect();
+        let suggestion = suggest(name, names.iter().copied()).map(str::to_string);
+        let others = if suggestion.is_none() && names.len() <= LISTED {
+            names.iter().map(|n| n.to_string()).collect()
+        } else {
+            Vec::new()
+        };
         UnknownProfile {
             name: name.to_string(),
-            suggestion: suggest(name, names).map(str::to_string),
+            suggestion,
+            others,
+            count: names.len(),
+        }
+    }
+
+    fn hint(&self) -> String {
+        if let Some(s) = &self.suggestion {
+            return format!("; did you mean `{s}`?");
+        }
+        match self.count {
+            0 => format!("; there are no profiles yet; {FIRST_STEPS}"),
+            n if n <= LISTED => {
+                let names: Vec<String> = self.others.iter().map(|n| format!("`{n}`")).collect();
+                format!("; the profiles are {}", names.join(", "))
+            }
+            n => format!("; `awsprof list` shows the {n} profiles"),
         }
     }
 }

@@ -49,6 +49,12 @@ pub trait Ui: Sync {
     /// A note about what was done.
     fn note(&self, message: &str);
 
+    /// What the person must read to go on (a page to open, a code to confirm): said even
+    /// where notes are not (`--quiet`).
+    fn instruct(&self, message: &str) {
+        self.note(message)
+    }
+
     /// Whether questions can be asked: stdin and stderr are a terminal.
     fn interactive(&self) -> bool;
 

@@ -153,7 +153,7 @@ pub fn run(ctx: &Ctx, args: &ConsoleArgs) -> Result<()> {
             "opened the AWS console as `{name}` ({region}) in the browser"
         ));
     } else {
-        ctx.ui.note(&format!(
+        ctx.ui.instruct(&format!(
             "there is no browser to open here (set BROWSER, or use --url to print the URL on stdout); open this URL within 15 minutes. It signs in as `{name}` whoever opens it: keep it private.\n\n    {url}\n"
         ));
     }

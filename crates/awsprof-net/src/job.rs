@@ -80,7 +80,7 @@ fn with_hint(e: Error, chain: &Chain, steps: &[Step<'_>], i: usize) -> Error {
     let hint = match (i.checked_sub(1).map(|j| profile(&steps[j])), code.as_str()) {
         (Some(signer), "InvalidClientTokenId") => Some(format!("the access key of profile `{signer}` is not valid (deleted, mistyped, or of another partition): check its aws_access_key_id")),
         (Some(signer), "SignatureDoesNotMatch") => Some(format!("the secret key of profile `{signer}` does not belong to its access key: check its aws_secret_access_key")),
-        (Some(signer), "ExpiredToken") => Some(format!("the session token of profile `{signer}`'s credentials has expired: get new ones for it")),
+        (Some(signer), "ExpiredToken") => Some(format!("the session token of profile `{signer}`'s credentials has expired: get new ones for it (from the tool that wrote them, or `awsprof configure --profile {signer}`), or give it credentials that renew themselves (IAM Identity Center, a role, credential_process)")),
         (Some(signer), "AccessDenied") if mfa => Some(format!("check the MFA code (each one works once), the role's trust policy and the permissions of profile `{signer}`'s identity")),
         (Some(signer), "AccessDenied") => Some(format!("profile `{signer}`'s identity may not do this: check the role's trust policy and that identity's sts:AssumeRole permission")),
         _ => None,

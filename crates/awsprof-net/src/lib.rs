@@ -190,6 +190,9 @@ impl Ui for NetTerminal {
     fn note(&self, message: &str) {
         awsprof::term::Terminal.note(message)
     }
+    fn instruct(&self, message: &str) {
+        awsprof::term::Terminal.instruct(message)
+    }
     fn interactive(&self) -> bool {
         awsprof::term::Terminal.interactive()
     }

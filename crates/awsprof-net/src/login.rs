@@ -25,10 +25,21 @@ pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<()> {
             let name = ctx.selected(args.profile.as_deref());
             let plan = resolve::plan(ctx, &name)?;
             let Base::Sso { profile, config } = &plan.chain.base else {
+                let base = plan.chain.base.profile();
+                // What to do instead: the command that renews this kind, or none at all.
+                let instead = match &plan.chain.base {
+                    Base::Login { .. } => format!(
+                        "it is an AWS Sign-In session (login_session), which `aws login --profile {base}` renews"
+                    ),
+                    _ => format!(
+                        "its credentials need no login (`awsprof whoami {name}` checks them); for IAM Identity Center, `awsprof sso add` then `awsprof sso sync`"
+                    ),
+                };
                 return Err(Error::Sso {
-                    subject: sso::Subject::Profile(plan.chain.base.profile().to_string()),
-                    message: "does not use IAM Identity Center (no sso_session or sso_start_url)"
-                        .into(),
+                    subject: sso::Subject::Profile(base.to_string()),
+                    message: format!(
+                        "does not use IAM Identity Center (no sso_session or sso_start_url): `awsprof login` is for IAM Identity Center; {instead}"
+                    ),
                 }
                 .into());
             };

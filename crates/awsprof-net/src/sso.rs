@@ -391,7 +391,7 @@ pub fn login(
         .or(auth.verification_uri())
         .unwrap_or_default()
         .to_string();
-    net.ui.note(&format!("to sign in to IAM Identity Center, open this page and confirm the code:\n\n    {url}\n\n    code: {user_code}\n"));
+    net.ui.instruct(&format!("to sign in to IAM Identity Center, open this page and confirm the code:\n\n    {url}\n\n    code: {user_code}\n"));
     if open_browser && net.ui.open_browser(&url) {
         net.ui.note("a browser was opened on that page");
     }

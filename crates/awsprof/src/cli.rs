@@ -10,16 +10,32 @@ use std::ffi::OsString;
 
 /// Switch AWS profiles per shell session: correct, instant, safe.
 ///
-/// awsprof reads and edits the same ~/.aws/config and ~/.aws/credentials that the AWS CLI
-/// and SDKs read (AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are honoured). stdout
-/// carries only data or shell code; messages go to stderr. Exit status: 0 success,
-/// 1 error, 2 bad usage.
+/// Reads and edits ~/.aws/config and ~/.aws/credentials as the AWS CLI and SDKs read them.
+/// stdout carries only data or shell code. Exit status: 0 success, 1 error, 2 bad usage.
+// One template for -h and --help: the two options on one line, so that the list of
+// commands and the examples fit on a screen.
 #[derive(Debug, Parser)]
-#[command(name = "awsprof", version, about, long_about, max_term_width = 100)]
+#[command(
+    name = "awsprof",
+    version = VERSION,
+    about,
+    long_about,
+    max_term_width = 100,
+    help_template = "{about-with-newline}\n{usage-heading} {usage}\n\nCommands:\n{subcommands}\n\nOptions: -q, --quiet (no notes, for scripts)  -h, --help (-h: a summary)  -V, --version{after-help}",
+    after_long_help = examples::TOP
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// No notes on stderr (what was done, next steps): for scripts. Warnings, errors and
+    /// prompts still show. Taken before or after the command; listed once, in the
+    /// top-level help, rather than in every command's.
+    #[arg(short = 'q', long, global = true, hide = true)]
+    pub quiet: bool,
 }
+
+/// `--version`: the package's, and the commit it was built from when known (build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("AWSPROF_BUILD_COMMIT"));
 
 /// Each subcommand's arguments are built only when that subcommand runs (or help,
 /// completion and the man page need them): building all of them cost every command's
@@ -28,12 +44,16 @@ pub struct Cli {
 #[command(defer = true)]
 pub enum Command {
     /// List profile names, one a line, sorted.
+    #[command(after_long_help = examples::LIST)]
     List(ListArgs),
     /// Show a profile's merged properties as the SDKs see them (secrets masked).
+    #[command(after_long_help = examples::SHOW)]
     Show(ShowArgs),
     /// Print the active profile: AWS_PROFILE, else AWS_DEFAULT_PROFILE, else default.
+    #[command(after_long_help = examples::CURRENT)]
     Current,
     /// Print one setting, like `aws configure get` (exit 1 when it is not set).
+    #[command(after_long_help = examples::GET)]
     Get(GetArgs),
     /// Switch this shell to a profile: prints shell code, which the `init` function evals.
     ///
@@ -43,10 +63,12 @@ pub enum Command {
     /// AWS_SESSION_EXPIRATION and AWS_DEFAULT_PROFILE, which would otherwise keep the old
     /// identity. Remembers the profile it leaves in AWSPROF_PREVIOUS_PROFILE for `use -`.
     /// An unknown profile prints nothing and exits 1.
+    #[command(after_long_help = examples::USE)]
     Use(UseArgs),
     /// Print shell code that clears every variable `use` may set.
     ///
     /// Remembers the profile it leaves in AWSPROF_PREVIOUS_PROFILE, so `use -` undoes it.
+    #[command(after_long_help = examples::UNSET)]
     Unset(UnsetArgs),
     /// Print a profile's credentials (and region) as assignments for a shell or a file.
     ///
@@ -54,6 +76,7 @@ pub enum Command {
     /// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, then AWS_REGION
     /// and AWS_DEFAULT_REGION when the profile has a region. A value the format cannot
     /// carry safely is refused, never printed.
+    #[command(after_long_help = examples::EXPORT)]
     Export(ExportArgs),
     /// Run a command with a profile's credentials, or print them as KEY='VALUE' lines.
     ///
@@ -66,6 +89,7 @@ pub enum Command {
     /// port, path and token) hands them out as a container endpoint does and renews them
     /// before they expire, for jobs that outlive the credentials. awsprof stays beside the
     /// command, passes on the signals sent to it, and ends as the command ends.
+    #[command(after_long_help = examples::ENV)]
     Env(EnvArgs),
     /// Print the shell integration: the wrapper function, completion and prompt helper.
     ///
@@ -76,7 +100,14 @@ pub enum Command {
     /// Also switches to the profile named by a trusted .aws-profile file on entering its
     /// directory (see `allow`), and renews credentials exported by `use --credentials`
     /// shortly before they expire.
+    #[command(after_long_help = examples::INIT)]
     Init(InitArgs),
+    /// Print a Tab-completion script, for packages and setups without `init`.
+    ///
+    /// `init` already completes in the shell it sets up; this is the same completion as a
+    /// file of its own (it asks the awsprof on PATH, so profile names are read live).
+    #[command(after_long_help = examples::COMPLETIONS)]
+    Completions(CompletionsArgs),
     /// Trust the .aws-profile file of DIR (or the nearest one above it), as it is now.
     ///
     /// The file holds a profile name (its first line that is not empty or a # comment).
@@ -85,11 +116,13 @@ pub enum Command {
     /// or changed since it was allowed, does nothing but say so once until allowed. Allowing
     /// applies it at once in the shell that ran the command. The list lives in the state
     /// directory ($XDG_STATE_HOME/awsprof/allowed.json).
+    #[command(after_long_help = examples::ALLOW)]
     Allow(DirArgs),
     /// Distrust the .aws-profile file of DIR (or the nearest one above it).
     ///
     /// A denied file is ignored without a word, whatever it holds, until `allow`; a shell
     /// that had applied it puts back what it had.
+    #[command(after_long_help = examples::DENY)]
     Deny(DirArgs),
     /// The directory hook of the shell integration: shell code for a trusted .aws-profile.
     #[command(hide = true)]
@@ -100,52 +133,58 @@ pub enum Command {
     /// credentials file, everything else to the config file (or to the credentials file
     /// when the key is already set there, since that is where the SDKs read it). Only the
     /// lines of that key change; comments, order and line endings stay as they were.
+    #[command(after_long_help = examples::SET)]
     Set(SetArgs),
     /// Ask for access key, secret, region and output format, like `aws configure`.
     ///
     /// Enter keeps the value shown in brackets; the secret is read without echo; Ctrl-C or
     /// Ctrl-D writes nothing. When stdin is not a terminal, reads the four answers one a
     /// line (an empty line keeps the value).
+    #[command(after_long_help = examples::CONFIGURE)]
     Configure(ConfigureArgs),
     /// Remove a profile from both files (asks first; --yes when not on a terminal).
+    #[command(after_long_help = examples::REMOVE)]
     Remove(RemoveArgs),
     /// Rename a profile in both files and fix the source_profile references to it.
+    #[command(after_long_help = examples::RENAME)]
     Rename(RenameArgs),
     /// Import the access-key CSV that the IAM console downloads into the credentials file.
     ///
     /// Reads the current layout (Access key ID,Secret access key), the old one with a user
     /// name column (User name,Password,Access key ID,Secret access key,Console login link)
     /// and the old root-user rootkey.csv. The profile is named by --profile, else by the
-    /// user name in the file.
+    /// user name in the file, else by the one in its name (USERNAME_accessKeys.csv).
+    #[command(after_long_help = examples::IMPORT)]
     Import(ImportArgs),
     /// Check the files, permissions, chains and environment; say what to fix.
     ///
     /// Exit status 1 when an error was found. Also flags what the AWS CLI and boto3 read
     /// differently from the SDKs (inline comments, duplicate sections or keys).
+    #[command(after_long_help = examples::DOCTOR)]
     Doctor(DoctorArgs),
     /// Show who a profile's credentials are: account, ARN, user id and expiry.
     ///
     /// Calls STS GetCallerIdentity with the credentials `export` would print (assuming
     /// roles, asking for an MFA code, running credential_process as needed). Warns on
     /// stderr when the caller is the account's root user.
+    #[command(after_long_help = examples::WHOAMI)]
     Whoami(WhoamiArgs),
     /// Log in to IAM Identity Center (SSO) for a profile, as `aws sso login` does.
     ///
     /// Prints a URL and a code on stderr and opens a browser when one is available; once
     /// you approve, the session token is cached in ~/.aws/sso/cache, where the AWS CLI v2
     /// and the SDKs find it too.
+    #[command(after_long_help = examples::LOGIN)]
     Login(LoginArgs),
     /// Open the AWS web console signed in as a profile, in its partition and region.
     ///
-    /// Resolves the credentials as `export` does, exchanges them at the AWS sign-in
-    /// federation endpoint for a sign-in token and opens the login URL in the browser (or,
-    /// without one, shows it on stderr). An IAM user's long-term keys are first turned into
-    /// a federated session with STS GetFederationToken (the user's own permissions); the
-    /// root user's keys are refused. The URL works for 15 minutes and signs in whoever
-    /// opens it: keep it private. AWS_ENDPOINT_URL_SIGNIN replaces the endpoint.
+    /// Exchanges the credentials `export` would print at the AWS sign-in endpoint for a URL
+    /// (opened in the browser, else shown on stderr) that signs in whoever opens it within 15
+    /// minutes: keep it private. Root keys are refused. Details: docs/console.md.
+    #[command(after_long_help = examples::CONSOLE)]
     Console(ConsoleArgs),
     /// IAM Identity Center: `sso add` a session, `sso sync` a profile per account and role.
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = examples::SSO)]
     Sso(SsoCommand),
     /// Keep long-term access keys in the OS keyring instead of the credentials file.
     ///
@@ -155,6 +194,7 @@ pub enum Command {
     /// `credential_process = awsprof keyring credentials NAME`, so the AWS CLI, boto3,
     /// Terraform and the SDKs keep working with the same profile name; awsprof itself
     /// reads the keyring without running that line.
+    #[command(after_long_help = examples::KEYRING)]
     Keyring(KeyringArgs),
     /// Print the man page (roff) built from this help text; docs/awsprof.1 is its copy.
     #[command(hide = true)]
@@ -163,23 +203,26 @@ pub enum Command {
 
 // How temporary credentials are obtained (shared by the commands that need them). Not a
 // doc comment: flattened into a deferred subcommand, it would become that command's about.
+// `-h` and the man page list them; `--help`, spread out one option to three lines, would
+// not fit on a screen with them, so it names them in one line (`examples::creds!`).
 #[derive(Debug, Args, Default, Clone)]
 pub struct CredentialArgs {
     /// The MFA code, instead of being asked for it on the terminal.
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", hide_long_help = true)]
     pub mfa_code: Option<String>,
     /// Neither read nor write the credential cache (~/.aws/cli/cache).
-    #[arg(long)]
+    #[arg(long, hide_long_help = true)]
     pub no_cache: bool,
     /// Fetch new credentials even when cached ones are still valid, and cache them.
-    #[arg(long, conflicts_with = "no_cache")]
+    #[arg(long, conflicts_with = "no_cache", hide_long_help = true)]
     pub refresh: bool,
     /// How long a credential_process may run before it is stopped [default: 60].
     #[arg(
         long,
         value_name = "SECONDS",
         env = "AWSPROF_PROCESS_TIMEOUT",
-        hide_env_values = true
+        hide_env_values = true,
+        hide_long_help = true
     )]
     pub process_timeout: Option<f64>,
 }
@@ -215,27 +258,22 @@ pub struct ConsoleArgs {
     /// The profile [default: the active profile].
     #[arg(add = ArgValueCompleter::new(profile_names))]
     pub profile: Option<String>,
-    /// Open this service's page: s3, ec2, iam, lambda, cloudwatch... (Tab completes them;
-    /// docs/cli.md lists them) [default: the console home].
+    /// Open this service's page: s3, ec2, iam, lambda... (Tab completes; docs/cli.md lists).
     #[arg(long, short = 's', value_name = "SERVICE", value_parser = ServiceArg, hide_possible_values = true)]
     pub service: Option<String>,
     /// Open this console URL instead; it must be on the partition's console host.
     #[arg(long, value_name = "URL", conflicts_with = "service")]
     pub destination: Option<String>,
-    /// The console's region, which picks the partition (us-gov-*: GovCloud, cn-*: China);
-    /// STS is called there too [default: AWS_REGION, AWS_DEFAULT_REGION, the profile's
-    /// region, us-east-1].
+    /// The console's region, which picks the partition [default: the active one, else us-east-1].
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// Print the sign-in URL on stdout (and nothing else) instead of opening a browser.
     #[arg(long)]
     pub url: bool,
-    /// How long the console session lasts: 15m to 12h (3600, 90m, 1h30m) [default: AWS's,
-    /// one hour]. Not possible for a role assumed with temporary credentials.
+    /// How long the console session lasts: 15m to 12h (3600, 90m, 1h30m) [default: 1h].
     #[arg(long, value_name = "DURATION", value_parser = awsprof_core::console::session_duration)]
     pub duration: Option<u32>,
-    /// Print JSON instead of opening a browser: {"Profile", "Region", "Url", "Expiration"
-    /// (when the URL stops working), "SessionDuration"}.
+    /// Print JSON: {"Profile", "Region", "Url", "Expiration", "SessionDuration"}.
     #[arg(long, conflicts_with = "url")]
     pub json: bool,
     #[command(flatten)]
@@ -401,6 +439,23 @@ pub struct InitArgs {
     pub cmd: String,
 }
 
+/// A shell that `completions` writes a script for (clap's dynamic completion).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
 #[derive(Debug, Args)]
 pub struct DirArgs {
     /// The directory [default: the current one].
@@ -497,8 +552,8 @@ pub struct ImportArgs {
     /// The CSV file downloaded from the IAM console.
     #[arg(long, value_name = "FILE", required = true)]
     pub csv: std::path::PathBuf,
-    /// The profile to create [default: the user name in the file]; with several keys the
-    /// first is NAME, the next NAME-2, NAME-3, ...
+    /// The profile to create [default: the user name in the file, or in its name]; with
+    /// several keys the first is NAME, the next NAME-2, NAME-3, ...
     #[arg(long, short = 'p')]
     pub profile: Option<String>,
     /// Import only the N-th access key of the file (1 is the first row after the header).
@@ -525,16 +580,20 @@ pub enum KeyringAction {
     /// The keys are written to the keyring and read back before the files change; then
     /// only their two lines are removed and the credential_process line is added. Every
     /// other byte of both files stays as it was. A failure leaves both as they were.
+    #[command(after_long_help = examples::KEYRING_MOVE)]
     Move(KeyringMoveArgs),
     /// List the profiles whose keys are in the keyring, and entries no profile uses.
+    #[command(after_long_help = examples::KEYRING_LIST)]
     List(KeyringListArgs),
     /// Delete a profile's keys from the keyring and its credential_process line (asks
     /// first; --yes when not on a terminal).
+    #[command(after_long_help = examples::KEYRING_REMOVE)]
     Remove(KeyringRemoveArgs),
     /// Print a profile's credentials from the keyring as credential_process JSON.
     ///
     /// This is what the profile's credential_process line runs. With mfa_serial it prints
     /// an MFA session (GetSessionToken, cached) made from the keys, never the keys.
+    #[command(after_long_help = examples::KEYRING_CREDENTIALS)]
     Credentials(KeyringCredentialsArgs),
 }
 
@@ -588,16 +647,15 @@ pub enum SsoCommand {
     /// On a terminal, what is not given is asked for, as `aws configure sso` does. Then
     /// `awsprof login --sso-session NAME` and `awsprof sso sync`. The same values again
     /// change nothing; other values are refused unless --force.
+    #[command(after_long_help = examples::SSO)]
     Add(SsoAddArgs),
     /// Keep a profile for every account and role an [sso-session] can reach.
     ///
-    /// Lists the accounts (ListAccounts) and each one's roles (ListAccountRoles) with the
-    /// session's cached token, then adds, renames or updates the generated profiles of the
-    /// config file; each carries the mark awsprof_sso_sync, and one edited by hand is left
-    /// alone. Nothing is written unless the whole listing succeeded. Profiles whose account
-    /// or role is gone are removed only with --prune. The options are remembered in the
-    /// [sso-session] section, so a plain `awsprof sso sync` repeats them. A run with no
-    /// change in the organisation changes no byte of the file.
+    /// Lists every account and role with the session's token (`awsprof login` first), then
+    /// adds, renames or updates the generated profiles (one edited by hand is left alone).
+    /// Nothing is written unless the whole listing succeeded. The options are remembered, so
+    /// a plain `awsprof sso sync` repeats them. Details: docs/sso.md.
+    #[command(after_long_help = examples::SSO_SYNC)]
     Sync(SsoSyncArgs),
 }
 
@@ -627,12 +685,10 @@ pub struct SsoSyncArgs {
     /// How profiles are named [default: the remembered one, else {account_name}/{role_name}].
     ///
     /// Placeholders: {account_name}, {account_id}, {account_email}, {role_name}, {session},
-    /// {region}, each optionally with :lower ({account_name:lower}). Values are made into
-    /// profile-name characters (letters, digits, _ - / . % @ : +).
+    /// {region}, each optionally with :lower ({account_name:lower}).
     #[arg(long = "name", value_name = "TEMPLATE")]
     pub template: Option<String>,
-    /// The region of the generated profiles [default: the remembered one, else the
-    /// session's sso_region].
+    /// The region of the generated profiles [default: remembered, else the sso_region].
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// Remove generated profiles whose account or role is no longer listed (remembered).
@@ -647,4 +703,159 @@ pub struct SsoSyncArgs {
     /// Print what was (or, with --dry-run, would be) done as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The examples at the end of each command's `--help` (not `-h`, which stays a summary),
+/// and in the man page. A test fails on a command without one.
+mod examples {
+    /// The examples, and the line that names the credential options `--help` leaves out.
+    macro_rules! creds {
+        ($examples:literal) => {
+            concat!(
+                $examples,
+                "\n\nAlso --mfa-code CODE, --no-cache, --refresh, --process-timeout SECONDS (-h; docs/credentials.md)."
+            )
+        };
+    }
+
+    pub const TOP: &str = "\
+Examples (new here: docs/getting-started.md walks through them):
+  awsprof import --csv ~/Downloads/alice_accessKeys.csv   # an IAM user's access key
+  eval \"$(awsprof init bash)\"                             # in ~/.bashrc: `use` switches the shell
+  awsprof use alice && awsprof whoami";
+    pub const LIST: &str = "\
+Examples:
+  awsprof list
+  awsprof list --json | jq -r '.[] | select(.kind == \"sso\") | .name'";
+    pub const SHOW: &str = "\
+Examples:
+  awsprof show prod
+  awsprof show --json            # the active profile, as JSON";
+    pub const CURRENT: &str = "\
+Examples:
+  awsprof current
+  AWS_PROFILE=prod awsprof current   # prod";
+    pub const GET: &str = "\
+Examples:
+  awsprof get region --profile prod
+  awsprof get s3.max_concurrent_requests
+  awsprof get sso-session.my-org.sso_start_url";
+    pub const USE: &str = creds!(
+        "\
+Examples:
+  awsprof use prod               # through the `init` function: switches this shell
+  awsprof use -                  # back to the previous profile
+  awsprof use                    # pick from a list
+  awsprof use ci --credentials   # also export the keys, for tools that read no profile"
+    );
+    pub const UNSET: &str = "\
+Examples:
+  awsprof unset                  # through the `init` function
+  eval \"$(command awsprof unset --shell bash)\"";
+    pub const EXPORT: &str = creds!(
+        "\
+Examples:
+  eval \"$(awsprof export prod)\"
+  awsprof export prod --format json
+  awsprof export ci --format dotenv > .env"
+    );
+    pub const ENV: &str = creds!(
+        "\
+Examples:
+  awsprof env prod -- aws s3 ls
+  awsprof env prod --server -- terraform apply   # renewed while it runs
+  awsprof env prod                               # print KEY='VALUE' lines"
+    );
+    pub const INIT: &str = "\
+Examples:
+  eval \"$(awsprof init bash)\"      # in ~/.bashrc
+  eval \"$(awsprof init zsh)\"       # in ~/.zshrc, after compinit
+  awsprof init fish | source       # in ~/.config/fish/config.fish
+  eval \"$(awsprof init bash --cmd ap)\"   # call it `ap`";
+    pub const COMPLETIONS: &str = "\
+Examples:
+  awsprof completions bash > /usr/share/bash-completion/completions/awsprof
+  awsprof completions zsh > /usr/share/zsh/site-functions/_awsprof
+  awsprof completions fish > ~/.config/fish/completions/awsprof.fish";
+    pub const ALLOW: &str = "\
+Examples:
+  echo prod > .aws-profile && awsprof allow
+  awsprof allow ~/src/infra";
+    pub const DENY: &str = "\
+Examples:
+  awsprof deny
+  awsprof deny ~/src/someone-elses-repo";
+    pub const SET: &str = "\
+Examples:
+  awsprof set region eu-west-1 --profile dev
+  awsprof set s3.max_concurrent_requests 20
+  awsprof set output --delete --profile dev";
+    pub const CONFIGURE: &str = "\
+Examples:
+  awsprof configure --profile dev
+  awsprof configure --profile dev --keyring   # the keys into the OS keyring
+  printf '%s\\n' \"$KEY_ID\" \"$SECRET\" eu-west-1 json | awsprof configure --profile ci";
+    pub const REMOVE: &str = "\
+Examples:
+  awsprof remove old-sandbox
+  awsprof remove old-sandbox --yes   # in a script";
+    pub const RENAME: &str = "\
+Examples:
+  awsprof rename default personal";
+    pub const IMPORT: &str = "\
+Examples:
+  awsprof import --csv ~/Downloads/alice_accessKeys.csv   # profile `alice`
+  awsprof import --csv keys.csv --profile ci
+  awsprof import --csv keys.csv --profile ci --keyring --force";
+    pub const DOCTOR: &str = "\
+Examples:
+  awsprof doctor
+  awsprof doctor --json | jq -r '.[] | select(.level == \"error\") | .message'";
+    pub const WHOAMI: &str = creds!(
+        "\
+Examples:
+  awsprof whoami
+  awsprof whoami prod --json | jq -r .Account"
+    );
+    pub const LOGIN: &str = "\
+Examples:
+  awsprof login prod-admin
+  awsprof login --sso-session my-org --no-browser";
+    pub const CONSOLE: &str = creds!(
+        "\
+Examples:
+  awsprof console prod --service s3 --region eu-west-1
+  awsprof console prod --url --duration 1h"
+    );
+    pub const SSO: &str = "\
+Examples:
+  awsprof sso add my-org --start-url https://my-org.awsapps.com/start --region eu-west-1
+  awsprof login --sso-session my-org
+  awsprof sso sync";
+    pub const SSO_SYNC: &str = "\
+Examples:
+  awsprof sso sync --name '{account_name:lower}-{role_name:lower}' --dry-run
+  awsprof sso sync --prune";
+    pub const KEYRING: &str = "\
+Examples:
+  awsprof keyring move dev
+  awsprof import --csv ~/Downloads/alice_accessKeys.csv --keyring
+  awsprof keyring list";
+    pub const KEYRING_MOVE: &str = "\
+Examples:
+  awsprof keyring move dev
+  awsprof keyring move dev --force   # replace other keys the keyring holds for dev";
+    pub const KEYRING_LIST: &str = "\
+Examples:
+  awsprof keyring list
+  awsprof keyring list --json";
+    pub const KEYRING_REMOVE: &str = "\
+Examples:
+  awsprof keyring remove dev
+  awsprof keyring remove dev --yes";
+    pub const KEYRING_CREDENTIALS: &str = creds!(
+        "\
+Examples:
+  awsprof keyring credentials dev   # what the profile's credential_process line runs"
+    );
 }

@@ -63,6 +63,7 @@ fn run(cli: &cli::Cli, ctx: &ctx::Ctx) -> anyhow::Result<ExitCode> {
         Command::Export(a) => cmd::export::run(ctx, a)?,
         Command::Env(a) => return cmd::env::run(ctx, a),
         Command::Init(a) => cmd::init::run(a)?,
+        Command::Completions(a) => cmd::completions::run(a)?,
         Command::Allow(a) => cmd::allow::allow(ctx, a)?,
         Command::Deny(a) => cmd::allow::deny(ctx, a)?,
         Command::Hook(a) => return cmd::allow::hook(ctx, a),
@@ -113,6 +114,7 @@ pub fn entry(
         .shells(complete::SHELLS)
         .complete();
     let cli = parse(ui);
+    term::set_quiet(cli.quiet);
     let ctx = ctx::Ctx::from_env(ui, backend);
     let result = match run(&cli, &ctx) {
         Err(e) if e.downcast_ref::<backend::NeedsKeyring>().is_some() => {

@@ -112,16 +112,47 @@ fn said(message: &str) -> String {
     }
 }
 
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `--quiet`: notes are not shown (warnings, errors and prompts are).
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether stderr gets colour: a terminal, not `NO_COLOR` (<https://no-color.org>: set
+/// and not empty), not a dumb terminal.
+pub fn colour() -> bool {
+    io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+}
+
+/// `error:` or `warning:`, bold and in its colour where stderr takes colour (SGR `1;31`
+/// red, `1;33` yellow).
+fn label(word: &str, sgr: &str) -> String {
+    if colour() {
+        format!("\x1b[{sgr}m{word}:\x1b[0m")
+    } else {
+        format!("{word}:")
+    }
+}
+
 impl Ui for Terminal {
     fn error(&self, message: &str) {
-        eprintln!("awsprof: error: {}", said(message));
+        eprintln!("awsprof: {} {}", label("error", "1;31"), said(message));
     }
 
     fn warn(&self, message: &str) {
-        eprintln!("awsprof: warning: {}", said(message));
+        eprintln!("awsprof: {} {}", label("warning", "1;33"), said(message));
     }
 
     fn note(&self, message: &str) {
+        if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!("awsprof: {}", said(message));
+        }
+    }
+
+    fn instruct(&self, message: &str) {
         eprintln!("awsprof: {}", said(message));
     }
 

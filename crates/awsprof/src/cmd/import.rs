@@ -22,7 +22,7 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
             if all.len() == 1 { "" } else { "s" }
         ),
     };
-    let names = names(&shown, &keys, args)?;
+    let (names, from_file) = names(&shown, &keys, args)?;
     let mut editor = Editor::open(&ctx.paths)?;
     let set = editor.profiles()?;
     for name in &names {
@@ -85,14 +85,37 @@ pub fn run(ctx: &super::Ctx, args: &ImportArgs) -> Result<()> {
             ctx.paths.credentials.display()
         ));
     }
+    if from_file {
+        ctx.ui.note(&format!(
+            "the profile is named after the IAM user in the file's name; --profile NAME names it otherwise (or `awsprof rename {} NEW`)",
+            names[0]
+        ));
+    }
     Ok(())
 }
 
-/// The profile each key goes to. `--profile NAME` names the first NAME and the k-th
-/// NAME-k; without it each key takes its user name (the old IAM layout), which must be a
-/// valid profile name and appear once.
-fn names(shown: &str, keys: &[&accesskeys::AccessKey], args: &ImportArgs) -> Result<Vec<String>> {
+/// The profile each key goes to, and whether the names come from the file's name.
+/// `--profile NAME` names the first NAME and the k-th NAME-k; without it each key takes
+/// its user name (the old IAM layout), which must be a valid profile name and appear once.
+/// A file with no user names (the current layout) named as the IAM console names it,
+/// `USERNAME_accessKeys.csv`, is named after USERNAME the way `--profile` names it.
+fn names(
+    shown: &str,
+    keys: &[&accesskeys::AccessKey],
+    args: &ImportArgs,
+) -> Result<(Vec<String>, bool)> {
     const HOW: &str = "name the profile with --profile NAME (several keys become NAME, NAME-2, ...), or pick one key with --row N";
+    let numbered = |p: &str| -> Vec<String> {
+        (1..=keys.len())
+            .map(|k| {
+                if k == 1 {
+                    p.to_string()
+                } else {
+                    format!("{p}-{k}")
+                }
+            })
+            .collect()
+    };
     if let Some(p) = &args.profile {
         if !awsprof_core::parse::is_identifier(p) {
             bail!(
@@ -100,15 +123,21 @@ fn names(shown: &str, keys: &[&accesskeys::AccessKey], args: &ImportArgs) -> Res
                 awsprof_core::text::quoted(p)
             );
         }
-        return Ok((1..=keys.len())
-            .map(|k| {
-                if k == 1 {
-                    p.clone()
-                } else {
-                    format!("{p}-{k}")
-                }
-            })
-            .collect());
+        return Ok((numbered(p), false));
+    }
+    let file_user = args
+        .csv
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(accesskeys::user_from_file_name);
+    if let Some(user) = file_user.filter(|_| keys.iter().all(|k| k.user_name.is_none())) {
+        if !awsprof_core::parse::is_identifier(user) {
+            bail!(
+                "{shown}: the file has no user name column, and the user name in its name, {}, is not a valid profile name (letters, digits and _ - / . % @ : +): {HOW}",
+                awsprof_core::text::quoted(user)
+            );
+        }
+        return Ok((numbered(user), true));
     }
     let mut names: Vec<String> = Vec::with_capacity(keys.len());
     for (i, key) in keys.iter().enumerate() {
@@ -136,5 +165,5 @@ fn names(shown: &str, keys: &[&accesskeys::AccessKey], args: &ImportArgs) -> Res
         }
         names.push(user.clone());
     }
-    Ok(names)
+    Ok((names, false))
 }

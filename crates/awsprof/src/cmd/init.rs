@@ -1,5 +1,6 @@
-//! `init`: the shell integration. The scripts are real files under `shell/` (checked by
-//! shellcheck, `zsh -n` and `fish -n` as they are, and usable as they are: the zsh plugin by
+//! `init`: the shell integration. The scripts are real files under this crate's `shell/`
+//! (inside the crate so that its package holds them; checked by shellcheck, `zsh -n` and
+//! `fish -n` as they are, and usable as they are: the zsh plugin by
 //! oh-my-zsh, the fish files by fisher), embedded here and rendered through two explicit
 //! placeholders that are valid shell:
 //!
@@ -11,14 +12,14 @@
 use crate::cli::{InitArgs, InitShell};
 use anyhow::{bail, Result};
 
-const COMMON: &str = include_str!("../../../../shell/zsh/awsprof-common.sh");
-const BASH: &str = include_str!("../../../../shell/bash/awsprof.bash");
-const ZSH: &str = include_str!("../../../../shell/zsh/awsprof.plugin.zsh");
-const FISH_FUNCTION: &str = include_str!("../../../../shell/fish/functions/awsprof.fish");
-const FISH_PROMPT: &str = include_str!("../../../../shell/fish/functions/awsprof_prompt.fish");
-const FISH_COMPLETION: &str = include_str!("../../../../shell/fish/completions/awsprof.fish");
-const FISH_CONF: &str = include_str!("../../../../shell/fish/conf.d/awsprof.fish");
-const NU: &str = include_str!("../../../../shell/nu/awsprof.nu");
+const COMMON: &str = include_str!("../../shell/zsh/awsprof-common.sh");
+const BASH: &str = include_str!("../../shell/bash/awsprof.bash");
+const ZSH: &str = include_str!("../../shell/zsh/awsprof.plugin.zsh");
+const FISH_FUNCTION: &str = include_str!("../../shell/fish/functions/awsprof.fish");
+const FISH_PROMPT: &str = include_str!("../../shell/fish/functions/awsprof_prompt.fish");
+const FISH_COMPLETION: &str = include_str!("../../shell/fish/completions/awsprof.fish");
+const FISH_CONF: &str = include_str!("../../shell/fish/conf.d/awsprof.fish");
+const NU: &str = include_str!("../../shell/nu/awsprof.nu");
 
 /// The name placeholder: the default name, double-quoted.
 const NAME: &str = "\"awsprof\"";

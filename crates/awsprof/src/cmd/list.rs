@@ -11,11 +11,16 @@ struct Entry<'a> {
     sources: Vec<FileKind>,
 }
 
-/// Prints profile names sorted, or a JSON array with their kind, region and files.
+/// Prints profile names sorted, or a JSON array with their kind, region and files. With no
+/// profile at all stdout stays empty (`[]` for JSON) and stderr says how to make one.
 pub fn run(ctx: &super::Ctx, args: &ListArgs) -> Result<()> {
     if !args.json {
         let texts = ctx.texts()?;
         let names = texts.profile_names(&ctx.paths)?;
+        if names.is_empty() {
+            ctx.ui.note(&super::no_profiles(ctx));
+            return Ok(());
+        }
         let mut out = String::with_capacity(names.len() * 16);
         for name in names {
             out.push_str(name);
@@ -25,6 +30,9 @@ pub fn run(ctx: &super::Ctx, args: &ListArgs) -> Result<()> {
         return Ok(());
     }
     let set = ctx.load(Filter::All)?;
+    if set.profiles.is_empty() {
+        ctx.ui.note(&super::no_profiles(ctx));
+    }
     let entries: Vec<Entry> = set
         .names()
         .into_iter()

@@ -1,6 +1,7 @@
 //! One module per subcommand, plus what they share.
 
 pub mod allow;
+pub mod completions;
 pub mod configure;
 pub mod current;
 pub mod doctor;
@@ -38,6 +39,17 @@ pub fn emit(text: &str) -> io::Result<()> {
     };
     out.write_all(text.as_bytes())?;
     out.flush()
+}
+
+/// What `list` and the picker say when the files hold no profile: where they looked, and
+/// the commands that make the first one.
+pub fn no_profiles(ctx: &Ctx) -> String {
+    format!(
+        "no profiles in {} or {} yet; {}",
+        crate::term::shown_path(&ctx.paths.config),
+        crate::term::shown_path(&ctx.paths.credentials),
+        awsprof_core::model::FIRST_STEPS
+    )
 }
 
 /// Secrets that `show` masks unless `--reveal`.

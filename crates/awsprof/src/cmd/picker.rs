@@ -1,6 +1,5 @@
 //! The `use` picker: the profile names, offered through the terminal's picker.
 
-use crate::term::shown_path;
 use anyhow::{bail, Result};
 use awsprof_core::ui::UiError;
 
@@ -10,11 +9,7 @@ pub fn pick(ctx: &super::Ctx) -> Result<Option<String>> {
     let texts = ctx.texts()?;
     let names = texts.profile_names(&ctx.paths)?;
     if names.is_empty() {
-        bail!(
-            "no profiles in {} or {}",
-            shown_path(&ctx.paths.config),
-            shown_path(&ctx.paths.credentials)
-        );
+        bail!("{}", super::no_profiles(ctx));
     }
     let current = awsprof_core::env::explicit_profile(&|k| std::env::var(k).ok());
     let start = current
