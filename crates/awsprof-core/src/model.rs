@@ -670,6 +670,18 @@ pub fn profile_names_starting<'t>(
 /// time, most significant first (a radix sort: no comparisons, a sequential pass a
 /// level); only names that tie on all the copied bytes are compared by their text.
 pub fn sort_names(names: &mut Vec<&str>) {
+    // Below a few thousand names the copies and the radix passes cost more than they save
+    // (at 1,000 profiles `list` ran 9% more instructions with them).
+    sort_names_from(names, 4096);
+}
+
+/// [`sort_names`], with `sort_unstable` for fewer than `radix_from` names.
+fn sort_names_from(names: &mut Vec<&str>, radix_from: usize) {
+    if names.len() < radix_from {
+        names.sort_unstable();
+        names.dedup();
+        return;
+    }
     let mut keyed: Vec<Keyed<'_>> = names.iter().map(|&name| Keyed::new(name)).collect();
     let mut scratch = keyed.clone();
     radix_sort(&mut keyed, &mut scratch, 0, 0);
@@ -965,7 +977,7 @@ mod tests {
         let mut want = names.clone();
         want.sort_unstable();
         want.dedup();
-        sort_names(&mut names);
+        sort_names_from(&mut names, 0);
         assert_eq!(names, want);
         // Names that differ only after hundreds of bytes (`a…ab`), groups that share 30
         // bytes (more than the copied key), repeats.
@@ -978,7 +990,7 @@ mod tests {
         let mut want = names.clone();
         want.sort_unstable();
         want.dedup();
-        sort_names(&mut names);
+        sort_names_from(&mut names, 0);
         assert_eq!(names, want);
     }
 
@@ -992,7 +1004,7 @@ mod tests {
             let mut want = names.clone();
             want.sort_unstable();
             want.dedup();
-            sort_names(&mut names);
+            sort_names_from(&mut names, 0);
             proptest::prop_assert_eq!(names, want);
         }
     }
