@@ -1,7 +1,7 @@
 //! Where the bytes the tokenizer looks for are, 64 bytes at a time.
 //!
 //! The validating pass over both files ([`crate::parse::Tokenizer::headers`]) needs, for
-//! each line, where it ends, where its first `=` is and whether it holds a `#` or `;`.
+//! each line, where it ends and whether it holds a `=`.
 //! Looking at each byte for that cost about ten instructions a byte; a bit mask a class
 //! for a whole block, made with SIMD compares, costs well under one, and the line loop then
 //! reads line ends and `=`s off the masks with a count of trailing zeros.
@@ -13,8 +13,6 @@ pub(crate) struct Masks {
     pub nl: u64,
     /// `=`.
     pub eq: u64,
-    /// `#` or `;`.
-    pub comment: u64,
 }
 
 /// The masks of `block`.
@@ -37,27 +35,18 @@ pub(crate) fn of(block: &[u8; 64]) -> Masks {
 #[inline]
 fn sse2(block: &[u8; 64]) -> Masks {
     use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
     };
     let mut m = Masks::default();
     // SAFETY: the intrinsics need SSE2, which x86-64 always has; each load reads the 16
     // bytes of `part`, and `_mm_loadu_si128` takes any alignment.
     unsafe {
-        let (nl, eq, hash, semi) = (
-            _mm_set1_epi8(b'\n' as i8),
-            _mm_set1_epi8(b'=' as i8),
-            _mm_set1_epi8(b'#' as i8),
-            _mm_set1_epi8(b';' as i8),
-        );
+        let (nl, eq) = (_mm_set1_epi8(b'\n' as i8), _mm_set1_epi8(b'=' as i8));
         for (i, part) in block.chunks_exact(16).enumerate() {
             let v = _mm_loadu_si128(part.as_ptr().cast::<__m128i>());
             let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u16) << (16 * i);
             m.nl |= bits(_mm_cmpeq_epi8(v, nl));
             m.eq |= bits(_mm_cmpeq_epi8(v, eq));
-            m.comment |= bits(_mm_or_si128(
-                _mm_cmpeq_epi8(v, hash),
-                _mm_cmpeq_epi8(v, semi),
-            ));
         }
     }
     m
@@ -70,7 +59,6 @@ fn portable(block: &[u8; 64]) -> Masks {
     for (i, &b) in block.iter().enumerate() {
         m.nl |= u64::from(b == b'\n') << i;
         m.eq |= u64::from(b == b'=') << i;
-        m.comment |= u64::from(b == b'#' || b == b';') << i;
     }
     m
 }
@@ -90,7 +78,6 @@ mod tests {
                 let bit = 1u64 << pos;
                 assert_eq!(m.nl, if b == b'\n' { bit } else { 0 });
                 assert_eq!(m.eq, if b == b'=' { bit } else { 0 });
-                assert_eq!(m.comment, if b == b'#' || b == b';' { bit } else { 0 });
             }
         }
     }

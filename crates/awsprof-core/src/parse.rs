@@ -682,9 +682,14 @@ impl<'a> Tokenizer<'a> {
             return Ok(());
         }
         let len = bytes.len();
-        // Whether the line being read holds a `=`, and a `#` or `;`, in the parts of it in
-        // the blocks seen so far.
-        let (mut eq, mut comment) = (false, false);
+        // Whether the line being read holds a `=`, in the parts of it in the blocks seen
+        // so far.
+        let mut eq = false;
+        // The next `#` or `;` at or after the line being read (the text's length when
+        // there is none): they are rare, so one search serves every line before one.
+        let find_comment =
+            |from: usize| memchr::memchr2(b'#', b';', &bytes[from..]).map_or(len, |i| from + i);
+        let mut comment_at = find_comment(self.pos);
         // The last `key = value` read off the masks since the state was last set: what
         // the state is after it (whether its value is empty) is worked out only when a
         // line that depends on it comes, which most never do.
@@ -698,10 +703,9 @@ impl<'a> Tokenizer<'a> {
             let mut nl = m.nl & (!0u64 << from);
             while nl != 0 {
                 let bit = nl.trailing_zeros();
-                let part = ((1u64 << bit) - 1) & (!0u64 << from);
-                eq |= m.eq & part != 0;
-                comment |= m.comment & part != 0;
+                eq |= m.eq & ((1u64 << bit) - 1) & (!0u64 << from) != 0;
                 let (start, end) = (self.pos, base + bit as usize);
+                let comment = comment_at < end;
                 let first = bytes[start];
                 if PLAIN_START[first as usize] & eq & !comment & in_section {
                     pending = Some((start, end));
@@ -712,18 +716,20 @@ impl<'a> Tokenizer<'a> {
                     self.other_line(end, end + 1, eq, comment, &mut pending, &mut header)?;
                     in_section = matches!(self.state, State::Section { .. });
                 }
-                (eq, comment) = (false, false);
+                if comment_at <= end {
+                    comment_at = find_comment(end + 1);
+                }
+                eq = false;
                 from = bit + 1;
                 nl &= nl - 1;
             }
             if from < 64 {
-                let part = !0u64 << from;
-                eq |= m.eq & part != 0;
-                comment |= m.comment & part != 0;
+                eq |= m.eq & (!0u64 << from) != 0;
             }
             base += 64;
         }
         if self.pos < len {
+            let comment = comment_at < len;
             self.other_line(len, len, eq, comment, &mut pending, &mut header)?;
         }
         Ok(())
@@ -937,7 +943,20 @@ pub fn tokenize(text: &str) -> Result<Vec<Line<'_>>, ParseError> {
 /// Whether `name` is a valid profile, section or property identifier for the SDKs:
 /// ASCII letters, digits and `_ - / . % @ : +`.
 pub fn is_identifier(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| IDENTIFIER[b as usize])
+    // Every header's name comes through here: eight table loads at a time, combined
+    // without a branch each, since names are valid far more often than not.
+    let bytes = name.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut valid = !bytes.is_empty();
+    for chunk in &mut chunks {
+        valid &= chunk
+            .iter()
+            .fold(true, |ok, &b| ok & IDENTIFIER[b as usize]);
+    }
+    chunks
+        .remainder()
+        .iter()
+        .fold(valid, |ok, &b| ok & IDENTIFIER[b as usize])
 }
 
 /// A table because every header and key of both files is checked: one load a byte
@@ -1032,9 +1051,15 @@ pub fn section_key(kind: FileKind, inner: &str) -> SectionKey<'_> {
             }
         }
     }
+    // Most headers of a credentials file are a name and nothing else.
+    if kind == FileKind::Credentials && is_identifier(inner) {
+        return SectionKey::Profile {
+            name: inner,
+            bare_default: false,
+        };
+    }
     // One pass over the leading word: it ends at the first byte that is not an identifier
     // byte, which is the first space or tab when it is one (identifier bytes are neither).
-    // Every header of both files comes through here.
     let bytes = inner.as_bytes();
     let word = bytes
         .iter()
