@@ -390,11 +390,20 @@ def shell_rows(awsprof, env, notes, quick):
             (home / rc).write_text(text)
             e = dict(env, HOME=str(home), ZDOTDIR=str(home), XDG_CONFIG_HOME=str(home),
                      XDG_DATA_HOME=str(home / "data"))
-            # nushell reads its config and autoload files only when it starts its REPL.
-            argv = [program, "-e", "exit"] if sh == "nu" else [sh, "-i", "-c", "exit"]
+            # nushell reads its config and autoload files only when it starts its REPL, and
+            # it is started on a terminal (a pty made by `script`, in both variants): without
+            # one it runs `tput cols` and `tput lines` twice for every config or autoload file
+            # it reads (crossterm's fallback), four processes that an empty autoload file
+            # costs as much as ours and that no interactive nu ever starts.
+            if sh == "nu":
+                argv = ["script", "-qec", shlex.join([program, "-e", "exit"]), "/dev/null"]
+                e["SHELL"] = "/bin/sh"
+            else:
+                argv = [sh, "-i", "-c", "exit"]
             p = subprocess.run(argv, env=e, text=True, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            stderr[variant] = p.stderr
+            # On the pty, what nu writes to stderr arrives on script's stdout.
+            stderr[variant] = p.stdout + p.stderr if sh == "nu" else p.stderr
             if p.returncode != 0:
                 notes.append(f"{sh} start-up {variant} the line failed: exit {p.returncode}")
                 break
@@ -581,7 +590,9 @@ def render_shells(w, meta, shells):
             w(f"| {sh} | {cell(per['without'])} | {cell(per['with'])} | {ms(d)} |")
         w("")
         w("nushell's line is the integration saved in its autoload directory (no awsprof "
-          "process at start-up), timed as `nu -e exit`, which reads config and autoload files.")
+          "process at start-up), timed as `nu -e exit`, which reads config and autoload files, "
+          "on a terminal (`script`'s pty, in both columns): without one nushell starts four "
+          "`tput` processes for any autoload file, even an empty one.")
         w("")
 
 
