@@ -360,10 +360,19 @@ def nu_binary():
     return next((real.parent.parent / "node_modules" / "@nushell").glob("*/bin/nu"), None)
 
 
-def shell_rows(awsprof, env, notes, quick):
+def shell_rows(awsprof, env, notes, quick, baseline=None):
     """Interactive shells that exit at once, without and with the init line (nushell: with
-    the integration saved in its autoload directory, as docs/shell.md sets it up)."""
+    the integration saved in its autoload directory, as docs/shell.md sets it up); with a
+    baseline build, also with its line, as `awsprof` on PATH, in the same rounds."""
     results = {}
+    builds = {"with": (awsprof, env)}
+    if baseline:
+        bindir = OUT / "baseline-bin"
+        bindir.mkdir(parents=True, exist_ok=True)
+        link = bindir / "awsprof"
+        link.unlink(missing_ok=True)
+        link.symlink_to(baseline)
+        builds["baseline"] = (baseline, dict(env, PATH=f"{bindir}{os.pathsep}{env['PATH']}"))
     lines_for = {
         "bash": ('eval "$(awsprof init bash)"\n', ".bashrc"),
         "zsh": ('eval "$(awsprof init zsh)"\n', ".zshrc"),
@@ -376,39 +385,54 @@ def shell_rows(awsprof, env, notes, quick):
         if not shutil.which(program):
             notes.append(f"{sh} start-up skipped: {sh} is not installed.")
             continue
-        p = run([str(awsprof), "init", sh], env=env, check=False)
-        if p.returncode != 0:
-            notes.append(f"{sh} start-up skipped: `awsprof init {sh}` is not in this build.")
+        variants = [("without", "", env)]
+        for variant, (binary, benv) in builds.items():
+            p = run([str(binary), "init", sh], env=benv, check=False)
+            if p.returncode != 0:
+                notes.append(f"{sh} start-up skipped: `awsprof init {sh}` is not in {binary}.")
+                break
+            variants.append((variant, p.stdout if line is None else line, benv))
+        if len(variants) != len(builds) + 1:
             continue
-        if line is None:
-            line = p.stdout
         per = {}
         stderr = {}
-        for variant, text in (("without", ""), ("with", line)):
+        for variant, text, benv in variants:
             home = OUT / "shells" / sh / variant
             (home / rc).parent.mkdir(parents=True, exist_ok=True)
             (home / rc).write_text(text)
-            e = dict(env, HOME=str(home), ZDOTDIR=str(home), XDG_CONFIG_HOME=str(home),
+            e = dict(benv, HOME=str(home), ZDOTDIR=str(home), XDG_CONFIG_HOME=str(home),
                      XDG_DATA_HOME=str(home / "data"))
-            # nushell reads its config and autoload files only when it starts its REPL.
-            argv = [program, "-e", "exit"] if sh == "nu" else [sh, "-i", "-c", "exit"]
+            # nushell reads its config and autoload files only when it starts its REPL, and
+            # it is started on a terminal (a pty made by `script`, in every variant): without
+            # one it runs `tput cols` and `tput lines` twice for every config or autoload file
+            # it reads (crossterm's fallback), even an empty one as "without" has: processes
+            # that no interactive nu starts, and most of the noise of these timings.
+            if sh == "nu":
+                argv = ["script", "-qec", shlex.join([program, "-e", "exit"]), "/dev/null"]
+                e["SHELL"] = "/bin/sh"
+            else:
+                argv = [sh, "-i", "-c", "exit"]
             p = subprocess.run(argv, env=e, text=True, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            stderr[variant] = p.stderr
+            # On the pty, what nu writes to stderr arrives on script's stdout.
+            stderr[variant] = p.stdout + p.stderr if sh == "nu" else p.stderr
             if p.returncode != 0:
                 notes.append(f"{sh} start-up {variant} the line failed: exit {p.returncode}")
                 break
             per[variant] = (argv, e)
-        if len(per) == 2:
-            # Alternate without/with in rounds, for the same reason as time_rows.
-            times = {"without": [], "with": []}
-            for i in range(1 if quick else 3):
+        if len(per) == len(variants):
+            # Alternate the variants in rounds, for the same reason as time_rows; short
+            # rounds, since a few milliseconds of difference drown in the load's drift.
+            times = {v: [] for v in per}
+            cpu = {v: [] for v in per}
+            for i in range(1 if quick else 10):
                 for variant, (argv, e) in per.items():
                     log(f"{sh} start-up {variant} the line, round {i + 1}")
-                    t, _, _ = hyperfine(f"shell-{sh}-{variant}-r{i + 1}", argv, e,
-                                        10 if quick else 40, 5 if i == 0 else 1)
+                    t, user, system = hyperfine(f"shell-{sh}-{variant}-r{i + 1}", argv, e,
+                                                10 if quick else 12, 5 if i == 0 else 1)
                     times[variant].extend(t)
-            per = {v: summarize(t) for v, t in times.items()}
+                    cpu[variant].append(user + system)
+            per = {v: dict(summarize(t), cpu=statistics.median(cpu[v])) for v, t in times.items()}
             if stderr["with"] != stderr["without"]:
                 extra = stderr["with"].replace(stderr["without"], "").strip()[:160]
                 notes.append(f"{sh}: the init line writes to stderr at start-up: {extra!r}")
@@ -574,14 +598,32 @@ def render_shells(w, meta, shells):
         w("`SHELL -i -c exit` with an empty rc file, and with only the init line in it "
           f"(files of {meta['shell_size']:,} profiles in the environment).")
         w("")
-        w("| shell | without the line | with the line | the line costs |")
-        w("|---|---:|---:|---:|")
+        base = any("baseline" in per for per in shells.values())
+        head = "| shell | without the line | with the line | the line costs | its CPU |"
+        if base:
+            head += " with the baseline's line | the baseline's line costs | its CPU |"
+        w(head)
+        w("|---" + "|---:" * (head.count("|") - 2) + "|")
+
+        def cost(per, variant):
+            d = per[variant]["median"] - per["without"]["median"]
+            c = per[variant].get("cpu"), per["without"].get("cpu")
+            return f"{ms(d)} | {ms(c[0] - c[1]) if None not in c else '–'} |"
+
         for sh, per in shells.items():
-            d = per["with"]["median"] - per["without"]["median"]
-            w(f"| {sh} | {cell(per['without'])} | {cell(per['with'])} | {ms(d)} |")
+            row = f"| {sh} | {cell(per['without'])} | {cell(per['with'])} | {cost(per, 'with')}"
+            if base:
+                row += f" {cell(per['baseline'])} | {cost(per, 'baseline')}"
+            w(row)
+        w("")
+        w("Its CPU: the difference of the median CPU time (user + system, hyperfine's mean "
+          "of each round) with and without the line, which the load changes less than the "
+          "wall time.")
         w("")
         w("nushell's line is the integration saved in its autoload directory (no awsprof "
-          "process at start-up), timed as `nu -e exit`, which reads config and autoload files.")
+          "process at start-up), timed as `nu -e exit`, which reads config and autoload files, "
+          "on a terminal (`script`'s pty, in every column): without one nushell starts four "
+          "`tput` processes for every autoload file, even the empty one of the first column.")
         w("")
 
 
@@ -883,7 +925,8 @@ def main():
         meta["shell_size"] = sizes[-1]
         env = dict(base, AWS_CONFIG_FILE=str(m["dir"] / "config"),
                    AWS_SHARED_CREDENTIALS_FILE=str(m["dir"] / "credentials"))
-        shells = shell_rows(awsprof, env, notes, args.quick)
+        shells = shell_rows(awsprof, env, notes, args.quick,
+                            args.baseline.resolve() if args.baseline else None)
         hooks = hook_rows(awsprof, env, notes, args.quick)
         try:
             meta["machine"] += f"; {os.getloadavg()[0]:.1f} at the end"
@@ -922,7 +965,7 @@ def main():
     run_shells = only is None or "shells" in only
     shells = {} if not run_shells else shell_rows(awsprof, dict(base, AWS_CONFIG_FILE=str(sm["dir"] / "config"),
                                       AWS_SHARED_CREDENTIALS_FILE=str(sm["dir"] / "credentials")),
-                        notes, args.quick)
+                        notes, args.quick, args.baseline.resolve() if args.baseline else None)
     hooks = {} if not run_shells else hook_rows(awsprof, dict(base, AWS_CONFIG_FILE=str(sm["dir"] / "config"),
                                       AWS_SHARED_CREDENTIALS_FILE=str(sm["dir"] / "credentials")),
                         notes, args.quick)

@@ -108,6 +108,13 @@ pub fn entry(
     ui: &'static dyn awsprof_core::ui::Ui,
     backend: &'static dyn backend::Backend,
 ) -> ExitCode {
+    // `init`, at every shell start-up: without building the command line.
+    if std::env::var_os("COMPLETE").is_none() {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+        if let Some(init) = cmd::init::plain_args(&args) {
+            return report(ui, cmd::init::run(&init).map(|()| ExitCode::SUCCESS));
+        }
+    }
     // Before anything else: with COMPLETE=SHELL set, this answers a completion request
     // (profile names read live) and exits.
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)

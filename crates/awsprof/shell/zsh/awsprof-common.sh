@@ -101,9 +101,13 @@ __awsprof_parse_time() {
     __awsprof_epoch=$((days * 86400 + 10#${t:11:2} * 3600 + 10#${t:14:2} * 60 + 10#${t:17:2}))
 }
 
-# The shell's own clock in __awsprof_now: EPOCHSECONDS (bash 5, zsh/datetime), else bash
-# 4's printf; returns 1 when there is none.
+# The shell's own clock in __awsprof_now: EPOCHSECONDS (bash 5; zsh/datetime, loaded
+# here at the first need rather than at start-up), else bash 4's printf; returns 1 when
+# there is none.
 __awsprof_clock() {
+    if [[ -n "${ZSH_VERSION-}" && -z "${EPOCHSECONDS-}" ]]; then
+        \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+    fi
     __awsprof_now="${EPOCHSECONDS-}"
     if [[ -z "$__awsprof_now" && -z "${ZSH_VERSION-}" ]]; then
         \builtin printf -v __awsprof_now '%(%s)T' -1

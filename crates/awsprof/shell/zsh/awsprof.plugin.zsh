@@ -15,8 +15,6 @@
 # The function and the prompt text, shared with bash (`awsprof init zsh` prints it here).
 \builtin source "${${(%):-%x}:A:h}/awsprof-common.sh"
 
-\builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
-
 # The time left in red, as zsh's prompt writes colour.
 __awsprof_red() {
     __awsprof_out="%F{red}$1%f"
@@ -55,10 +53,15 @@ instant_prompt_awsprof() {
     prompt_awsprof
 }
 
-\builtin autoload -Uz add-zsh-hook
-\add-zsh-hook precmd __awsprof_precmd
-# On cd at once, not at the next prompt: `cd project && terraform plan` uses its profile.
-\add-zsh-hook chpwd __awsprof_dir_check
+# The hooks, each once, as add-zsh-hook adds them (without loading it from $fpath, which
+# costs start-up as much as the rest of this file). chpwd: on cd at once, not at the next
+# prompt, so that `cd project && terraform plan` uses its profile.
+() {
+    \builtin emulate -L zsh
+    \builtin typeset -ga precmd_functions chpwd_functions
+    (( ${precmd_functions[(I)__awsprof_precmd]} )) || precmd_functions+=(__awsprof_precmd)
+    (( ${chpwd_functions[(I)__awsprof_dir_check]} )) || chpwd_functions+=(__awsprof_dir_check)
+}
 __awsprof_prompt_update
 
 # Completion through the binary (clap's dynamic completion): profile names are read from
