@@ -728,16 +728,17 @@ pub fn profile_names_starting<'t>(
     credentials: Option<&'t str>,
     prefix: &str,
 ) -> Result<Vec<&'t str>, (FileKind, ParseError)> {
-    let mut names = Vec::new();
+    // Each name's sort key is made as the header is read, while its line is in the cache:
+    // made after the pass, a key of 100,000 names was a cache miss each.
+    let mut keyed = Vec::new();
     each_header(config, credentials, |file, _, _, inner| {
         if let SectionKey::Profile { name, .. } = parse::section_key(file, inner) {
             if prefix.is_empty() || name.starts_with(prefix) {
-                names.push(name);
+                keyed.push(Keyed::new(name));
             }
         }
     })?;
-    sort_names(&mut names);
-    Ok(names)
+    Ok(sort_keyed(keyed, PACKED_FROM))
 }
 
 /// Sorts names as `sort_unstable` and `dedup` would, faster on many names. The names
@@ -748,8 +749,7 @@ pub fn profile_names_starting<'t>(
 /// profiles (callgrind, `list`): 14.5 M instructions for the radix sort it replaced,
 /// which copied every group at every level and cleared two 257-entry tables per group.
 pub fn sort_names(names: &mut Vec<&str>) {
-    // Below a few hundred names the copies cost more than they save.
-    sort_names_from(names, 256);
+    sort_names_from(names, PACKED_FROM);
 }
 
 /// [`sort_names`], with `sort_unstable` for fewer than `packed_from` names.
@@ -759,7 +759,23 @@ fn sort_names_from(names: &mut Vec<&str>, packed_from: usize) {
         names.dedup();
         return;
     }
-    let mut keyed: Vec<Keyed<'_>> = names.iter().map(|&name| Keyed::new(name)).collect();
+    let keyed: Vec<Keyed<'_>> = names.iter().map(|&name| Keyed::new(name)).collect();
+    *names = sort_keyed(keyed, packed_from);
+}
+
+/// How many names make the packed sort worth its copies: below a few hundred they cost
+/// more than they save.
+const PACKED_FROM: usize = 256;
+
+/// The names of `keyed`, sorted and without repeats (see [`sort_names`]); by their text
+/// alone when there are fewer than `packed_from`.
+fn sort_keyed(mut keyed: Vec<Keyed<'_>>, packed_from: usize) -> Vec<&str> {
+    if keyed.len() < packed_from {
+        let mut names: Vec<&str> = keyed.into_iter().map(|k| k.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        return names;
+    }
     keyed.sort_unstable_by(|a, b| {
         if a.high != b.high {
             a.high.cmp(&b.high)
@@ -773,8 +789,7 @@ fn sort_names_from(names: &mut Vec<&str>, packed_from: usize) {
     // numbers and lengths tell them apart without a look at their text, which lies all
     // over the files and is out of the cache by now.
     keyed.dedup_by(|a, b| a.high == b.high && a.low == b.low && a.rest(b).is_eq());
-    names.clear();
-    names.extend(keyed.into_iter().map(|k| k.name));
+    keyed.into_iter().map(|k| k.name).collect()
 }
 
 /// A name and its first 24 bytes as big-endian numbers, zeros past its end: the first 16
