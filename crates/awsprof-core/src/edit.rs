@@ -94,6 +94,15 @@ pub enum EditError {
     /// A section that must not exist yet does.
     #[error("{0} already exists")]
     Exists(String),
+    /// A rename of `default` in a config file that also has a `[default]` the SDKs ignore,
+    /// because `[profile default]` takes priority: renaming both would merge the ignored
+    /// settings into the new profile, renaming only `[profile default]` would make the
+    /// ignored section the default profile.
+    #[error("`[default]` at line {line} is ignored because `[profile default]` takes priority; renaming `default` would bring its settings back: remove one of the two sections or merge them by hand first")]
+    HiddenDefault {
+        /// The 1-based line of the ignored `[default]` header.
+        line: usize,
+    },
     /// The edited text did not parse or read back: a bug, caught before anything is written.
     #[error("internal error: the edit did not read back as intended ({0}); nothing was written")]
     ReadBack(String),
@@ -353,8 +362,10 @@ impl Document {
         Ok(out)
     }
 
-    /// The line ranges `[header, next header)` of every section matching `target`.
-    fn sections(&self, infos: &[Info], target: Target<'_>, for_write: bool) -> Vec<(usize, usize)> {
+    /// The line ranges `[header, next header)` of every section matching `target`; with
+    /// `only_read`, only those the SDKs read, which is where an edit writes and what
+    /// decides what it means.
+    fn sections(&self, infos: &[Info], target: Target<'_>, only_read: bool) -> Vec<(usize, usize)> {
         let matches = |s: &Sect, prefixed_only: bool| match (s, target) {
             (Sect::Profile { name, bare_default }, Target::Profile(t)) => {
                 name == t && !(prefixed_only && *bare_default)
@@ -363,8 +374,8 @@ impl Document {
             (Sect::Services(n), Target::Services(t)) => n == t,
             _ => false,
         };
-        // In config, `[profile default]` hides `[default]`: write where the SDKs read.
-        let prefixed_only = for_write
+        // In config, `[profile default]` hides `[default]`.
+        let prefixed_only = only_read
             && self.kind == FileKind::Config
             && target == Target::Profile("default")
             && infos.iter().any(|i| {
@@ -873,7 +884,15 @@ impl Document {
                 self.kind.as_str()
             )));
         }
+        let before = self.read_back(Filter::Profile(old))?;
         let sections = self.sections(&infos, Target::Profile(old), false);
+        // A section the SDKs ignore (`[default]` beside `[profile default]`) cannot be
+        // renamed with the others without merging into them, nor left behind without
+        // taking their place: either way the profiles would read differently.
+        let read = self.sections(&infos, Target::Profile(old), true);
+        if let Some(&(start, _)) = sections.iter().find(|s| !read.contains(s)) {
+            return Err(EditError::HiddenDefault { line: start + 1 });
+        }
         let header = Target::Profile(new).header(self.kind);
         for &(start, _) in &sections {
             let raw = &self.lines[start];
@@ -885,6 +904,25 @@ impl Document {
             self.put(start, line)?;
         }
         self.scan()?;
+        if !sections.is_empty() {
+            // A header is one line, but what its section means depends on the others: the
+            // renamed profile must read exactly as the old one did.
+            let props = |set: &ProfileSet, name: &str| {
+                set.profiles.get(name).map(|s| {
+                    s.properties
+                        .iter()
+                        .map(|(k, p)| (k.clone(), p.value.clone()))
+                        .collect::<Vec<_>>()
+                })
+            };
+            let was = props(&before, old);
+            let now = props(&self.read_back(Filter::Profile(new))?, new);
+            if now != was {
+                return Err(EditError::ReadBack(format!(
+                    "profile `{new}` reads back as {now:?}, not as `{old}` read, {was:?}"
+                )));
+            }
+        }
         Ok(sections.len())
     }
 
@@ -1157,13 +1195,7 @@ impl Document {
         changes: &[(String, Option<ProfileBody>)],
         add: &[ProfileBody],
     ) -> Result<(), EditError> {
-        let text = self.text();
-        let (config, creds) = match self.kind {
-            FileKind::Config => (Some(text.as_str()), None),
-            FileKind::Credentials => (None, Some(text.as_str())),
-        };
-        let set = ProfileSet::from_texts(config, creds, Filter::All)
-            .map_err(|(_, e)| EditError::ReadBack(e.to_string()))?;
+        let set = self.read_back(Filter::All)?;
         let bodies: Vec<&ProfileBody> = changes
             .iter()
             .filter_map(|(_, b)| b.as_ref())
@@ -1207,6 +1239,17 @@ impl Document {
         Ok(())
     }
 
+    /// The text as the SDKs read it (this file alone).
+    fn read_back(&self, filter: Filter<'_>) -> Result<ProfileSet, EditError> {
+        let text = self.text();
+        let (config, creds) = match self.kind {
+            FileKind::Config => (Some(text.as_str()), None),
+            FileKind::Credentials => (None, Some(text.as_str())),
+        };
+        ProfileSet::from_texts(config, creds, filter)
+            .map_err(|(_, e)| EditError::ReadBack(e.to_string()))
+    }
+
     /// Reads the text back the way the SDKs do and checks `key` of `target` is `expected`.
     fn verify_value(
         &self,
@@ -1215,17 +1258,10 @@ impl Document {
         sub: Option<&str>,
         expected: Option<&str>,
     ) -> Result<(), EditError> {
-        let text = self.text();
-        let (config, creds) = match self.kind {
-            FileKind::Config => (Some(text.as_str()), None),
-            FileKind::Credentials => (None, Some(text.as_str())),
-        };
-        let filter = match target {
+        let set = self.read_back(match target {
             Target::Profile(name) => Filter::Profile(name),
             _ => Filter::All,
-        };
-        let set = ProfileSet::from_texts(config, creds, filter)
-            .map_err(|(_, e)| EditError::ReadBack(e.to_string()))?;
+        })?;
         let map = match target {
             Target::Profile(_) => &set.profiles,
             Target::SsoSession(_) => &set.sso_sessions,
@@ -1834,6 +1870,43 @@ mod tests {
             d.text(),
             "[default]\rregion = x\routput = json\r[profile b]\rk = 1\rz = 2\r\r[profile c]\rk = 3\r"
         );
+    }
+
+    /// Found by fuzz/edit (a file of classic Mac line ends, though the line ends play no
+    /// part): in config `[profile default]` hides `[default]`. Renaming both made one
+    /// profile of them, which brought the hidden section's settings back under the new
+    /// name (and gave botocore a duplicate section, which it refuses); renaming only the
+    /// prefixed one would make the hidden one the default profile. Refused, saying where.
+    #[test]
+    fn renaming_default_with_a_hidden_bare_default_is_refused() {
+        let found = "[profile b];c\r[profile b];c\r[profile b];c\r[sso-session b] trailing\r[default]\r Region = U\0\r Region = [[[ [   max_concurrent_req\r\r\r\r\r\r[profile default] trailing\r\r";
+        for (text, line) in [
+            (found, 5),
+            (
+                "[profile default]\noutput = json\n[default]\nregion = x\n",
+                3,
+            ),
+        ] {
+            let mut d = doc(FileKind::Config, text);
+            let err = d.rename_profile("default", "a").unwrap_err();
+            assert_eq!(err, EditError::HiddenDefault { line });
+            assert!(err.to_string().contains("[profile default]"), "{err}");
+            assert_eq!(d.text(), text);
+        }
+        // Either section alone is the default profile, and renames as usual.
+        let mut d = doc(FileKind::Config, "[default]\rk = 1\r[profile b]\r");
+        assert_eq!(d.rename_profile("default", "a").unwrap(), 1);
+        assert_eq!(d.text(), "[profile a]\rk = 1\r[profile b]\r");
+        let mut d = doc(FileKind::Config, "[profile default] ; c\rk = 1\r");
+        assert_eq!(d.rename_profile("default", "a").unwrap(), 1);
+        assert_eq!(d.text(), "[profile a] ; c\rk = 1\r");
+        // The credentials file has one kind of `[default]`, and no hiding.
+        let mut d = doc(
+            FileKind::Credentials,
+            "[default]\rk = 1\r[default]\rj = 2\r",
+        );
+        assert_eq!(d.rename_profile("default", "a").unwrap(), 2);
+        assert_eq!(d.text(), "[a]\rk = 1\r[a]\rj = 2\r");
     }
 
     mod generated {
