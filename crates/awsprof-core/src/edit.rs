@@ -751,6 +751,9 @@ impl Document {
         let infos = self.scan()?;
         let sections = self.sections(&infos, target, false);
         let occ = Self::occurrences(&infos, &sections, &lkey);
+        // The copy the SDKs read is the last one in the sections they read: a hidden
+        // `[default]` after `[profile default]` holds a later copy nobody reads.
+        let read = Self::occurrences(&infos, &self.sections(&infos, target, true), &lkey);
         let mut remove: Vec<usize> = Vec::new();
         let mut count = 0;
         // The sub-property lines of the block at `i`, and those of them named `lsub`.
@@ -769,7 +772,7 @@ impl Document {
         // The SDKs read the last copy of a key written twice. When that copy goes whole
         // (its last sub-property deleted), the copies it hid go too: else the one before
         // it would take its place, with values nobody asked for.
-        let all_go = match (&lsub, occ.last()) {
+        let all_go = match (&lsub, read.last()) {
             (None, _) => true,
             (Some(lsub), Some(&last)) => {
                 let (subs, hits) = sub_lines(last, lsub);
@@ -1907,6 +1910,27 @@ mod tests {
         );
         assert_eq!(d.rename_profile("default", "a").unwrap(), 2);
         assert_eq!(d.text(), "[a]\rk = 1\r[a]\rj = 2\r");
+    }
+
+    /// Deleting a sub-property of `default` decided whether the block went whole from the
+    /// hidden `[default]`'s copy of it, not from the `[profile default]` one the SDKs read:
+    /// a hidden block holding only that sub-property took the visible block's others too.
+    #[test]
+    fn deleting_a_sub_property_of_default_reads_the_block_the_sdks_read() {
+        let text = "[profile default]\ns3 =\n  a = 1\n  b = 2\n[default]\ns3 =\n  a = 3\n";
+        let mut d = doc(FileKind::Config, text);
+        assert_eq!(
+            d.delete(Target::Profile("default"), "s3", Some("a"))
+                .unwrap(),
+            2
+        );
+        assert_eq!(d.text(), "[profile default]\ns3 =\n  b = 2\n[default]\n");
+        // The block the SDKs read going whole takes the hidden copy with it.
+        let text = "[default]\rs3 =\r  a = 3\r  b = 4\r[profile default]\rs3 =\r  a = 1\r";
+        let mut d = doc(FileKind::Config, text);
+        d.delete(Target::Profile("default"), "s3", Some("a"))
+            .unwrap();
+        assert_eq!(d.text(), "[default]\r[profile default]\r");
     }
 
     mod generated {
