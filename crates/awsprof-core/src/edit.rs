@@ -1933,6 +1933,49 @@ mod tests {
         assert_eq!(d.text(), "[default]\r[profile default]\r");
     }
 
+    /// Every edit of a file of classic Mac line ends (lines end at a lone `\r`) keeps it
+    /// one: what it writes ends its lines with `\r`, and the rest reads as before.
+    #[test]
+    fn every_edit_keeps_classic_mac_line_ends() {
+        let text = "[default]\r  region = x\r  s3 =\r      a = 1\r# b\r[profile b]\rsource_profile = default\rk = 1";
+        let mut d = doc(FileKind::Config, text);
+        d.set(Target::Profile("default"), "output", None, "json")
+            .unwrap();
+        d.set(Target::Profile("default"), "s3", Some("b"), "2")
+            .unwrap();
+        d.set(Target::Profile("b"), "k", None, "2").unwrap();
+        d.set(Target::SsoSession("s"), "sso_region", None, "y")
+            .unwrap();
+        assert_eq!(
+            d.text(),
+            "[default]\r  region = x\r  s3 =\r      a = 1\r      b = 2\r  output = json\r# b\r[profile b]\rsource_profile = default\rk = 2\r\r[sso-session s]\rsso_region = y\r"
+        );
+        d.delete(Target::Profile("default"), "s3", Some("a"))
+            .unwrap();
+        d.delete(Target::Profile("default"), "region", None)
+            .unwrap();
+        assert_eq!(d.rename_profile("default", "c").unwrap(), 1);
+        assert_eq!(
+            d.replace_values("source_profile", "default", "c").unwrap(),
+            ["b"]
+        );
+        assert_eq!(d.remove_section(Target::SsoSession("s")).unwrap(), 1);
+        assert_eq!(
+            d.text(),
+            "[profile c]\r  s3 =\r      b = 2\r  output = json\r# b\r[profile b]\rsource_profile = c\rk = 2\r"
+        );
+        // Down to one line, the file holds no `\r` before its last byte, and reads the
+        // same in either mode; what goes after it still ends with `\r`.
+        assert_eq!(d.remove_section(Target::Profile("b")).unwrap(), 1);
+        d.delete(Target::Profile("c"), "s3", None).unwrap();
+        d.delete(Target::Profile("c"), "output", None).unwrap();
+        assert_eq!(d.text(), "[profile c]\r# b\r");
+        assert_eq!(d.remove_section(Target::Profile("c")).unwrap(), 1);
+        assert_eq!(d.text(), "# b\r");
+        d.set(Target::Profile("d"), "k", None, "v").unwrap();
+        assert_eq!(d.text(), "# b\r\r[profile d]\rk = v\r");
+    }
+
     mod generated {
         use super::*;
         use proptest::prelude::*;
@@ -2007,9 +2050,15 @@ mod tests {
             ]
         }
 
-        /// A file as [`file`] makes them, sometimes without its last line's terminator.
+        /// A file as [`file`] makes them, sometimes with classic Mac line ends (a lone
+        /// `\r`), sometimes without its last line's terminator.
         fn any_file() -> impl Strategy<Value = String> {
-            (file(), any::<bool>()).prop_map(|(text, cut)| {
+            (file(), any::<bool>(), any::<bool>()).prop_map(|(text, cr, cut)| {
+                let text = if cr {
+                    text.replace("\r\n", "\r").replace('\n', "\r")
+                } else {
+                    text
+                };
                 if cut {
                     text.trim_end_matches(['\r', '\n']).to_string()
                 } else {
