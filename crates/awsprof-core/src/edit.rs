@@ -1801,20 +1801,22 @@ mod tests {
     /// last of a key written twice) left the earlier copy, which then took its place.
     #[test]
     fn deleting_the_last_sub_property_of_a_repeated_block_removes_the_hidden_copies() {
+        let creds = FileKind::Credentials;
         let text = "[default]\ns3 =\n  a = 1\n  b = 2\ns3 =\n  a = 3\n";
-        let mut d = doc(FileKind::Credentials, text);
-        assert_eq!(
-            d.delete(Target::Profile("default"), "s3", Some("a"))
-                .unwrap(),
-            2
-        );
-        assert_eq!(d.text(), "[default]\n");
+        assert_eq!(delete_default_s3_a(creds, text), (2, "[default]\n".into()));
         // While the last copy keeps a sub-property, it still hides the earlier one.
         let text = "[default]\ns3 =\n  a = 1\n  b = 2\ns3 =\n  a = 3\n  c = 4\n";
-        let mut d = doc(FileKind::Credentials, text);
-        d.delete(Target::Profile("default"), "s3", Some("a"))
+        let want = "[default]\ns3 =\n  b = 2\ns3 =\n  c = 4\n";
+        assert_eq!(delete_default_s3_a(creds, text), (2, want.into()));
+    }
+
+    /// Deletes `s3.a` of profile `default` from `text`: how many lines held it, and the text.
+    fn delete_default_s3_a(kind: FileKind, text: &str) -> (usize, String) {
+        let mut d = doc(kind, text);
+        let n = d
+            .delete(Target::Profile("default"), "s3", Some("a"))
             .unwrap();
-        assert_eq!(d.text(), "[default]\ns3 =\n  b = 2\ns3 =\n  c = 4\n");
+        (n, d.text())
     }
 
     /// Found by fuzz/edit: the blank lines before the last of two occurrences belong to
@@ -1917,20 +1919,14 @@ mod tests {
     /// a hidden block holding only that sub-property took the visible block's others too.
     #[test]
     fn deleting_a_sub_property_of_default_reads_the_block_the_sdks_read() {
+        let config = FileKind::Config;
         let text = "[profile default]\ns3 =\n  a = 1\n  b = 2\n[default]\ns3 =\n  a = 3\n";
-        let mut d = doc(FileKind::Config, text);
-        assert_eq!(
-            d.delete(Target::Profile("default"), "s3", Some("a"))
-                .unwrap(),
-            2
-        );
-        assert_eq!(d.text(), "[profile default]\ns3 =\n  b = 2\n[default]\n");
+        let want = "[profile default]\ns3 =\n  b = 2\n[default]\n";
+        assert_eq!(delete_default_s3_a(config, text), (2, want.into()));
         // The block the SDKs read going whole takes the hidden copy with it.
         let text = "[default]\rs3 =\r  a = 3\r  b = 4\r[profile default]\rs3 =\r  a = 1\r";
-        let mut d = doc(FileKind::Config, text);
-        d.delete(Target::Profile("default"), "s3", Some("a"))
-            .unwrap();
-        assert_eq!(d.text(), "[default]\r[profile default]\r");
+        let want = "[default]\r[profile default]\r";
+        assert_eq!(delete_default_s3_a(config, text), (2, want.into()));
     }
 
     /// Every edit of a file of classic Mac line ends (lines end at a lone `\r`) keeps it
