@@ -103,6 +103,14 @@ pub enum EditError {
         /// The 1-based line of the ignored `[default]` header.
         line: usize,
     },
+    /// An edit that would change how a line it does not touch reads: an indented line that
+    /// botocore reads as a header or a comment (the SDKs' spec refuses it) would become
+    /// part of the value before it.
+    #[error("line {line} would read differently after this edit: it is indented, which botocore reads as its own line but the SDKs read as part of the value before it; start it at the beginning of the line (`awsprof doctor` lists such lines), then try again")]
+    WouldReread {
+        /// The 1-based line, as the file is before the edit.
+        line: usize,
+    },
     /// The edited text did not parse or read back: a bug, caught before anything is written.
     #[error("internal error: the edit did not read back as intended ({0}); nothing was written")]
     ReadBack(String),
@@ -141,6 +149,13 @@ pub struct Document {
     lines: Vec<String>,
     eol: &'static str,
     notes: Vec<String>,
+    /// Whether a line was read as botocore reads it where the spec refuses it
+    /// ([`parse::Deviation`]): only such lines read differently when the lines before
+    /// them change, so only then does an edit check the lines it did not touch. Edits
+    /// write no such line into a file that has none.
+    deviant: bool,
+    /// During an edit, where each line was before it (`None`: written by the edit).
+    origin: Vec<Option<usize>>,
 }
 
 /// The line terminator of `raw` (`""` for a last line without one). A lone `\r` ends a
@@ -264,8 +279,11 @@ impl Document {
     /// Reads `text` (which must parse) as a file of `kind`.
     pub fn parse(kind: FileKind, text: &str) -> Result<Document, ParseError> {
         let mut lines = Vec::new();
+        let mut deviant = false;
         for line in Tokenizer::new(text) {
-            lines.push(line?.raw.to_string());
+            let line = line?;
+            deviant |= line.deviation.is_some();
+            lines.push(line.raw.to_string());
         }
         let cr = parse::breaks_lines_at_cr(text);
         let eol = match lines.first().map(|l| terminator(l, cr)) {
@@ -278,6 +296,8 @@ impl Document {
             lines,
             eol,
             notes: Vec::new(),
+            deviant,
+            origin: Vec::new(),
         })
     }
 
@@ -288,6 +308,8 @@ impl Document {
             lines: Vec::new(),
             eol: "\n",
             notes: Vec::new(),
+            deviant: false,
+            origin: Vec::new(),
         }
     }
 
@@ -464,6 +486,24 @@ impl Document {
             .collect()
     }
 
+    /// The lines that go when the property at `i` (ending at `end`) is deleted whole: its
+    /// [`value_lines`](Document::value_lines), and the indented comments among and right
+    /// after them, which botocore reads as comments only there: left behind, below
+    /// another key, they would join its value.
+    fn deleted_lines(infos: &[Info], lines: &[String], i: usize, end: usize) -> Vec<usize> {
+        let last = Self::last_indented_comment(infos, lines, end + 1, infos.len()).unwrap_or(end);
+        (i..=last)
+            .filter(|&j| {
+                j == i
+                    || matches!(
+                        infos[j],
+                        Info::Continuation | Info::Sub { .. } | Info::Blank
+                    )
+                    || (infos[j] == Info::Comment && lines[j].starts_with([' ', '\t']))
+            })
+            .collect()
+    }
+
     /// Every property line for `key` in `sections`, in file order.
     fn occurrences(infos: &[Info], sections: &[(usize, usize)], key: &str) -> Vec<usize> {
         sections
@@ -482,7 +522,19 @@ impl Document {
     ) -> Result<T, EditError> {
         let lines = self.lines.clone();
         let notes = self.notes.clone();
-        let result = edit(self);
+        let before = if self.deviant {
+            Some(self.scan()?)
+        } else {
+            None
+        };
+        self.origin = (0..self.lines.len()).map(Some).collect();
+        let mut result = edit(self);
+        if let (Ok(_), Some(before)) = (&result, &before) {
+            if let Err(e) = self.check_untouched(before) {
+                result = Err(e);
+            }
+        }
+        self.origin.clear();
         if result.is_err() {
             self.lines = lines;
             self.notes = notes;
@@ -490,16 +542,37 @@ impl Document {
         result
     }
 
+    /// Checks that every line the edit did not write reads as it did before (`before`).
+    fn check_untouched(&self, before: &[Info]) -> Result<(), EditError> {
+        let after = self.scan()?;
+        debug_assert_eq!(self.origin.len(), after.len());
+        for (now, was) in after.iter().zip(&self.origin) {
+            if let Some(j) = *was {
+                if *now != before[j] {
+                    return Err(EditError::WouldReread { line: j + 1 });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces lines `range` with `new`: every change of the lines goes through here, so
+    /// that `origin` follows them.
+    fn splice(&mut self, range: std::ops::Range<usize>, new: Vec<String>) -> Result<(), EditError> {
+        let written = std::iter::repeat_n(None, new.len());
+        self.origin.splice(range.clone(), written);
+        self.lines.splice(range, new);
+        after_change()
+    }
+
     /// Replaces line `i`.
     fn put(&mut self, i: usize, line: String) -> Result<(), EditError> {
-        self.lines[i] = line;
-        after_change()
+        self.splice(i..i + 1, vec![line])
     }
 
     /// Deletes lines `range`.
     fn remove_lines(&mut self, range: std::ops::RangeInclusive<usize>) -> Result<(), EditError> {
-        self.lines.drain(range);
-        after_change()
+        self.splice(*range.start()..*range.end() + 1, Vec::new())
     }
 
     fn check_target(&self, target: Target<'_>) -> Result<(), EditError> {
@@ -525,11 +598,10 @@ impl Document {
             } else {
                 self.eol
             };
-            self.lines[at - 1].push_str(eol);
-            after_change()?;
+            let line = format!("{}{eol}", self.lines[at - 1]);
+            self.put(at - 1, line)?;
         }
-        self.lines.splice(at..at, new);
-        after_change()
+        self.splice(at..at, new)
     }
 
     /// Lines that start a new section for `target` at the end of the file.
@@ -614,14 +686,24 @@ impl Document {
         let occ = Self::occurrences(&infos, &sections, &lkey);
         let eol = self.eol;
         let Some(&i) = occ.last() else {
+            let at = sections
+                .last()
+                .map(|&range| Self::insertion_point(&infos, &self.lines, range));
             // A new key is indented as the section's last property is (a file of
-            // indented properties, which botocore reads, stays one).
+            // indented properties, which botocore reads, stays one). In a section without
+            // one, as an indented header after it is: botocore reads that as a header only
+            // below a key indented as far, and else it would join the new key's value.
             let pad = sections
                 .last()
                 .and_then(|&(s, e)| {
                     (s..e)
                         .rev()
                         .find(|&j| matches!(infos[j], Info::Property { .. }))
+                })
+                .or_else(|| {
+                    let next = (at?..infos.len())
+                        .find(|&j| !matches!(infos[j], Info::Blank | Info::Comment))?;
+                    matches!(infos[next], Info::Header(_)).then_some(next)
                 })
                 .map_or("", |j| indentation_of(&self.lines[j]))
                 .to_string();
@@ -633,9 +715,8 @@ impl Document {
                     body.push(format!("{pad}    {sub} = {value}{eol}"));
                 }
             }
-            match sections.last() {
-                Some(&range) => {
-                    let at = Self::insertion_point(&infos, &self.lines, range);
+            match at {
+                Some(at) => {
                     self.note_duplicates(target, &sections, (key, 0), (at, true));
                     self.insert(at, body)?;
                 }
@@ -784,14 +865,14 @@ impl Document {
             let end = Self::property_end(&infos, i);
             match &lsub {
                 None => {
-                    remove.extend(Self::value_lines(&infos, i, end));
+                    remove.extend(Self::deleted_lines(&infos, &self.lines, i, end));
                     count += 1;
                 }
                 Some(lsub) => {
                     let (subs, hits) = sub_lines(i, lsub);
                     count += hits.len();
                     if all_go || (!hits.is_empty() && hits.len() == subs.len()) {
-                        remove.extend(Self::value_lines(&infos, i, end));
+                        remove.extend(Self::deleted_lines(&infos, &self.lines, i, end));
                     } else {
                         remove.extend(hits);
                     }
@@ -1153,8 +1234,7 @@ impl Document {
                 }
             }
             if first <= last {
-                self.lines.splice(first..=last, new);
-                after_change()?;
+                self.splice(first..last + 1, new)?;
             }
             removed_from = first;
         }
@@ -1970,6 +2050,84 @@ mod tests {
         assert_eq!(d.text(), "# b\r");
         d.set(Target::Profile("d"), "k", None, "v").unwrap();
         assert_eq!(d.text(), "# b\r\r[profile d]\rk = v\r");
+    }
+
+    /// Every profile of `text` (a file of `kind`) with its properties, as the SDKs read it.
+    fn profiles(kind: FileKind, text: &str) -> Vec<(String, Vec<(String, String)>)> {
+        let (config, creds) = match kind {
+            FileKind::Config => (Some(text), None),
+            FileKind::Credentials => (None, Some(text)),
+        };
+        let set = ProfileSet::from_texts(config, creds, Filter::All).unwrap();
+        set.profiles
+            .into_iter()
+            .map(|(name, s)| {
+                let props = s.properties.into_iter().map(|(k, p)| (k, p.value));
+                (name, props.collect())
+            })
+            .collect()
+    }
+
+    /// Found by fuzz/edit (a credentials file of lone-CR line ends, which played no part):
+    /// a key added to a section without properties went right below its header, above an
+    /// indented header, which botocore reads as a header only where no key above it is
+    /// indented less: it became part of the new block, and its section's keys with it.
+    /// The new key is indented as that header is.
+    #[test]
+    fn a_key_added_above_an_indented_header_is_indented_as_it_is() {
+        let found = "[default] # c\r   \t\t\t\t\t\t\t\t\t\t[[[[]\0\u{b}\u{0}1[[j/[[$ =\r       B = $\u{1}@\0\0\0\0\u{1}\0:U~\0\tzzUu\0\u{1}\0-Ӥ;3\r[x.y] trailing\r[b];c\r[dev] # c\r[x.y];c\r[b];c\r[] # c\r# -----\r";
+        let creds = FileKind::Credentials;
+        let mut d = doc(creds, found);
+        d.set(Target::Profile("default"), "s3", Some("a"), "--,----")
+            .unwrap();
+        let mut want = profiles(creds, found);
+        want[0].1.push(("s3".into(), "\na = --,----".into()));
+        assert_eq!(profiles(creds, &d.text()), want);
+        let text = "[default]\n\n  [b]\n  k = 1\n";
+        let mut d = doc(creds, text);
+        d.set(Target::Profile("default"), "region", None, "x")
+            .unwrap();
+        d.set(Target::Profile("default"), "s3", Some("a"), "1")
+            .unwrap();
+        let want = "[default]\n  region = x\n  s3 =\n      a = 1\n\n  [b]\n  k = 1\n";
+        assert_eq!(d.text(), want);
+        assert_eq!(
+            profiles(creds, want)[1],
+            ("b".into(), vec![("k".into(), "1".into())])
+        );
+    }
+
+    /// Removing the only line between a key and an indented header (the header of an empty
+    /// section) would make that header part of the key's value: refused, naming the line,
+    /// by the check every edit of such a file gets (lines it does not write read as before).
+    #[test]
+    fn an_edit_that_would_make_an_indented_line_part_of_a_value_is_refused() {
+        let text = "[x]\nk = 1\n[a]\n  [b]\nj = 2\n";
+        let mut d = doc(FileKind::Credentials, text);
+        let err = d.remove_section(Target::Profile("a")).unwrap_err();
+        assert_eq!(err, EditError::WouldReread { line: 4 });
+        assert!(err.to_string().contains("awsprof doctor"), "{err}");
+        assert_eq!(d.text(), text);
+        let err = d
+            .rewrite_profiles(&[("a".into(), None)], &[], None)
+            .unwrap_err();
+        assert_eq!(err, EditError::WouldReread { line: 4 });
+        assert_eq!(d.text(), text);
+    }
+
+    /// Deleting a block takes the indented comments among and right after its lines, as
+    /// removing a section does: botocore reads them as comments only there, and left below
+    /// another key they would join its value. Comments that start the line stay.
+    #[test]
+    fn deleting_a_block_takes_its_indented_comments_along() {
+        let text = "[a]\nk = 1\ns3 =\n  x = 1\n  # c\n  y = 2\n\n  # d\n# keep\n[b]\n";
+        let mut d = doc(FileKind::Credentials, text);
+        assert_eq!(d.delete(Target::Profile("a"), "s3", None).unwrap(), 1);
+        assert_eq!(d.text(), "[a]\nk = 1\n# keep\n[b]\n");
+        let mut d = doc(FileKind::Credentials, text);
+        d.delete(Target::Profile("a"), "s3", Some("x")).unwrap();
+        d.delete(Target::Profile("a"), "s3", Some("y")).unwrap();
+        assert_eq!(d.text(), "[a]\nk = 1\n# keep\n[b]\n");
     }
 
     mod generated {
