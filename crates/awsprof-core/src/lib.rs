@@ -22,6 +22,7 @@ pub mod env;
 pub mod error;
 pub mod keypath;
 pub mod keyring;
+mod masks;
 pub mod model;
 pub mod nesting;
 pub mod parse;

@@ -615,6 +615,13 @@ impl<'a> Iterator for Tokenizer<'a> {
                 return Some(Ok(line));
             }
         }
+        self.line_by_itself()
+    }
+}
+
+impl<'a> Tokenizer<'a> {
+    /// The line at `pos`, read by [`Tokenizer::classify`] alone. `pos` is before the end.
+    fn line_by_itself(&mut self) -> Option<Result<Line<'a>, ParseError>> {
         let rest = &self.text[self.pos..];
         let cut = |s: &'a str| {
             if self.eol == b'\n' {
@@ -648,6 +655,208 @@ impl<'a> Iterator for Tokenizer<'a> {
             }
         }
     }
+}
+
+impl<'a> Tokenizer<'a> {
+    /// Validates every line from here to the end, as iterating would, and calls `header`
+    /// with the byte offset, the 1-based line number and the `inner` text of each section
+    /// header, in order; the first error stops it. This is the pass every command makes
+    /// over both files, so it builds no [`Line`]: the lines files are mostly made of (an
+    /// empty line, `key = value` at the start of a line, `[header]`, none with a `#` or
+    /// `;`) are read off bit masks of the text ([`crate::masks`]), and every other line
+    /// goes through [`Tokenizer::classify`] as it does when iterating. Property tests hold
+    /// the two readings to the same headers and errors.
+    pub fn headers(
+        mut self,
+        mut header: impl FnMut(usize, usize, &'a str),
+    ) -> Result<(), ParseError> {
+        let bytes = self.text.as_bytes();
+        if self.eol != b'\n' || !self.fast {
+            // A file of lone `\r` line ends (a deviation) is read line by line.
+            for line in self {
+                let line = line?;
+                if let Token::Header { inner } = line.token {
+                    header(line.offset, line.number, inner);
+                }
+            }
+            return Ok(());
+        }
+        let len = bytes.len();
+        // Whether the line being read holds a `=`, in the parts of it in the blocks seen
+        // so far.
+        let mut eq = false;
+        // The next `#` or `;` at or after the line being read (the text's length when
+        // there is none): they are rare, so one search serves every line before one.
+        let find_comment =
+            |from: usize| memchr::memchr2(b'#', b';', &bytes[from..]).map_or(len, |i| from + i);
+        let mut comment_at = find_comment(self.pos);
+        // The last `key = value` read off the masks since the state was last set: what
+        // the state is after it (whether its value is empty) is worked out only when a
+        // line that depends on it comes, which most never do.
+        let mut pending = None;
+        let mut in_section = matches!(self.state, State::Section { .. });
+        let mut base = self.pos & !63;
+        while base < len {
+            let m = block_masks(bytes, base);
+            // The bit where the unread part of the current line starts in this block.
+            let mut from = self.pos.saturating_sub(base) as u32;
+            let mut nl = m.nl & (!0u64 << from);
+            while nl != 0 {
+                let bit = nl.trailing_zeros();
+                eq |= m.eq & ((1u64 << bit) - 1) & (!0u64 << from) != 0;
+                let (start, end) = (self.pos, base + bit as usize);
+                let comment = comment_at < end;
+                let first = bytes[start];
+                if PLAIN_START[first as usize] & eq & !comment & in_section {
+                    pending = Some((start, end));
+                    (self.pos, self.number) = (end + 1, self.number + 1);
+                } else if first == b'\n' {
+                    (self.pos, self.number) = (end + 1, self.number + 1);
+                } else {
+                    self.other_line(end, end + 1, eq, comment, &mut pending, &mut header)?;
+                    in_section = matches!(self.state, State::Section { .. });
+                }
+                if comment_at <= end {
+                    comment_at = find_comment(end + 1);
+                }
+                eq = false;
+                from = bit + 1;
+                nl &= nl - 1;
+            }
+            if from < 64 {
+                eq |= m.eq & (!0u64 << from) != 0;
+            }
+            base += 64;
+        }
+        if self.pos < len {
+            let comment = comment_at < len;
+            self.other_line(len, len, eq, comment, &mut pending, &mut header)?;
+        }
+        Ok(())
+    }
+
+    /// Sets the state a `key = value` line read off the masks leaves (whether its value
+    /// is empty: a sub-property block may follow), before a line that depends on it.
+    #[inline]
+    fn settle(&mut self, pending: &mut Option<(usize, usize)>) {
+        let Some((start, end)) = pending.take() else {
+            return;
+        };
+        let bytes = self.text.as_bytes();
+        let eq = start
+            + bytes[start..end]
+                .iter()
+                .position(|&b| b == b'=')
+                .unwrap_or(0);
+        let mut content_end = end;
+        if content_end > eq + 1 && bytes[content_end - 1] == b'\r' {
+            content_end -= 1;
+        }
+        self.state = State::Section {
+            property: true,
+            sub: bytes[eq + 1..content_end].iter().all(|&b| is_ws(b)),
+            indent: 0,
+        };
+    }
+
+    /// A line from `pos` to `end` (its `\n`, or the text's end) that is not an empty line
+    /// or a `key = value` without `#` or `;`, for [`Tokenizer::headers`]: `next` is where
+    /// the next line starts, `eq` and `comment` whether this one holds a `=`, and a `#` or
+    /// `;`. The other lines files are made of are read here without a [`Line`] too: a
+    /// header, a comment, and an indented line under a property (a continuation, or a
+    /// sub-property); anything else goes through [`Tokenizer::classify`].
+    fn other_line(
+        &mut self,
+        end: usize,
+        next: usize,
+        eq: bool,
+        comment: bool,
+        pending: &mut Option<(usize, usize)>,
+        header: &mut impl FnMut(usize, usize, &'a str),
+    ) -> Result<(), ParseError> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let first = bytes[start];
+        if !comment && first == b'[' {
+            if let Some(close) = header_close(bytes, start, end) {
+                // A header sets the state whatever came before it.
+                *pending = None;
+                self.state = State::Section {
+                    property: false,
+                    sub: false,
+                    indent: 0,
+                };
+                (self.pos, self.number) = (next, self.number + 1);
+                header(start, self.number, &self.text[start + 1..close - 1]);
+                return Ok(());
+            }
+        }
+        self.settle(pending);
+        if start == end || first == b'#' || first == b';' {
+            (self.pos, self.number) = (next, self.number + 1);
+            return Ok(());
+        }
+        if is_ws(first) && !comment {
+            if let State::Section {
+                property: true,
+                indent: 0,
+                sub,
+            } = self.state
+            {
+                // Under a property with a value: a continuation (or a blank line). Under
+                // one without: a sub-property, which needs a name before its `=`.
+                let named = || {
+                    let eq = memchr::memchr(b'=', &bytes[start..end]).map_or(0, |i| start + i);
+                    bytes[start..eq].iter().any(|&b| !is_ws(b))
+                };
+                if !sub || (eq && named()) {
+                    (self.pos, self.number) = (next, self.number + 1);
+                    return Ok(());
+                }
+            }
+        }
+        match self.line_by_itself() {
+            Some(Ok(line)) => {
+                if let Token::Header { inner } = line.token {
+                    header(line.offset, line.number, inner);
+                }
+            }
+            Some(Err(e)) => return Err(e),
+            None => {}
+        }
+        debug_assert_eq!(self.pos, next);
+        Ok(())
+    }
+}
+
+/// The masks of the 64 bytes of `bytes` from `base`; past the end they read as zero bytes,
+/// which match nothing.
+#[inline(always)]
+fn block_masks(bytes: &[u8], base: usize) -> crate::masks::Masks {
+    match bytes.get(base..base + 64) {
+        Some(block) => crate::masks::of(block.try_into().unwrap_or(&[0; 64])),
+        None => {
+            let mut block = [0u8; 64];
+            let rest = bytes.get(base..).unwrap_or_default();
+            block[..rest.len()].copy_from_slice(rest);
+            crate::masks::of(&block)
+        }
+    }
+}
+
+/// Where the `]` of the header line from `start` to `end` (its `\n` or the text's end)
+/// is, one past it, when the line is `[inner]` with only spaces and tabs after the `]`
+/// (and no `#` or `;`, which the caller has checked); `None` for any other line.
+#[inline]
+fn header_close(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let mut close = end;
+    if close > start && bytes[close - 1] == b'\r' {
+        close -= 1;
+    }
+    while close > start && is_ws(bytes[close - 1]) {
+        close -= 1;
+    }
+    (close >= start + 2 && bytes[close - 1] == b']').then_some(close)
 }
 
 /// The position of the first `\n` at or after `from`: the first 32 bytes eight at a time
@@ -734,7 +943,20 @@ pub fn tokenize(text: &str) -> Result<Vec<Line<'_>>, ParseError> {
 /// Whether `name` is a valid profile, section or property identifier for the SDKs:
 /// ASCII letters, digits and `_ - / . % @ : +`.
 pub fn is_identifier(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| IDENTIFIER[b as usize])
+    // Every header's name comes through here: eight table loads at a time, combined
+    // without a branch each, since names are valid far more often than not.
+    let bytes = name.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut valid = !bytes.is_empty();
+    for chunk in &mut chunks {
+        valid &= chunk
+            .iter()
+            .fold(true, |ok, &b| ok & IDENTIFIER[b as usize]);
+    }
+    chunks
+        .remainder()
+        .iter()
+        .fold(valid, |ok, &b| ok & IDENTIFIER[b as usize])
 }
 
 /// A table because every header and key of both files is checked: one load a byte
@@ -829,9 +1051,15 @@ pub fn section_key(kind: FileKind, inner: &str) -> SectionKey<'_> {
             }
         }
     }
+    // Most headers of a credentials file are a name and nothing else.
+    if kind == FileKind::Credentials && is_identifier(inner) {
+        return SectionKey::Profile {
+            name: inner,
+            bare_default: false,
+        };
+    }
     // One pass over the leading word: it ends at the first byte that is not an identifier
     // byte, which is the first space or tab when it is one (identifier bytes are neither).
-    // Every header of both files comes through here.
     let bytes = inner.as_bytes();
     let word = bytes
         .iter()
@@ -1000,6 +1228,75 @@ mod tests {
             }
             let fast: Vec<_> = Tokenizer::new(&text).collect();
             proptest::prop_assert_eq!(fast, slow(&text), "{:?}", text);
+            // The header pass over the same text, from the start and from each of the
+            // first 64 bytes (a block boundary falls anywhere in a line).
+            proptest::prop_assert_eq!(headers_of(&text, true), headers_by_lines(&text), "{:?}", text);
+            for cut in 1..text.len().min(64) {
+                if text.is_char_boundary(cut) {
+                    let shifted = format!("{}{}", "\n".repeat(cut), &text);
+                    proptest::prop_assert_eq!(
+                        headers_of(&shifted, true),
+                        headers_by_lines(&shifted),
+                        "{:?}",
+                        shifted
+                    );
+                }
+            }
+        }
+    }
+
+    /// What [`Tokenizer::headers`] reports, as `(offset, line, inner)` then the error.
+    fn headers_of(text: &str, fast: bool) -> (Vec<(usize, usize, &str)>, Option<ParseError>) {
+        let mut found = Vec::new();
+        let mut t = Tokenizer::new(text);
+        t.fast = fast;
+        let end = t.headers(|offset, number, inner| found.push((offset, number, inner)));
+        (found, end.err())
+    }
+
+    /// The headers and the first error, as iterating the lines one by one gives them.
+    fn headers_by_lines(text: &str) -> (Vec<(usize, usize, &str)>, Option<ParseError>) {
+        let mut found = Vec::new();
+        for line in slow(text) {
+            match line {
+                Ok(l) => {
+                    if let Token::Header { inner } = l.token {
+                        found.push((l.offset, l.number, inner));
+                    }
+                }
+                Err(e) => return (found, Some(e)),
+            }
+        }
+        (found, None)
+    }
+
+    #[test]
+    fn the_header_pass_finds_what_the_lines_say() {
+        let long = format!("[default]\nk = {}\n[profile x]\n", "v".repeat(200));
+        let texts = [
+            "",
+            "\n",
+            "[a]",
+            "[a]\n",
+            "[a]\nk=v",
+            "[a]\nk=v\n\n[b]\r\nx = 1\r\n",
+            "[a] # c\nk = v ; c\n[ b ]\t\n",
+            "k = v\n[a]\n",
+            "[a]\nno equals\n[b]\n",
+            "[a]\ns3 =\n  x = 1\n  y = 2\n[b]\n",
+            "[a]\nk = v\n  more\n[b]\n",
+            "[a\n",
+            "[a]\n=v\n",
+            "[a]\rk = v\r[b]\r",
+            long.as_str(),
+        ];
+        for text in texts {
+            assert_eq!(headers_of(text, true), headers_by_lines(text), "{text:?}");
+        }
+        // Line ends exactly at and around every block boundary.
+        for pad in 0..70 {
+            let text = format!("[a]\nk = {}\n[b]\nx=\n  y = 1\n[c]", "v".repeat(pad));
+            assert_eq!(headers_of(&text, true), headers_by_lines(&text), "{text:?}");
         }
     }
 
