@@ -492,16 +492,12 @@ impl Document {
     /// another key, they would join its value.
     fn deleted_lines(infos: &[Info], lines: &[String], i: usize, end: usize) -> Vec<usize> {
         let last = Self::last_indented_comment(infos, lines, end + 1, infos.len()).unwrap_or(end);
-        (i..=last)
-            .filter(|&j| {
-                j == i
-                    || matches!(
-                        infos[j],
-                        Info::Continuation | Info::Sub { .. } | Info::Blank
-                    )
-                    || (infos[j] == Info::Comment && lines[j].starts_with([' ', '\t']))
-            })
-            .collect()
+        let mut out = Self::value_lines(infos, i, last);
+        out.extend(
+            (i..=last).filter(|&j| infos[j] == Info::Comment && lines[j].starts_with([' ', '\t'])),
+        );
+        out.sort_unstable();
+        out
     }
 
     /// Every property line for `key` in `sections`, in file order.
