@@ -187,6 +187,24 @@ fn rename_moves_both_files_and_fixes_source_profile_references() {
     assert_eq!(home.aws_get("source_profile", "admin"), "root-keys");
 }
 
+/// A config file with `[default]` and `[profile default]`: the SDKs ignore `[default]`.
+/// Renaming `default` would bring its settings back (merged into the new name, or as the
+/// default profile), so it is refused, naming the file and line, and neither file changes.
+#[test]
+fn rename_of_default_refuses_to_bring_back_an_ignored_bare_default() {
+    let config = "[default]\rregion = us-east-1\r[profile default]\routput = json\r";
+    let credentials = "[default]\naws_access_key_id = A\n";
+    let home = AwsHome::with(config, credentials);
+    let out = home.run(&["rename", "default", "prod"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("config") && err.contains("line 1"), "{err}");
+    assert!(err.contains("[profile default]` takes priority"), "{err}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(read(home.config()), config);
+    assert_eq!(read(home.credentials()), credentials);
+}
+
 /// `profile.a.b.KEY` with a profile named `a.b`: set and get act on `a.b` (the AWS CLI would
 /// write a block `b` into a new `[profile a]`, and get nothing); with both `a` and `a.b`
 /// there, both refuse and name the `--profile` forms; the AWS CLI reads what was written.

@@ -94,6 +94,23 @@ pub enum EditError {
     /// A section that must not exist yet does.
     #[error("{0} already exists")]
     Exists(String),
+    /// A rename of `default` in a config file that also has a `[default]` the SDKs ignore,
+    /// because `[profile default]` takes priority: renaming both would merge the ignored
+    /// settings into the new profile, renaming only `[profile default]` would make the
+    /// ignored section the default profile.
+    #[error("`[default]` at line {line} is ignored because `[profile default]` takes priority; renaming `default` would bring its settings back: remove one of the two sections or merge them by hand first")]
+    HiddenDefault {
+        /// The 1-based line of the ignored `[default]` header.
+        line: usize,
+    },
+    /// An edit that would change how a line it does not touch reads: an indented line that
+    /// botocore reads as a header or a comment (the SDKs' spec refuses it) would become
+    /// part of the value before it.
+    #[error("line {line} would read differently after this edit: it is indented, which botocore reads as its own line but the SDKs read as part of the value before it; start it at the beginning of the line (`awsprof doctor` lists such lines), then try again")]
+    WouldReread {
+        /// The 1-based line, as the file is before the edit.
+        line: usize,
+    },
     /// The edited text did not parse or read back: a bug, caught before anything is written.
     #[error("internal error: the edit did not read back as intended ({0}); nothing was written")]
     ReadBack(String),
@@ -132,6 +149,13 @@ pub struct Document {
     lines: Vec<String>,
     eol: &'static str,
     notes: Vec<String>,
+    /// Whether a line was read as botocore reads it where the spec refuses it
+    /// ([`parse::Deviation`]): only such lines read differently when the lines before
+    /// them change, so only then does an edit check the lines it did not touch. Edits
+    /// write no such line into a file that has none.
+    deviant: bool,
+    /// During an edit, where each line was before it (`None`: written by the edit).
+    origin: Vec<Option<usize>>,
 }
 
 /// The line terminator of `raw` (`""` for a last line without one). A lone `\r` ends a
@@ -255,8 +279,11 @@ impl Document {
     /// Reads `text` (which must parse) as a file of `kind`.
     pub fn parse(kind: FileKind, text: &str) -> Result<Document, ParseError> {
         let mut lines = Vec::new();
+        let mut deviant = false;
         for line in Tokenizer::new(text) {
-            lines.push(line?.raw.to_string());
+            let line = line?;
+            deviant |= line.deviation.is_some();
+            lines.push(line.raw.to_string());
         }
         let cr = parse::breaks_lines_at_cr(text);
         let eol = match lines.first().map(|l| terminator(l, cr)) {
@@ -269,6 +296,8 @@ impl Document {
             lines,
             eol,
             notes: Vec::new(),
+            deviant,
+            origin: Vec::new(),
         })
     }
 
@@ -279,6 +308,8 @@ impl Document {
             lines: Vec::new(),
             eol: "\n",
             notes: Vec::new(),
+            deviant: false,
+            origin: Vec::new(),
         }
     }
 
@@ -353,8 +384,10 @@ impl Document {
         Ok(out)
     }
 
-    /// The line ranges `[header, next header)` of every section matching `target`.
-    fn sections(&self, infos: &[Info], target: Target<'_>, for_write: bool) -> Vec<(usize, usize)> {
+    /// The line ranges `[header, next header)` of every section matching `target`; with
+    /// `only_read`, only those the SDKs read, which is where an edit writes and what
+    /// decides what it means.
+    fn sections(&self, infos: &[Info], target: Target<'_>, only_read: bool) -> Vec<(usize, usize)> {
         let matches = |s: &Sect, prefixed_only: bool| match (s, target) {
             (Sect::Profile { name, bare_default }, Target::Profile(t)) => {
                 name == t && !(prefixed_only && *bare_default)
@@ -363,8 +396,8 @@ impl Document {
             (Sect::Services(n), Target::Services(t)) => n == t,
             _ => false,
         };
-        // In config, `[profile default]` hides `[default]`: write where the SDKs read.
-        let prefixed_only = for_write
+        // In config, `[profile default]` hides `[default]`.
+        let prefixed_only = only_read
             && self.kind == FileKind::Config
             && target == Target::Profile("default")
             && infos.iter().any(|i| {
@@ -453,6 +486,20 @@ impl Document {
             .collect()
     }
 
+    /// The lines that go when the property at `i` (ending at `end`) is deleted whole: its
+    /// [`value_lines`](Document::value_lines), and the indented comments among and right
+    /// after them, which botocore reads as comments only there: left behind, below
+    /// another key, they would join its value.
+    fn deleted_lines(infos: &[Info], lines: &[String], i: usize, end: usize) -> Vec<usize> {
+        let last = Self::last_indented_comment(infos, lines, end + 1, infos.len()).unwrap_or(end);
+        let mut out = Self::value_lines(infos, i, last);
+        out.extend(
+            (i..=last).filter(|&j| infos[j] == Info::Comment && lines[j].starts_with([' ', '\t'])),
+        );
+        out.sort_unstable();
+        out
+    }
+
     /// Every property line for `key` in `sections`, in file order.
     fn occurrences(infos: &[Info], sections: &[(usize, usize)], key: &str) -> Vec<usize> {
         sections
@@ -471,7 +518,19 @@ impl Document {
     ) -> Result<T, EditError> {
         let lines = self.lines.clone();
         let notes = self.notes.clone();
-        let result = edit(self);
+        let before = if self.deviant {
+            Some(self.scan()?)
+        } else {
+            None
+        };
+        self.origin = (0..self.lines.len()).map(Some).collect();
+        let mut result = edit(self);
+        if let (Ok(_), Some(before)) = (&result, &before) {
+            if let Err(e) = self.check_untouched(before) {
+                result = Err(e);
+            }
+        }
+        self.origin.clear();
         if result.is_err() {
             self.lines = lines;
             self.notes = notes;
@@ -479,16 +538,37 @@ impl Document {
         result
     }
 
+    /// Checks that every line the edit did not write reads as it did before (`before`).
+    fn check_untouched(&self, before: &[Info]) -> Result<(), EditError> {
+        let after = self.scan()?;
+        debug_assert_eq!(self.origin.len(), after.len());
+        for (now, was) in after.iter().zip(&self.origin) {
+            if let Some(j) = *was {
+                if *now != before[j] {
+                    return Err(EditError::WouldReread { line: j + 1 });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces lines `range` with `new`: every change of the lines goes through here, so
+    /// that `origin` follows them.
+    fn splice(&mut self, range: std::ops::Range<usize>, new: Vec<String>) -> Result<(), EditError> {
+        let written = std::iter::repeat_n(None, new.len());
+        self.origin.splice(range.clone(), written);
+        self.lines.splice(range, new);
+        after_change()
+    }
+
     /// Replaces line `i`.
     fn put(&mut self, i: usize, line: String) -> Result<(), EditError> {
-        self.lines[i] = line;
-        after_change()
+        self.splice(i..i + 1, vec![line])
     }
 
     /// Deletes lines `range`.
     fn remove_lines(&mut self, range: std::ops::RangeInclusive<usize>) -> Result<(), EditError> {
-        self.lines.drain(range);
-        after_change()
+        self.splice(*range.start()..*range.end() + 1, Vec::new())
     }
 
     fn check_target(&self, target: Target<'_>) -> Result<(), EditError> {
@@ -514,11 +594,10 @@ impl Document {
             } else {
                 self.eol
             };
-            self.lines[at - 1].push_str(eol);
-            after_change()?;
+            let line = format!("{}{eol}", self.lines[at - 1]);
+            self.put(at - 1, line)?;
         }
-        self.lines.splice(at..at, new);
-        after_change()
+        self.splice(at..at, new)
     }
 
     /// Lines that start a new section for `target` at the end of the file.
@@ -603,14 +682,24 @@ impl Document {
         let occ = Self::occurrences(&infos, &sections, &lkey);
         let eol = self.eol;
         let Some(&i) = occ.last() else {
+            let at = sections
+                .last()
+                .map(|&range| Self::insertion_point(&infos, &self.lines, range));
             // A new key is indented as the section's last property is (a file of
-            // indented properties, which botocore reads, stays one).
+            // indented properties, which botocore reads, stays one). In a section without
+            // one, as an indented header after it is: botocore reads that as a header only
+            // below a key indented as far, and else it would join the new key's value.
             let pad = sections
                 .last()
                 .and_then(|&(s, e)| {
                     (s..e)
                         .rev()
                         .find(|&j| matches!(infos[j], Info::Property { .. }))
+                })
+                .or_else(|| {
+                    let next = (at?..infos.len())
+                        .find(|&j| !matches!(infos[j], Info::Blank | Info::Comment))?;
+                    matches!(infos[next], Info::Header(_)).then_some(next)
                 })
                 .map_or("", |j| indentation_of(&self.lines[j]))
                 .to_string();
@@ -622,9 +711,8 @@ impl Document {
                     body.push(format!("{pad}    {sub} = {value}{eol}"));
                 }
             }
-            match sections.last() {
-                Some(&range) => {
-                    let at = Self::insertion_point(&infos, &self.lines, range);
+            match at {
+                Some(at) => {
                     self.note_duplicates(target, &sections, (key, 0), (at, true));
                     self.insert(at, body)?;
                 }
@@ -740,6 +828,9 @@ impl Document {
         let infos = self.scan()?;
         let sections = self.sections(&infos, target, false);
         let occ = Self::occurrences(&infos, &sections, &lkey);
+        // The copy the SDKs read is the last one in the sections they read: a hidden
+        // `[default]` after `[profile default]` holds a later copy nobody reads.
+        let read = Self::occurrences(&infos, &self.sections(&infos, target, true), &lkey);
         let mut remove: Vec<usize> = Vec::new();
         let mut count = 0;
         // The sub-property lines of the block at `i`, and those of them named `lsub`.
@@ -758,7 +849,7 @@ impl Document {
         // The SDKs read the last copy of a key written twice. When that copy goes whole
         // (its last sub-property deleted), the copies it hid go too: else the one before
         // it would take its place, with values nobody asked for.
-        let all_go = match (&lsub, occ.last()) {
+        let all_go = match (&lsub, read.last()) {
             (None, _) => true,
             (Some(lsub), Some(&last)) => {
                 let (subs, hits) = sub_lines(last, lsub);
@@ -770,14 +861,14 @@ impl Document {
             let end = Self::property_end(&infos, i);
             match &lsub {
                 None => {
-                    remove.extend(Self::value_lines(&infos, i, end));
+                    remove.extend(Self::deleted_lines(&infos, &self.lines, i, end));
                     count += 1;
                 }
                 Some(lsub) => {
                     let (subs, hits) = sub_lines(i, lsub);
                     count += hits.len();
                     if all_go || (!hits.is_empty() && hits.len() == subs.len()) {
-                        remove.extend(Self::value_lines(&infos, i, end));
+                        remove.extend(Self::deleted_lines(&infos, &self.lines, i, end));
                     } else {
                         remove.extend(hits);
                     }
@@ -873,7 +964,15 @@ impl Document {
                 self.kind.as_str()
             )));
         }
+        let before = self.read_back(Filter::Profile(old))?;
         let sections = self.sections(&infos, Target::Profile(old), false);
+        // A section the SDKs ignore (`[default]` beside `[profile default]`) cannot be
+        // renamed with the others without merging into them, nor left behind without
+        // taking their place: either way the profiles would read differently.
+        let read = self.sections(&infos, Target::Profile(old), true);
+        if let Some(&(start, _)) = sections.iter().find(|s| !read.contains(s)) {
+            return Err(EditError::HiddenDefault { line: start + 1 });
+        }
         let header = Target::Profile(new).header(self.kind);
         for &(start, _) in &sections {
             let raw = &self.lines[start];
@@ -885,6 +984,25 @@ impl Document {
             self.put(start, line)?;
         }
         self.scan()?;
+        if !sections.is_empty() {
+            // A header is one line, but what its section means depends on the others: the
+            // renamed profile must read exactly as the old one did.
+            let props = |set: &ProfileSet, name: &str| {
+                set.profiles.get(name).map(|s| {
+                    s.properties
+                        .iter()
+                        .map(|(k, p)| (k.clone(), p.value.clone()))
+                        .collect::<Vec<_>>()
+                })
+            };
+            let was = props(&before, old);
+            let now = props(&self.read_back(Filter::Profile(new))?, new);
+            if now != was {
+                return Err(EditError::ReadBack(format!(
+                    "profile `{new}` reads back as {now:?}, not as `{old}` read, {was:?}"
+                )));
+            }
+        }
         Ok(sections.len())
     }
 
@@ -1112,8 +1230,7 @@ impl Document {
                 }
             }
             if first <= last {
-                self.lines.splice(first..=last, new);
-                after_change()?;
+                self.splice(first..last + 1, new)?;
             }
             removed_from = first;
         }
@@ -1157,13 +1274,7 @@ impl Document {
         changes: &[(String, Option<ProfileBody>)],
         add: &[ProfileBody],
     ) -> Result<(), EditError> {
-        let text = self.text();
-        let (config, creds) = match self.kind {
-            FileKind::Config => (Some(text.as_str()), None),
-            FileKind::Credentials => (None, Some(text.as_str())),
-        };
-        let set = ProfileSet::from_texts(config, creds, Filter::All)
-            .map_err(|(_, e)| EditError::ReadBack(e.to_string()))?;
+        let set = self.read_back(Filter::All)?;
         let bodies: Vec<&ProfileBody> = changes
             .iter()
             .filter_map(|(_, b)| b.as_ref())
@@ -1207,6 +1318,17 @@ impl Document {
         Ok(())
     }
 
+    /// The text as the SDKs read it (this file alone).
+    fn read_back(&self, filter: Filter<'_>) -> Result<ProfileSet, EditError> {
+        let text = self.text();
+        let (config, creds) = match self.kind {
+            FileKind::Config => (Some(text.as_str()), None),
+            FileKind::Credentials => (None, Some(text.as_str())),
+        };
+        ProfileSet::from_texts(config, creds, filter)
+            .map_err(|(_, e)| EditError::ReadBack(e.to_string()))
+    }
+
     /// Reads the text back the way the SDKs do and checks `key` of `target` is `expected`.
     fn verify_value(
         &self,
@@ -1215,17 +1337,10 @@ impl Document {
         sub: Option<&str>,
         expected: Option<&str>,
     ) -> Result<(), EditError> {
-        let text = self.text();
-        let (config, creds) = match self.kind {
-            FileKind::Config => (Some(text.as_str()), None),
-            FileKind::Credentials => (None, Some(text.as_str())),
-        };
-        let filter = match target {
+        let set = self.read_back(match target {
             Target::Profile(name) => Filter::Profile(name),
             _ => Filter::All,
-        };
-        let set = ProfileSet::from_texts(config, creds, filter)
-            .map_err(|(_, e)| EditError::ReadBack(e.to_string()))?;
+        })?;
         let map = match target {
             Target::Profile(_) => &set.profiles,
             Target::SsoSession(_) => &set.sso_sessions,
@@ -1762,20 +1877,22 @@ mod tests {
     /// last of a key written twice) left the earlier copy, which then took its place.
     #[test]
     fn deleting_the_last_sub_property_of_a_repeated_block_removes_the_hidden_copies() {
+        let creds = FileKind::Credentials;
         let text = "[default]\ns3 =\n  a = 1\n  b = 2\ns3 =\n  a = 3\n";
-        let mut d = doc(FileKind::Credentials, text);
-        assert_eq!(
-            d.delete(Target::Profile("default"), "s3", Some("a"))
-                .unwrap(),
-            2
-        );
-        assert_eq!(d.text(), "[default]\n");
+        assert_eq!(delete_default_s3_a(creds, text), (2, "[default]\n".into()));
         // While the last copy keeps a sub-property, it still hides the earlier one.
         let text = "[default]\ns3 =\n  a = 1\n  b = 2\ns3 =\n  a = 3\n  c = 4\n";
-        let mut d = doc(FileKind::Credentials, text);
-        d.delete(Target::Profile("default"), "s3", Some("a"))
+        let want = "[default]\ns3 =\n  b = 2\ns3 =\n  c = 4\n";
+        assert_eq!(delete_default_s3_a(creds, text), (2, want.into()));
+    }
+
+    /// Deletes `s3.a` of profile `default` from `text`: how many lines held it, and the text.
+    fn delete_default_s3_a(kind: FileKind, text: &str) -> (usize, String) {
+        let mut d = doc(kind, text);
+        let n = d
+            .delete(Target::Profile("default"), "s3", Some("a"))
             .unwrap();
-        assert_eq!(d.text(), "[default]\ns3 =\n  b = 2\ns3 =\n  c = 4\n");
+        (n, d.text())
     }
 
     /// Found by fuzz/edit: the blank lines before the last of two occurrences belong to
@@ -1834,6 +1951,179 @@ mod tests {
             d.text(),
             "[default]\rregion = x\routput = json\r[profile b]\rk = 1\rz = 2\r\r[profile c]\rk = 3\r"
         );
+    }
+
+    /// Found by fuzz/edit (a file of classic Mac line ends, though the line ends play no
+    /// part): in config `[profile default]` hides `[default]`. Renaming both made one
+    /// profile of them, which brought the hidden section's settings back under the new
+    /// name (and gave botocore a duplicate section, which it refuses); renaming only the
+    /// prefixed one would make the hidden one the default profile. Refused, saying where.
+    #[test]
+    fn renaming_default_with_a_hidden_bare_default_is_refused() {
+        let found = "[profile b];c\r[profile b];c\r[profile b];c\r[sso-session b] trailing\r[default]\r Region = U\0\r Region = [[[ [   max_concurrent_req\r\r\r\r\r\r[profile default] trailing\r\r";
+        for (text, line) in [
+            (found, 5),
+            (
+                "[profile default]\noutput = json\n[default]\nregion = x\n",
+                3,
+            ),
+        ] {
+            let mut d = doc(FileKind::Config, text);
+            let err = d.rename_profile("default", "a").unwrap_err();
+            assert_eq!(err, EditError::HiddenDefault { line });
+            assert!(err.to_string().contains("[profile default]"), "{err}");
+            assert_eq!(d.text(), text);
+        }
+        // Either section alone is the default profile, and renames as usual.
+        let mut d = doc(FileKind::Config, "[default]\rk = 1\r[profile b]\r");
+        assert_eq!(d.rename_profile("default", "a").unwrap(), 1);
+        assert_eq!(d.text(), "[profile a]\rk = 1\r[profile b]\r");
+        let mut d = doc(FileKind::Config, "[profile default] ; c\rk = 1\r");
+        assert_eq!(d.rename_profile("default", "a").unwrap(), 1);
+        assert_eq!(d.text(), "[profile a] ; c\rk = 1\r");
+        // The credentials file has one kind of `[default]`, and no hiding.
+        let mut d = doc(
+            FileKind::Credentials,
+            "[default]\rk = 1\r[default]\rj = 2\r",
+        );
+        assert_eq!(d.rename_profile("default", "a").unwrap(), 2);
+        assert_eq!(d.text(), "[a]\rk = 1\r[a]\rj = 2\r");
+    }
+
+    /// Deleting a sub-property of `default` decided whether the block went whole from the
+    /// hidden `[default]`'s copy of it, not from the `[profile default]` one the SDKs read:
+    /// a hidden block holding only that sub-property took the visible block's others too.
+    #[test]
+    fn deleting_a_sub_property_of_default_reads_the_block_the_sdks_read() {
+        let config = FileKind::Config;
+        let text = "[profile default]\ns3 =\n  a = 1\n  b = 2\n[default]\ns3 =\n  a = 3\n";
+        let want = "[profile default]\ns3 =\n  b = 2\n[default]\n";
+        assert_eq!(delete_default_s3_a(config, text), (2, want.into()));
+        // The block the SDKs read going whole takes the hidden copy with it.
+        let text = "[default]\rs3 =\r  a = 3\r  b = 4\r[profile default]\rs3 =\r  a = 1\r";
+        let want = "[default]\r[profile default]\r";
+        assert_eq!(delete_default_s3_a(config, text), (2, want.into()));
+    }
+
+    /// Every edit of a file of classic Mac line ends (lines end at a lone `\r`) keeps it
+    /// one: what it writes ends its lines with `\r`, and the rest reads as before.
+    #[test]
+    fn every_edit_keeps_classic_mac_line_ends() {
+        let text = "[default]\r  region = x\r  s3 =\r      a = 1\r# b\r[profile b]\rsource_profile = default\rk = 1";
+        let mut d = doc(FileKind::Config, text);
+        d.set(Target::Profile("default"), "output", None, "json")
+            .unwrap();
+        d.set(Target::Profile("default"), "s3", Some("b"), "2")
+            .unwrap();
+        d.set(Target::Profile("b"), "k", None, "2").unwrap();
+        d.set(Target::SsoSession("s"), "sso_region", None, "y")
+            .unwrap();
+        assert_eq!(
+            d.text(),
+            "[default]\r  region = x\r  s3 =\r      a = 1\r      b = 2\r  output = json\r# b\r[profile b]\rsource_profile = default\rk = 2\r\r[sso-session s]\rsso_region = y\r"
+        );
+        d.delete(Target::Profile("default"), "s3", Some("a"))
+            .unwrap();
+        d.delete(Target::Profile("default"), "region", None)
+            .unwrap();
+        assert_eq!(d.rename_profile("default", "c").unwrap(), 1);
+        assert_eq!(
+            d.replace_values("source_profile", "default", "c").unwrap(),
+            ["b"]
+        );
+        assert_eq!(d.remove_section(Target::SsoSession("s")).unwrap(), 1);
+        assert_eq!(
+            d.text(),
+            "[profile c]\r  s3 =\r      b = 2\r  output = json\r# b\r[profile b]\rsource_profile = c\rk = 2\r"
+        );
+        // Down to one line, the file holds no `\r` before its last byte, and reads the
+        // same in either mode; what goes after it still ends with `\r`.
+        assert_eq!(d.remove_section(Target::Profile("b")).unwrap(), 1);
+        d.delete(Target::Profile("c"), "s3", None).unwrap();
+        d.delete(Target::Profile("c"), "output", None).unwrap();
+        assert_eq!(d.text(), "[profile c]\r# b\r");
+        assert_eq!(d.remove_section(Target::Profile("c")).unwrap(), 1);
+        assert_eq!(d.text(), "# b\r");
+        d.set(Target::Profile("d"), "k", None, "v").unwrap();
+        assert_eq!(d.text(), "# b\r\r[profile d]\rk = v\r");
+    }
+
+    /// Every profile of `text` (a file of `kind`) with its properties, as the SDKs read it.
+    fn profiles(kind: FileKind, text: &str) -> Vec<(String, Vec<(String, String)>)> {
+        let (config, creds) = match kind {
+            FileKind::Config => (Some(text), None),
+            FileKind::Credentials => (None, Some(text)),
+        };
+        let set = ProfileSet::from_texts(config, creds, Filter::All).unwrap();
+        set.profiles
+            .into_iter()
+            .map(|(name, s)| {
+                let props = s.properties.into_iter().map(|(k, p)| (k, p.value));
+                (name, props.collect())
+            })
+            .collect()
+    }
+
+    /// Found by fuzz/edit (a credentials file of lone-CR line ends, which played no part):
+    /// a key added to a section without properties went right below its header, above an
+    /// indented header, which botocore reads as a header only where no key above it is
+    /// indented less: it became part of the new block, and its section's keys with it.
+    /// The new key is indented as that header is.
+    #[test]
+    fn a_key_added_above_an_indented_header_is_indented_as_it_is() {
+        let found = "[default] # c\r   \t\t\t\t\t\t\t\t\t\t[[[[]\0\u{b}\u{0}1[[j/[[$ =\r       B = $\u{1}@\0\0\0\0\u{1}\0:U~\0\tzzUu\0\u{1}\0-Ӥ;3\r[x.y] trailing\r[b];c\r[dev] # c\r[x.y];c\r[b];c\r[] # c\r# -----\r";
+        let creds = FileKind::Credentials;
+        let mut d = doc(creds, found);
+        d.set(Target::Profile("default"), "s3", Some("a"), "--,----")
+            .unwrap();
+        let mut want = profiles(creds, found);
+        want[0].1.push(("s3".into(), "\na = --,----".into()));
+        assert_eq!(profiles(creds, &d.text()), want);
+        let text = "[default]\n\n  [b]\n  k = 1\n";
+        let mut d = doc(creds, text);
+        d.set(Target::Profile("default"), "region", None, "x")
+            .unwrap();
+        d.set(Target::Profile("default"), "s3", Some("a"), "1")
+            .unwrap();
+        let want = "[default]\n  region = x\n  s3 =\n      a = 1\n\n  [b]\n  k = 1\n";
+        assert_eq!(d.text(), want);
+        assert_eq!(
+            profiles(creds, want)[1],
+            ("b".into(), vec![("k".into(), "1".into())])
+        );
+    }
+
+    /// Removing the only line between a key and an indented header (the header of an empty
+    /// section) would make that header part of the key's value: refused, naming the line,
+    /// by the check every edit of such a file gets (lines it does not write read as before).
+    #[test]
+    fn an_edit_that_would_make_an_indented_line_part_of_a_value_is_refused() {
+        let text = "[x]\nk = 1\n[a]\n  [b]\nj = 2\n";
+        let mut d = doc(FileKind::Credentials, text);
+        let err = d.remove_section(Target::Profile("a")).unwrap_err();
+        assert_eq!(err, EditError::WouldReread { line: 4 });
+        assert!(err.to_string().contains("awsprof doctor"), "{err}");
+        assert_eq!(d.text(), text);
+        let err = d
+            .rewrite_profiles(&[("a".into(), None)], &[], None)
+            .unwrap_err();
+        assert_eq!(err, EditError::WouldReread { line: 4 });
+        assert_eq!(d.text(), text);
+    }
+
+    /// Deleting a block takes the indented comments among and right after its lines, as
+    /// removing a section does: botocore reads them as comments only there, and left below
+    /// another key they would join its value. Comments that start the line stay.
+    #[test]
+    fn deleting_a_block_takes_its_indented_comments_along() {
+        let text = "[a]\nk = 1\ns3 =\n  x = 1\n  # c\n  y = 2\n\n  # d\n# keep\n[b]\n";
+        let mut d = doc(FileKind::Credentials, text);
+        assert_eq!(d.delete(Target::Profile("a"), "s3", None).unwrap(), 1);
+        assert_eq!(d.text(), "[a]\nk = 1\n# keep\n[b]\n");
+        let mut d = doc(FileKind::Credentials, text);
+        d.delete(Target::Profile("a"), "s3", Some("x")).unwrap();
+        d.delete(Target::Profile("a"), "s3", Some("y")).unwrap();
+        assert_eq!(d.text(), "[a]\nk = 1\n# keep\n[b]\n");
     }
 
     mod generated {
@@ -1910,9 +2200,15 @@ mod tests {
             ]
         }
 
-        /// A file as [`file`] makes them, sometimes without its last line's terminator.
+        /// A file as [`file`] makes them, sometimes with classic Mac line ends (a lone
+        /// `\r`), sometimes without its last line's terminator.
         fn any_file() -> impl Strategy<Value = String> {
-            (file(), any::<bool>()).prop_map(|(text, cut)| {
+            (file(), any::<bool>(), any::<bool>()).prop_map(|(text, cr, cut)| {
+                let text = if cr {
+                    text.replace("\r\n", "\r").replace('\n', "\r")
+                } else {
+                    text
+                };
                 if cut {
                     text.trim_end_matches(['\r', '\n']).to_string()
                 } else {
