@@ -703,6 +703,14 @@ impl ProfileSet {
 /// Whether the text between a header's brackets ends with `name`, spaces and tabs aside:
 /// a header that names `name` does, so most headers are told apart by their last bytes.
 fn ends_with_name(inner: &[u8], name: &str) -> bool {
+    // Most headers end with their name's last byte, or another one: one comparison tells
+    // most of them apart, without a call to compare the whole name.
+    match (inner.last(), name.as_bytes().last()) {
+        (Some(&b), Some(&n)) if b != b' ' && b != b'\t' => {
+            return b == n && inner.ends_with(name.as_bytes());
+        }
+        _ => {}
+    }
     let end = inner
         .iter()
         .rposition(|&b| b != b' ' && b != b'\t')
