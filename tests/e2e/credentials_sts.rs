@@ -580,6 +580,61 @@ fn slow_call_shows_a_spinner_on_a_terminal() {
     );
 }
 
+/// A slow STS (a stand-in: moto answers at once) that answers AssumeRole for anyone.
+fn slow_assume_role() -> FakeHttp {
+    FakeHttp::start(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let xml = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials><AccessKeyId>ASIASLOWEXAMPLE</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROASLOW:q</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/Slow/q</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>";
+        (
+            200,
+            vec![("content-type".into(), "text/xml".into())],
+            xml.into(),
+        )
+    })
+}
+
+/// Runs `awsprof ARGS` on a terminal against `sts`; returns all it drew there.
+#[cfg(unix)]
+fn on_terminal(home: &AwsHome, sts: &FakeHttp, args: &[&str]) -> String {
+    let mut cmd = home.cmd();
+    cmd.args(args).env("AWS_ENDPOINT_URL_STS", sts.url());
+    let mut pty = PtyChild::spawn(cmd);
+    let (status, rest) = pty.finish();
+    assert!(status.success(), "awsprof {args:?}: {rest}");
+    rest
+}
+
+#[cfg(unix)]
+#[test]
+fn quiet_draws_no_spinner_on_a_terminal() {
+    // A cache miss goes to awsprof-net as a job: the spinner is drawn there, so -q must
+    // reach it. The same call without -q shows that a spinner would have been drawn.
+    let home = AwsHome::with(
+        "[profile k]\nregion = us-east-1\n[profile slow]\nrole_arn = arn:aws:iam::123456789012:role/Slow\nsource_profile = k\nrole_session_name = q\n",
+        "[k]\naws_access_key_id = AKIASLOWEXAMPLE\naws_secret_access_key = s\n",
+    );
+    let sts = slow_assume_role();
+    let shown = on_terminal(&home, &sts, &["export", "slow", "--no-cache"]);
+    assert!(shown.contains("STS AssumeRole"), "no spinner: {shown:?}");
+    for args in [
+        ["-q", "export", "slow", "--no-cache"],
+        ["export", "slow", "--no-cache", "--quiet"],
+    ] {
+        let shown = on_terminal(&home, &sts, &args);
+        assert!(shown.contains("ASIASLOWEXAMPLE"), "{args:?}: {shown:?}");
+        assert!(!shown.contains("STS AssumeRole"), "{args:?}: {shown:?}");
+    }
+    // whoami runs whole in awsprof-net.
+    let sts = slow_sts();
+    let home = keys_home();
+    let shown = on_terminal(&home, &sts, &["-q", "whoami", "k"]);
+    assert!(
+        shown.contains("arn:aws:iam::123456789012:user/slow"),
+        "{shown:?}"
+    );
+    assert!(!shown.contains("STS GetCallerIdentity"), "{shown:?}");
+}
+
 /// The lab, plus a role whose MFA code comes from `mfa_process`: a script with `body`.
 fn lab_with_mfa_process(body: &str) -> Lab {
     let lab = lab();

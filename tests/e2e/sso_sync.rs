@@ -532,6 +532,28 @@ fn sso_add_asks_at_a_terminal_then_login_and_sync() {
     assert_eq!(names(&home).len(), 8);
 }
 
+/// `--quiet` at a terminal: neither the accounts' spinner nor the roles' bar is drawn;
+/// warnings and the summary are notes, so the sync says nothing at all.
+#[cfg(unix)]
+#[test]
+fn quiet_sync_draws_no_spinner_or_bar_on_a_terminal() {
+    let home = home_with(SESSION);
+    let portal = Portal::with(&[TOKEN], org(12, 1));
+    portal.set(|s| s.delay_ms = 150);
+    let before = names(&home).len();
+    let mut child = PtyChild::spawn({
+        let mut cmd = home.cmd();
+        cmd.args(["sso", "sync", "-q"])
+            .env("AWS_ENDPOINT_URL_SSO", portal.url());
+        cmd
+    });
+    let (status, screen) = child.finish();
+    assert!(status.success(), "{screen}");
+    assert_eq!(names(&home).len(), before + 12, "{screen}");
+    assert!(!screen.contains("listing"), "{screen:?}");
+    assert!(screen.is_empty(), "{screen:?}");
+}
+
 /// The progress bar is drawn on a terminal (stderr a tmux pane) and never into a pipe.
 #[cfg(unix)]
 #[test]

@@ -205,10 +205,18 @@ impl Ui for NetTerminal {
     fn pick(&self, prompt: &str, items: &[&str], start: usize) -> Result<Option<usize>, UiError> {
         awsprof::term::Terminal.pick(prompt, items, start)
     }
+    // `--quiet` is for scripts: nothing is drawn that is not a warning, an error or a
+    // prompt, and a spinner at a terminal that a script drives is noise in its log.
     fn busy(&self, what: &str) -> Box<dyn Busy + '_> {
+        if awsprof::term::quiet() {
+            return Box::new(());
+        }
         Box::new(runtime::Spinner::start(what))
     }
     fn progress(&self, what: &str, total: u64) -> Box<dyn Progress + '_> {
+        if awsprof::term::quiet() {
+            return Box::new(());
+        }
         Box::new(runtime::Bar::start(what, total))
     }
     fn open_browser(&self, url: &str) -> bool {
@@ -268,6 +276,7 @@ pub fn serve_job() -> Result<ExitCode> {
             awsprof::backend::INSTALL
         ))
     })?;
+    awsprof::term::set_quiet(job.quiet);
     let creds = SDK.run(&job, &NET_TERMINAL)?;
     let mut out = std::io::stdout().lock();
     serde_json::to_writer(&mut out, &creds)?;

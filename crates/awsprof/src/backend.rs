@@ -44,6 +44,10 @@ pub struct Job {
     pub mfa_codes: Vec<(usize, String)>,
     /// Whether to write what is fetched to the cache.
     pub cache: bool,
+    /// `--quiet` was given: no notes, no spinner. Absent in a job from an older awsprof
+    /// (a job of the same version), which was never quiet.
+    #[serde(default)]
+    pub quiet: bool,
 }
 
 /// Who runs the work that needs the AWS SDK.

@@ -27,9 +27,9 @@ use std::ffi::OsString;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// No notes on stderr (what was done, next steps): for scripts. Warnings, errors and
-    /// prompts still show. Taken before or after the command; listed once, in the
-    /// top-level help, rather than in every command's.
+    /// No notes on stderr (what was done, next steps), no spinner or progress bar: for
+    /// scripts. Warnings, errors and prompts still show. Taken before or after the
+    /// command; listed once, in the top-level help, rather than in every command's.
     #[arg(short = 'q', long, global = true, hide = true)]
     pub quiet: bool,
 }

@@ -226,6 +226,7 @@ pub fn credentials(ctx: &Ctx, plan: &Plan, opts: &Options) -> Result<Credentials
         settings: plan.settings.clone(),
         mfa_codes,
         cache: use_cache,
+        quiet: crate::term::quiet(),
     };
     ctx.backend.run(&job, ctx.ui)
 }

@@ -114,9 +114,15 @@ fn said(message: &str) -> String {
 
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// `--quiet`: notes are not shown (warnings, errors and prompts are).
+/// `--quiet`: notes, spinners and progress bars are not shown (warnings, errors and
+/// prompts are).
 pub fn set_quiet(quiet: bool) {
     QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether `--quiet` was given (to this process, or to the `awsprof` that sent its job).
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Whether stderr gets colour: a terminal, not `NO_COLOR` (<https://no-color.org>: set
@@ -147,7 +153,7 @@ impl Ui for Terminal {
     }
 
     fn note(&self, message: &str) {
-        if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        if !quiet() {
             eprintln!("awsprof: {}", said(message));
         }
     }

@@ -30,7 +30,7 @@ pub fn run() -> Result<()> {
     }
     man.render_version_section(&mut page)?;
     page.extend_from_slice(
-        b".SH OPTIONS\n.TP\n-q, --quiet\nNo notes on stderr (what was done, next steps), before or after the command; warnings, errors and prompts still show.\n.SH ENVIRONMENT\n.TP\nAWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE\nWhere the shared files are (default ~/.aws/config and ~/.aws/credentials; ~ expands).\n.TP\nAWS_PROFILE, AWS_DEFAULT_PROFILE\nThe active profile, in that order; else default.\n.TP\nNO_COLOR\nSet and not empty: no colour on stderr (there is colour only on a terminal).\n.SH EXIT STATUS\n0 on success, 1 on an error, 2 on bad usage.\n",
+        b".SH OPTIONS\n.TP\n-q, --quiet\nNo notes on stderr (what was done, next steps) and no spinner or progress bar, before or after the command; warnings, errors and prompts still show.\n.SH ENVIRONMENT\n.TP\nAWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE\nWhere the shared files are (default ~/.aws/config and ~/.aws/credentials; ~ expands).\n.TP\nAWS_PROFILE, AWS_DEFAULT_PROFILE\nThe active profile, in that order; else default.\n.TP\nNO_COLOR\nSet and not empty: no colour on stderr (there is colour only on a terminal).\n.SH EXIT STATUS\n0 on success, 1 on an error, 2 on bad usage.\n",
     );
     super::emit(&String::from_utf8(page)?)?;
     Ok(())
