@@ -1,6 +1,7 @@
 //! A newcomer's first commands on a machine with no profiles: `list` and the picker say how
 //! to make the first one (on stderr; stdout stays empty), and an unknown profile says the
-//! same when there is none, or the names there are when there are few.
+//! same when there is none, or the names there are when there are few; `doctor` says it
+//! as one of its findings.
 
 use crate::support;
 use crate::support::{stderr, AwsHome};
@@ -150,4 +151,60 @@ fn a_missing_file_or_section_names_what_makes_it() {
     );
     let err = stderr(&home.run(&["login", "--sso-session", "org"]));
     assert!(err.contains("`awsprof sso add`"), "{err}");
+}
+
+#[test]
+fn doctor_on_an_empty_machine_says_how_to_begin_and_passes() {
+    for home in [
+        AwsHome::new(),
+        AwsHome::with("", ""),
+        AwsHome::with("[sso-session org]\nsso_region = eu-west-1\n", ""),
+    ] {
+        let out = home.run(&["doctor"]);
+        // Nothing is wrong with a new machine: exit 0, as for a doctor without errors.
+        let report = support::stdout_ok(&out);
+        let hint = report
+            .lines()
+            .find(|l| l.contains("no profiles in ~/.aws/config or ~/.aws/credentials yet"))
+            .unwrap_or_else(|| panic!("no first-steps finding in {report}"));
+        assert!(hint.starts_with("ok      files"), "{hint}");
+        says_how_to_begin(hint);
+        assert!(report.contains("\n0 error(s), "), "{report}");
+
+        let out = home.run(&["doctor", "--json"]);
+        let findings: serde_json::Value = serde_json::from_str(&support::stdout_ok(&out)).unwrap();
+        let hint = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("no profiles in")
+            })
+            .unwrap_or_else(|| panic!("no first-steps finding in {findings}"));
+        assert_eq!(hint["level"], "ok");
+        assert_eq!(hint["check"], "files");
+        assert!(hint.get("fix").is_none(), "{hint}");
+        says_how_to_begin(hint["message"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn doctor_gives_no_first_steps_where_there_are_profiles_or_a_broken_file() {
+    // A profile in either file; a file doctor cannot read may hold profiles.
+    for home in [
+        AwsHome::with("[profile dev]\n", ""),
+        AwsHome::with(
+            "",
+            "[dev]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n",
+        ),
+        AwsHome::with("[profile dev\n", ""),
+    ] {
+        let out = home.run(&["doctor"]);
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(!report.contains("no profiles in"), "{report}");
+        assert!(!report.contains("to begin:"), "{report}");
+    }
 }

@@ -58,6 +58,8 @@ impl Finding {
 pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut texts: HashMap<FileKind, String> = HashMap::new();
+    // Whether each file is missing or parses: only then does "no profiles" mean none.
+    let mut all_read = true;
     for kind in [FileKind::Config, FileKind::Credentials] {
         let path = paths.get(kind);
         let shown = path.display().to_string();
@@ -73,16 +75,19 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
                     FileKind::Credentials => Vec::new(),
                 };
                 match Tokenizer::new(&text).find_map(Result::err) {
-                    Some(e) => out.push(Finding::new(
-                        Level::Error,
-                        "syntax",
-                        format!(
-                            "{shown}:{}: {}{}",
-                            e.line,
-                            e.kind.message(),
-                            colon_hint(&text, e)
-                        ),
-                    )),
+                    Some(e) => {
+                        all_read = false;
+                        out.push(Finding::new(
+                            Level::Error,
+                            "syntax",
+                            format!(
+                                "{shown}:{}: {}{}",
+                                e.line,
+                                e.kind.message(),
+                                colon_hint(&text, e)
+                            ),
+                        ));
+                    }
                     None => {
                         out.push(Finding::new(Level::Ok, "files", format!("{shown}: parses")));
                         compat(kind, &shown, &text, &mut out);
@@ -92,15 +97,32 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
                 }
                 permissions(kind, path, &secrets, &mut out);
             }
-            Err(e) => out.push(Finding::new(Level::Error, "files", e.to_string())),
+            Err(e) => {
+                all_read = false;
+                out.push(Finding::new(Level::Error, "files", e.to_string()))
+            }
         }
     }
-    let set = ProfileSet::from_texts(
+    let parsed = ProfileSet::from_texts(
         texts.get(&FileKind::Config).map(String::as_str),
         texts.get(&FileKind::Credentials).map(String::as_str),
         Filter::All,
-    )
-    .unwrap_or_default();
+    );
+    let all_read = all_read && parsed.is_ok();
+    let set = parsed.unwrap_or_default();
+    if all_read && set.profiles.is_empty() {
+        // A first run (no files, or files with no profile yet): what `list` says.
+        out.push(Finding::new(
+            Level::Ok,
+            "files",
+            format!(
+                "no profiles in {} or {} yet; {}",
+                paths.config.display(),
+                paths.credentials.display(),
+                crate::model::FIRST_STEPS
+            ),
+        ));
+    }
     for w in &set.warnings {
         let shown = paths.get(w.file).display().to_string();
         let at = if w.line > 0 {

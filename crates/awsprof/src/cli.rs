@@ -159,7 +159,8 @@ pub enum Command {
     /// Check the files, permissions, chains and environment; say what to fix.
     ///
     /// Exit status 1 when an error was found. Also flags what the AWS CLI and boto3 read
-    /// differently from the SDKs (inline comments, duplicate sections or keys).
+    /// differently from the SDKs (inline comments, duplicate sections or keys). With no
+    /// profile yet, says how to make the first one.
     #[command(after_long_help = examples::DOCTOR)]
     Doctor(DoctorArgs),
     /// Show who a profile's credentials are: account, ARN, user id and expiry.
