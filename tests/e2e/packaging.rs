@@ -76,6 +76,61 @@ fn the_published_crates_have_complete_metadata_and_name_each_other_by_version() 
     }
 }
 
+/// The files `cargo package` puts in the package of `name` (no build, no network).
+fn packaged(name: &str) -> Vec<String> {
+    let out = Command::new("cargo")
+        .args([
+            "package",
+            "--list",
+            "--offline",
+            "--locked",
+            "--allow-dirty",
+            "-p",
+        ])
+        .arg(name)
+        .current_dir(support::repo_root())
+        .output()
+        .expect("run cargo package --list");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// A dual licence is two texts, and each package must carry both (`license-file` names
+/// one): the package of every published crate holds LICENSE-MIT and LICENSE-APACHE, the
+/// same bytes as the repository's (a checkout that turned the links into text would not).
+#[test]
+fn every_published_package_carries_both_licence_texts() {
+    let root = support::repo_root();
+    let crates = published();
+    assert_eq!(crates.len(), 3);
+    for p in &crates {
+        let name = p["name"].as_str().unwrap();
+        assert_eq!(p["license"], "MIT OR Apache-2.0", "{name}");
+        let files = packaged(name);
+        let dir = Path::new(p["manifest_path"].as_str().unwrap())
+            .parent()
+            .unwrap();
+        for licence in ["LICENSE-MIT", "LICENSE-APACHE"] {
+            assert!(
+                files.iter().any(|f| f == licence),
+                "{name}: {licence} is not in its package: {files:?}"
+            );
+            assert_eq!(
+                std::fs::read(dir.join(licence)).unwrap(),
+                std::fs::read(root.join(licence)).unwrap(),
+                "{name}: its {licence} is not the repository's"
+            );
+        }
+    }
+}
+
 /// The literal paths of `include_str!` and `include_bytes!` in a Rust file.
 fn embedded(text: &str) -> Vec<String> {
     let mut paths = Vec::new();
