@@ -380,3 +380,30 @@ fn a_fifo_in_the_caches_is_no_wait() {
     made[0].unchanged(&token);
     made[1].unchanged(&role);
 }
+
+/// The single-flight lock beside a cache entry is opened the same way: a FIFO planted at
+/// `KEY.lock` is refused at once, with its path, and left as it was; nothing is fetched.
+#[test]
+fn a_fifo_at_a_cache_lock_is_refused_at_once() {
+    let home = AwsHome::with(
+        "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = keys\n",
+        "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+    );
+    let cli = home.path().join(".aws/cli/cache");
+    std::fs::create_dir_all(&cli).unwrap();
+    let key = support::python_sha1(r#"{"RoleArn": "arn:aws:iam::123456789012:role/R"}"#);
+    let lock = cli.join(format!("{key}.lock"));
+    let made = Special::make("fifo", &lock);
+    let mut cmd = home.cmd();
+    // Nothing listens on port 9: had the lock been taken, the call would fail differently.
+    cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .args(["export", "role"]);
+    let out = bounded(cmd, "awsprof export role");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout);
+    let said = format!("~/.aws/cli/cache/{key}.lock: {}", made.said());
+    assert!(stderr.contains(&said), "no {said:?} in {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    made.unchanged(&lock);
+}

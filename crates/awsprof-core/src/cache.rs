@@ -288,7 +288,8 @@ impl FileLock {
     pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
 
     /// Waits for the lock on `path` (created 0600, its directory 0700, and left in place:
-    /// removing it would let two processes lock two different files of one name).
+    /// removing it would let two processes lock two different files of one name). Anything
+    /// but a regular file at `path` (a FIFO, a directory, a device) is refused at once.
     pub fn acquire(path: &Path, waiting: &Waiting<'_>) -> Result<FileLock, Error> {
         use std::io::{Read, Seek};
         let dir = match path.parent() {
@@ -299,9 +300,20 @@ impl FileLock {
         let mut options = std::fs::OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+            // As the shared files are opened (store::open_regular): the open never waits
+            // (a FIFO or a terminal planted at the path) nor makes a terminal ours, and
+            // what was opened is refused unless it is a regular file. O_NONBLOCK stays
+            // set: on a regular file it changes nothing (reads, writes, flock(2)).
+            options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+        }
         let io = |e: std::io::Error| Error::io(path, e);
-        let mut file = options.open(path).map_err(io)?;
+        let mut file = options
+            .open(path)
+            .map_err(|e| crate::store::open_error(path, e))?;
+        crate::store::check_regular(path, &file.metadata().map_err(io)?)?;
         match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
             Err(fs4::TryLockError::WouldBlock) => {
@@ -482,5 +494,46 @@ mod tests {
             waiter.join().unwrap();
         });
         assert_eq!(*told.lock().unwrap(), Some(Some(std::process::id())));
+    }
+
+    /// `FileLock::acquire` on `path` in a thread of its own, so that a hang fails the test
+    /// after 10 s instead of stopping it.
+    fn acquire_or_hang(path: &Path) -> Result<FileLock, Error> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = path.to_path_buf();
+        std::thread::spawn(move || {
+            let _ = tx.send(FileLock::acquire(&path, &|_| {}));
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("FileLock::acquire hung")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_directory_at_the_lock_path_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("k.lock");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: mkfifo with a NUL-terminated path that outlives the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+        let err = acquire_or_hang(&fifo).unwrap_err();
+        assert!(
+            matches!(&err, Error::NotRegularFile { path, what } if *path == fifo && what.contains("FIFO")),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("k.lock: is a FIFO"), "{err}");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(
+            std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+            "left as it was"
+        );
+
+        let sub = dir.path().join("j.lock");
+        std::fs::create_dir(&sub).unwrap();
+        let err = acquire_or_hang(&sub).unwrap_err();
+        assert!(
+            matches!(&err, Error::IsDirectory { path } if *path == sub),
+            "{err:?}"
+        );
     }
 }

@@ -159,7 +159,7 @@ fn what_it_is(file_type: std::fs::FileType) -> &'static str {
 }
 
 /// Refuses a directory, FIFO, device or socket at `path`, as `meta` describes it.
-fn check_regular(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
+pub(crate) fn check_regular(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
     if meta.is_dir() {
         return Err(Error::IsDirectory {
             path: path.to_path_buf(),
@@ -175,8 +175,8 @@ fn check_regular(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
 }
 
 /// An error from opening `path`, saying what is wrong in words once: a loop of links,
-/// or (a socket cannot be opened at all) what the path is.
-fn open_error(path: &Path, e: io::Error) -> Error {
+/// or (a socket cannot be opened at all, nor a directory for writing) what the path is.
+pub(crate) fn open_error(path: &Path, e: io::Error) -> Error {
     #[cfg(unix)]
     match e.raw_os_error() {
         Some(libc::ELOOP) => {
@@ -184,7 +184,7 @@ fn open_error(path: &Path, e: io::Error) -> Error {
                 path: path.to_path_buf(),
             }
         }
-        Some(libc::ENXIO | libc::EOPNOTSUPP) => {
+        Some(libc::ENXIO | libc::EOPNOTSUPP | libc::EISDIR) => {
             if let Ok(meta) = std::fs::metadata(path) {
                 if let Err(refused) = check_regular(path, &meta) {
                     return refused;
