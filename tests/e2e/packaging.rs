@@ -7,25 +7,31 @@ use crate::support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The published crates, from `cargo metadata` (no build, no network).
-fn published() -> Vec<serde_json::Value> {
+/// What `cargo ARGS` prints in the repository; it must succeed.
+fn cargo(args: &[&str]) -> Vec<u8> {
     let out = Command::new("cargo")
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
+        .args(args)
         .current_dir(support::repo_root())
         .output()
-        .expect("run cargo metadata");
+        .expect("run cargo");
     assert!(
         out.status.success(),
-        "{}",
+        "cargo {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    out.stdout
+}
+
+/// The published crates, from `cargo metadata` (no build, no network).
+fn published() -> Vec<serde_json::Value> {
+    let out = cargo(&[
+        "metadata",
+        "--format-version",
+        "1",
+        "--no-deps",
+        "--offline",
+    ]);
+    let meta: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let packages = meta["packages"].as_array().unwrap().clone();
     // `publish: []` is `publish = false`.
     packages
@@ -78,25 +84,16 @@ fn the_published_crates_have_complete_metadata_and_name_each_other_by_version() 
 
 /// The files `cargo package` puts in the package of `name` (no build, no network).
 fn packaged(name: &str) -> Vec<String> {
-    let out = Command::new("cargo")
-        .args([
-            "package",
-            "--list",
-            "--offline",
-            "--locked",
-            "--allow-dirty",
-            "-p",
-        ])
-        .arg(name)
-        .current_dir(support::repo_root())
-        .output()
-        .expect("run cargo package --list");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
+    let out = cargo(&[
+        "package",
+        "--list",
+        "--offline",
+        "--locked",
+        "--allow-dirty",
+        "-p",
+        name,
+    ]);
+    String::from_utf8_lossy(&out)
         .lines()
         .map(str::to_string)
         .collect()
