@@ -115,12 +115,7 @@ pub fn diagnose(paths: &Paths, env: &dyn Fn(&str) -> Option<String>) -> Vec<Find
         out.push(Finding::new(
             Level::Ok,
             "files",
-            format!(
-                "no profiles in {} or {} yet; {}",
-                paths.config.display(),
-                paths.credentials.display(),
-                crate::model::FIRST_STEPS
-            ),
+            crate::model::no_profiles(paths.config.display(), paths.credentials.display()),
         ));
     }
     for w in &set.warnings {

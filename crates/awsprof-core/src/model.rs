@@ -842,6 +842,12 @@ impl<'t> Keyed<'t> {
 /// the files hold none.
 pub const FIRST_STEPS: &str = "to begin: `awsprof configure` (type in an access key), `awsprof import --csv FILE` (the access-key file the IAM console downloads) or `awsprof sso add` (IAM Identity Center); see docs/getting-started.md";
 
+/// What `list`, the picker and `doctor` say when neither file defines a profile, with the
+/// two files as they are shown.
+pub fn no_profiles(config: impl std::fmt::Display, credentials: impl std::fmt::Display) -> String {
+    format!("no profiles in {config} or {credentials} yet; {FIRST_STEPS}")
+}
+
 /// How many profile names an unknown-profile error lists when none is close to the name.
 const LISTED: usize = 5;
 

@@ -44,11 +44,9 @@ pub fn emit(text: &str) -> io::Result<()> {
 /// What `list` and the picker say when the files hold no profile: where they looked, and
 /// the commands that make the first one.
 pub fn no_profiles(ctx: &Ctx) -> String {
-    format!(
-        "no profiles in {} or {} yet; {}",
+    awsprof_core::model::no_profiles(
         crate::term::shown_path(&ctx.paths.config),
         crate::term::shown_path(&ctx.paths.credentials),
-        awsprof_core::model::FIRST_STEPS
     )
 }
 
