@@ -398,13 +398,12 @@ impl<'a> Tokenizer<'a> {
         if self.comment_from(start) < end {
             return None;
         }
-        let mut content_end = end;
-        if bytes[content_end - 1] == b'\n' {
-            content_end -= 1;
-        }
-        if content_end > eq + 1 && bytes[content_end - 1] == b'\r' {
-            content_end -= 1;
-        }
+        let line_end = if bytes[end - 1] == b'\n' {
+            end - 1
+        } else {
+            end
+        };
+        let content_end = without_cr(bytes, eq + 1, line_end);
         // `first` is not a space, a tab or `=`: the key is not empty. Trimmed on bytes,
         // sliced once: the cut points are next to ASCII bytes.
         let mut key_end = eq;
@@ -437,20 +436,13 @@ impl<'a> Tokenizer<'a> {
         if self.comment_from(start) < end {
             return None;
         }
-        let mut content_end = end;
-        if bytes[content_end - 1] == b'\n' {
-            content_end -= 1;
-        }
-        if content_end > start && bytes[content_end - 1] == b'\r' {
-            content_end -= 1;
-        }
-        let mut close = content_end;
-        while close > start && is_ws(bytes[close - 1]) {
-            close -= 1;
-        }
-        if close < start + 2 || bytes[close - 1] != b']' {
-            return None;
-        }
+        let line_end = if bytes[end - 1] == b'\n' {
+            end - 1
+        } else {
+            end
+        };
+        let close = header_close(bytes, start, line_end)?;
+        let content_end = without_cr(bytes, start, line_end);
         self.state = State::Section {
             property: false,
             sub: false,
@@ -748,10 +740,7 @@ impl<'a> Tokenizer<'a> {
                 .iter()
                 .position(|&b| b == b'=')
                 .unwrap_or(0);
-        let mut content_end = end;
-        if content_end > eq + 1 && bytes[content_end - 1] == b'\r' {
-            content_end -= 1;
-        }
+        let content_end = without_cr(bytes, eq + 1, end);
         self.state = State::Section {
             property: true,
             sub: bytes[eq + 1..content_end].iter().all(|&b| is_ws(b)),
@@ -844,15 +833,24 @@ fn block_masks(bytes: &[u8], base: usize) -> crate::masks::Masks {
     }
 }
 
+/// Where the content of a line ends that runs to `end` (its `\n`, or the text's end): one
+/// `\r` before it is the line end's, unless it is at or before `from` (the first byte the
+/// caller reads as content), as the line-by-line reader cuts it.
+#[inline]
+fn without_cr(bytes: &[u8], from: usize, end: usize) -> usize {
+    if end > from && bytes[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
 /// Where the `]` of the header line from `start` to `end` (its `\n` or the text's end)
 /// is, one past it, when the line is `[inner]` with only spaces and tabs after the `]`
 /// (and no `#` or `;`, which the caller has checked); `None` for any other line.
 #[inline]
 fn header_close(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
-    let mut close = end;
-    if close > start && bytes[close - 1] == b'\r' {
-        close -= 1;
-    }
+    let mut close = without_cr(bytes, start, end);
     while close > start && is_ws(bytes[close - 1]) {
         close -= 1;
     }
