@@ -529,25 +529,20 @@ impl<'t> Index<'t> {
 
     /// What a header names.
     fn key(&self, h: &Header) -> SectionKey<'t> {
-        let start = h.offset as usize + h.inner.0 as usize;
-        let inner = self
-            .text(h.file)
-            .get(start..start + h.inner.1 as usize)
-            .unwrap_or_default();
-        parse::section_key(h.file, inner)
+        parse::section_key(h.file, self.inner(h))
     }
 
-    /// Whether a header names the section of kind `what` called `name`. A header ends
-    /// with the name it gives (spaces and tabs aside), so most are told apart by a
-    /// comparison of their last bytes, without reading the whole header.
-    fn names_section(&self, h: &Header, what: What, name: &str) -> bool {
+    /// The text between a header's brackets.
+    fn inner(&self, h: &Header) -> &'t str {
         let start = h.offset as usize + h.inner.0 as usize;
-        let inner = self
-            .text(h.file)
-            .as_bytes()
+        self.text(h.file)
             .get(start..start + h.inner.1 as usize)
-            .unwrap_or_default();
-        ends_with_name(inner, name) && named(self.key(h), what) == Some(name)
+            .unwrap_or_default()
+    }
+
+    /// Whether a header names the section of kind `what` called `name`.
+    fn names_section(&self, h: &Header, what: What, name: &str) -> bool {
+        names_section(h.file, self.inner(h), what, name)
     }
 
     /// Profile names, sorted and without repeats, borrowed from the texts.
@@ -648,24 +643,23 @@ impl ProfileSet {
             (FileKind::Credentials, credentials),
         ] {
             let Some(text) = text else { continue };
+            let cr = parse::breaks_lines_at_cr(text);
             let mut sections: Vec<Span> = Vec::new();
             // The section being read, while it is one of the profile's.
             let mut open = false;
-            Tokenizer::new(text)
+            Tokenizer::with_line_ends(text, cr)
                 .headers(|offset, line, inner| {
                     if open {
                         if let Some(last) = sections.last_mut() {
                             last.2 = offset;
                         }
                     }
-                    open = ends_with_name(inner.as_bytes(), name)
-                        && named(parse::section_key(file, inner), What::Profile) == Some(name);
+                    open = names_section(file, inner, What::Profile, name);
                     if open {
                         sections.push((offset, line, text.len()));
                     }
                 })
                 .map_err(|e| (file, e))?;
-            let cr = parse::breaks_lines_at_cr(text);
             set.merge_sections(file, text, cr, sections.into_iter(), Filter::Profile(name));
         }
         Ok(set)
@@ -698,6 +692,14 @@ impl ProfileSet {
         }
         let _ = self.merge_lines(file, lines.into_iter(), filter);
     }
+}
+
+/// Whether a header of `file` whose text between the brackets is `inner` names the section
+/// of kind `what` called `name`. A header ends with the name it gives (spaces and tabs
+/// aside), so most are told apart by their last bytes, without reading the whole header.
+fn names_section(file: FileKind, inner: &str, what: What, name: &str) -> bool {
+    ends_with_name(inner.as_bytes(), name)
+        && named(parse::section_key(file, inner), what) == Some(name)
 }
 
 /// Whether the text between a header's brackets ends with `name`, spaces and tabs aside:
@@ -762,11 +764,6 @@ pub fn sort_names(names: &mut Vec<&str>) {
 
 /// [`sort_names`], with `sort_unstable` for fewer than `packed_from` names.
 fn sort_names_from(names: &mut Vec<&str>, packed_from: usize) {
-    if names.len() < packed_from {
-        names.sort_unstable();
-        names.dedup();
-        return;
-    }
     let keyed: Vec<Keyed<'_>> = names.iter().map(|&name| Keyed::new(name)).collect();
     *names = sort_keyed(keyed, packed_from);
 }
