@@ -9,6 +9,7 @@
 
 use crate::parse::{self, FileKind, Line, ParseError, SectionKey, Token, Tokenizer};
 use indexmap::IndexMap;
+use std::cmp::Ordering;
 
 /// One property's value and where it was last set.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -738,100 +739,334 @@ pub fn profile_names_starting<'t>(
     credentials: Option<&'t str>,
     prefix: &str,
 ) -> Result<Vec<&'t str>, (FileKind, ParseError)> {
-    // Each name's sort key is made as the header is read, while its line is in the cache:
-    // made after the pass, a key of 100,000 names was a cache miss each.
-    let mut keyed = Vec::new();
-    each_header(config, credentials, |file, _, _, inner| {
-        if let SectionKey::Profile { name, .. } = parse::section_key(file, inner) {
-            if prefix.is_empty() || name.starts_with(prefix) {
-                keyed.push(Keyed::new(name));
+    let (c, k) = (config.unwrap_or_default(), credentials.unwrap_or_default());
+    if u32::try_from(c.len() + k.len()).is_err() {
+        // Beyond what a `Packed` can point into (the store reads far smaller files).
+        let mut names = Vec::new();
+        each_header(config, credentials, |file, _, _, inner| {
+            if let Some(name) = profile_named(file, inner, prefix) {
+                names.push(name);
             }
+        })?;
+        sort_names(&mut names);
+        return Ok(names);
+    }
+    // Each name's key is made as its header is read, while its line is in the cache:
+    // made after the pass, a key of 100,000 names was a cache miss each. Room for them up
+    // front (a header line takes more than 32 bytes of text in all but odd files):
+    // memory that is reserved but never written costs nothing, while growing a vector of
+    // tens of thousands copies it and touches every page twice.
+    let mut packed = Vec::with_capacity((c.len() + k.len()) / 32);
+    each_header(config, credentials, |file, _, _, inner| {
+        if let Some(name) = profile_named(file, inner, prefix) {
+            let (text, base) = match file {
+                FileKind::Config => (c, 0),
+                FileKind::Credentials => (k, c.len()),
+            };
+            // `name` is a slice of `text`.
+            let start = (name.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+            debug_assert!(start + name.len() <= text.len());
+            packed.push(Packed::in_text(
+                text.as_bytes(),
+                start,
+                name.len(),
+                (base + start) as u32,
+            ));
         }
     })?;
-    Ok(sort_keyed(keyed, PACKED_FROM))
+    // `at` counts through the config text, then on through the credentials text.
+    let name = |p: &Packed| {
+        let (at, len) = (p.at as usize, p.len as usize);
+        if at < c.len() {
+            &c[at..at + len]
+        } else {
+            &k[at - c.len()..at - c.len() + len]
+        }
+    };
+    let text = |p: &Packed| name(p).as_bytes();
+    sort_packed(&mut packed, &text, SMALL);
+    let mut names = Vec::with_capacity(packed.len());
+    each_once(&packed, &text, |p| names.push(name(p)));
+    Ok(names)
 }
 
-/// Sorts names as `sort_unstable` and `dedup` would, faster on many names. The names
-/// point all over the text of the files, so a comparison of two of them is two cache
-/// misses and a byte loop; this sorts a packed copy instead: each name's first 24 bytes
-/// as big-endian numbers (so comparing the numbers compares the bytes) next to the
-/// name, and compares the names' text only when those words tie. Measured at 10,000
-/// profiles (callgrind, `list`): 14.5 M instructions for the radix sort it replaced,
-/// which copied every group at every level and cleared two 257-entry tables per group.
+/// The profile a header of `file` names, when it starts with `prefix`.
+#[inline]
+fn profile_named<'t>(file: FileKind, inner: &'t str, prefix: &str) -> Option<&'t str> {
+    let name = profile_name(file, inner)?;
+    (prefix.is_empty() || name.starts_with(prefix)).then_some(name)
+}
+
+/// The profile a header of `file` whose text between the brackets is `inner` names, as
+/// [`parse::section_key`] reads it. Most headers are `[profile NAME]` in the config file
+/// and `[NAME]` in the credentials file, with no space or tab around the words: those
+/// are read here with one comparison for the word and the name's check, and every other
+/// header by `section_key`.
+#[inline]
+fn profile_name(file: FileKind, inner: &str) -> Option<&str> {
+    let bytes = inner.as_bytes();
+    let plain = match (bytes.first(), bytes.last()) {
+        (Some(&a), Some(&z)) => !matches!(a, b' ' | b'\t') && !matches!(z, b' ' | b'\t'),
+        _ => false,
+    };
+    if plain {
+        let name = match file {
+            FileKind::Config => match bytes.get(..8) {
+                Some(b"profile ") if bytes.get(8).is_some_and(|&b| !matches!(b, b' ' | b'\t')) => {
+                    Some(&inner[8..])
+                }
+                _ => None,
+            },
+            FileKind::Credentials => Some(inner),
+        };
+        if let Some(name) = name {
+            return parse::is_identifier(name).then_some(name);
+        }
+    }
+    match parse::section_key(file, inner) {
+        SectionKey::Profile { name, .. } => Some(name),
+        _ => None,
+    }
+}
+
+/// Sorts names as `sort_unstable` and `dedup` would, faster on many names (see
+/// [`sort_packed`]).
 pub fn sort_names(names: &mut Vec<&str>) {
-    sort_names_from(names, PACKED_FROM);
+    sort_names_with(names, SMALL);
 }
 
-/// [`sort_names`], with `sort_unstable` for fewer than `packed_from` names.
-fn sort_names_from(names: &mut Vec<&str>, packed_from: usize) {
-    let keyed: Vec<Keyed<'_>> = names.iter().map(|&name| Keyed::new(name)).collect();
-    *names = sort_keyed(keyed, packed_from);
-}
-
-/// How many names make the packed sort worth its copies: below a few hundred they cost
-/// more than they save.
-const PACKED_FROM: usize = 256;
-
-/// The names of `keyed`, sorted and without repeats (see [`sort_names`]); by their text
-/// alone when there are fewer than `packed_from`.
-fn sort_keyed(mut keyed: Vec<Keyed<'_>>, packed_from: usize) -> Vec<&str> {
-    if keyed.len() < packed_from {
-        let mut names: Vec<&str> = keyed.into_iter().map(|k| k.name).collect();
+/// [`sort_names`], leaving groups of at most `small` names to `sort_unstable`.
+fn sort_names_with(names: &mut Vec<&str>, small: usize) {
+    // A `Packed` counts names and their bytes in 32 bits: more than any file the store
+    // reads holds.
+    let fits =
+        u32::try_from(names.len()).is_ok() && names.iter().all(|n| u32::try_from(n.len()).is_ok());
+    if names.len() <= small || !fits {
         names.sort_unstable();
         names.dedup();
-        return names;
+        return;
     }
-    keyed.sort_unstable_by(|a, b| {
-        if a.high != b.high {
-            a.high.cmp(&b.high)
-        } else if a.low != b.low {
-            a.low.cmp(&b.low)
-        } else {
-            a.rest(b)
-        }
-    });
-    // Repeats are next to each other (a profile with keys is named in both files); the
-    // numbers and lengths tell them apart without a look at their text, which lies all
-    // over the files and is out of the cache by now.
-    keyed.dedup_by(|a, b| a.high == b.high && a.low == b.low && a.rest(b).is_eq());
-    keyed.into_iter().map(|k| k.name).collect()
+    let mut packed: Vec<Packed> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Packed::copied(name.as_bytes(), i as u32))
+        .collect();
+    let all = std::mem::take(names);
+    let text = |p: &Packed| all[p.at as usize].as_bytes();
+    sort_packed(&mut packed, &text, small);
+    names.reserve(packed.len());
+    each_once(&packed, &text, |p| names.push(all[p.at as usize]));
 }
 
-/// A name and its first 24 bytes as big-endian numbers, zeros past its end: the first 16
-/// in `high` (one 128-bit comparison), the next 8 in `low`.
-#[derive(Clone, Copy)]
-struct Keyed<'t> {
-    high: u128,
-    low: u64,
-    name: &'t str,
+/// Groups of names no longer than this are left to `sort_unstable`: below a few dozen,
+/// counting and moving bytes costs more than comparing.
+const SMALL: usize = 32;
+
+/// How many bytes of a name its [`Packed`] key holds.
+const KEY_BYTES: usize = 24;
+
+/// A name as the sort moves it: its first 24 bytes as big-endian numbers, zeros past its
+/// end (so comparing the numbers compares the bytes), and where its text is. What `at`
+/// counts from is the caller's: `text` functions turn a `Packed` back into its name. 32
+/// bytes, so a group of them is a few cache lines, while the names' text lies all over
+/// the files.
+#[derive(Clone, Copy, Default)]
+struct Packed {
+    key: [u64; 3],
+    at: u32,
+    len: u32,
 }
 
-impl<'t> Keyed<'t> {
-    /// How two names whose first 24 bytes read the same in the numbers compare. When
-    /// one is no longer than that, both have the same bytes up to its end and the other
-    /// only zeros after it: it is the shorter, and the lengths decide. Otherwise the bytes
-    /// after the 24th do.
-    fn rest(&self, other: &Keyed<'_>) -> std::cmp::Ordering {
-        let (a, b) = (self.name.as_bytes(), other.name.as_bytes());
-        if a.len() <= 24 || b.len() <= 24 {
-            a.len().cmp(&b.len())
-        } else {
-            a[24..].cmp(&b[24..])
+impl Packed {
+    /// The key of `name`, copied byte by byte. Its length fits in 32 bits (the caller's
+    /// to check).
+    fn copied(name: &[u8], at: u32) -> Packed {
+        let mut bytes = [0u8; KEY_BYTES];
+        let n = name.len().min(KEY_BYTES);
+        bytes[..n].copy_from_slice(&name[..n]);
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
+            u64::from_be_bytes(w)
+        };
+        Packed {
+            key: [word(0), word(1), word(2)],
+            at,
+            len: name.len() as u32,
         }
     }
 
-    fn new(name: &'t str) -> Keyed<'t> {
-        let mut bytes = [0u8; 24];
-        let n = name.len().min(24);
-        bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
-        let (mut high, mut low) = ([0u8; 16], [0u8; 8]);
-        high.copy_from_slice(&bytes[..16]);
-        low.copy_from_slice(&bytes[16..]);
-        Keyed {
-            high: u128::from_be_bytes(high),
-            low: u64::from_be_bytes(low),
-            name,
+    /// The key of the name `text[start..start + len]`, read as three words of the text
+    /// and cut at the name's end: a header is followed by at least its `]`, so most names
+    /// have 24 bytes of text after their start; those that do not are copied.
+    fn in_text(text: &[u8], start: usize, len: usize, at: u32) -> Packed {
+        let Some(window) = text.get(start..start + KEY_BYTES) else {
+            return Packed::copied(&text[start..start + len], at);
+        };
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&window[i * 8..i * 8 + 8]);
+            // Only the bytes of this word that are the name's are kept.
+            let mine = len.saturating_sub(i * 8).min(8) as u32;
+            u64::from_be_bytes(w) & u64::MAX.checked_shl(64 - 8 * mine).unwrap_or(0)
+        };
+        Packed {
+            key: [word(0), word(1), word(2)],
+            at,
+            len: len as u32,
         }
+    }
+}
+
+/// How two names whose keys are equal compare. When one is no longer than the key, both
+/// have the same bytes up to its end and the other only zeros after it in the key: it is
+/// the shorter, and the lengths decide. Otherwise the bytes after the key's do (read from
+/// the text, which only names sharing their first 24 bytes need).
+fn after_key<'t>(a: &Packed, b: &Packed, text: &impl Fn(&Packed) -> &'t [u8]) -> Ordering {
+    if a.len as usize <= KEY_BYTES || b.len as usize <= KEY_BYTES {
+        a.len.cmp(&b.len)
+    } else {
+        text(a)[KEY_BYTES..].cmp(&text(b)[KEY_BYTES..])
+    }
+}
+
+/// The order of two names, as `str`'s.
+fn by_name<'t>(a: &Packed, b: &Packed, text: &impl Fn(&Packed) -> &'t [u8]) -> Ordering {
+    a.key.cmp(&b.key).then_with(|| after_key(a, b, text))
+}
+
+/// Sorts names by their text, as `sort_unstable` of the names would. The names point all
+/// over the text of the files, so a comparison of two of them is two cache misses and a
+/// byte loop: this sorts their [`Packed`] keys instead, by a most-significant-byte radix
+/// sort. Each group of names that share their first bytes is dealt out by its next
+/// differing byte, found for the whole group at once (so a prefix all its names share
+/// costs one pass, not one a byte); groups of at most `small` are sorted by insertion;
+/// the names' text is read only for names that share their first 24 bytes.
+fn sort_packed<'t>(names: &mut [Packed], text: &impl Fn(&Packed) -> &'t [u8], small: usize) {
+    let mut scratch = vec![Packed::default(); names.len()];
+    sort_group(names, &mut scratch, false, text, small.max(1));
+}
+
+/// Sorts the names of `from` (a group whose keys agree on the bytes before the first
+/// one where any two differ), into `from` itself, or into `to` when `into_to`; the other
+/// slice, as long, is scratch.
+fn sort_group<'t>(
+    from: &mut [Packed],
+    to: &mut [Packed],
+    into_to: bool,
+    text: &impl Fn(&Packed) -> &'t [u8],
+    small: usize,
+) {
+    if from.len() <= small {
+        if into_to {
+            insertion_sort(from, to, text);
+        } else {
+            to.copy_from_slice(from);
+            insertion_sort(to, from, text);
+        }
+    } else {
+        deal(from, to, into_to, text, small);
+    }
+}
+
+/// [`sort_group`] of a group of more than `small`: dealing it out by its first differing
+/// byte moves it into `to`, so each level of groups goes back the other way instead of
+/// being copied back.
+#[inline(never)]
+fn deal<'t>(
+    from: &mut [Packed],
+    to: &mut [Packed],
+    into_to: bool,
+    text: &impl Fn(&Packed) -> &'t [u8],
+    small: usize,
+) {
+    // The first byte where any two keys of the group differ: every key's difference
+    // from the first one, or-ed together.
+    let first = from[0].key;
+    let mut diff = [0u64; 3];
+    for p in from.iter() {
+        for (d, (k, f)) in diff.iter_mut().zip(p.key.iter().zip(first)) {
+            *d |= k ^ f;
+        }
+    }
+    let Some(word) = diff.iter().position(|&d| d != 0) else {
+        // Every key is the same: the lengths and the text after the key decide.
+        from.sort_unstable_by(|a, b| after_key(a, b, text));
+        if into_to {
+            to.copy_from_slice(from);
+        }
+        return;
+    };
+    let shift = 56 - (diff[word].leading_zeros() & !7);
+    let byte = |p: &Packed| (p.key[word] >> shift) as u8 as usize;
+    // How many keys have each byte, then where the group of each byte starts, moved on
+    // as its keys are dealt into place: it ends where the next one starts.
+    let mut at = [0u32; 256];
+    let (mut low, mut high) = (255, 0);
+    for p in from.iter() {
+        let b = byte(p);
+        at[b] += 1;
+        low = low.min(b);
+        high = high.max(b);
+    }
+    let mut sum = 0;
+    for slot in &mut at[low..=high] {
+        (*slot, sum) = (sum, sum + *slot);
+    }
+    for p in from.iter() {
+        let b = byte(p);
+        to[at[b] as usize] = *p;
+        at[b] += 1;
+    }
+    let mut start = 0;
+    for &end in &at[low..=high] {
+        let end = end as usize;
+        match end - start {
+            0 => {}
+            1 if !into_to => from[start] = to[start],
+            1 => {}
+            _ => sort_group(
+                &mut to[start..end],
+                &mut from[start..end],
+                !into_to,
+                text,
+                small,
+            ),
+        }
+        start = end;
+    }
+}
+
+/// Sorts the names of `from` into `to` (as long), inserting each in turn.
+fn insertion_sort<'t>(from: &[Packed], to: &mut [Packed], text: &impl Fn(&Packed) -> &'t [u8]) {
+    for (i, p) in from.iter().enumerate() {
+        let mut j = i;
+        while j > 0 && by_name(&to[j - 1], p, text).is_gt() {
+            to[j] = to[j - 1];
+            j -= 1;
+        }
+        to[j] = *p;
+    }
+}
+
+/// Calls `f` with each name of sorted `names` once: a repeat is next to its first (a
+/// profile with keys is named in both files), and its key and length tell it apart
+/// without a look at its text, which lies all over the files and is out of the cache by
+/// now.
+fn each_once<'t>(
+    names: &[Packed],
+    text: &impl Fn(&Packed) -> &'t [u8],
+    mut f: impl FnMut(&Packed),
+) {
+    let mut last: Option<&Packed> = None;
+    for p in names {
+        if let Some(l) = last {
+            if l.key == p.key && l.len == p.len && after_key(l, p, text).is_eq() {
+                continue;
+            }
+        }
+        f(p);
+        last = Some(p);
     }
 }
 
@@ -1037,7 +1272,7 @@ mod tests {
         let mut want = names.clone();
         want.sort_unstable();
         want.dedup();
-        sort_names_from(&mut names, 0);
+        sort_names_with(&mut names, 1);
         assert_eq!(names, want);
         // Names that differ only after hundreds of bytes (`a…ab`), groups that share 30
         // bytes (more than the copied key), repeats.
@@ -1050,23 +1285,152 @@ mod tests {
         let mut want = names.clone();
         want.sort_unstable();
         want.dedup();
-        sort_names_from(&mut names, 0);
+        sort_names_with(&mut names, 1);
         assert_eq!(names, want);
     }
 
     proptest::proptest! {
+        /// The radix sort, down to groups of `small` (1: every group is dealt out by its
+        /// bytes), orders and deduplicates as `sort_unstable` and `dedup` of the names do:
+        /// names that share long prefixes, end where others go on, hold zero bytes (which
+        /// the key's padding also is) and non-ASCII text.
         #[test]
         fn sort_names_agrees_with_str_on_any_names(
-            names in proptest::collection::vec("[ab\u{0}\u{e9}-]{0,40}", 0..400)
+            names in proptest::collection::vec("[ab\u{0}\u{e9}-]{0,40}", 0..400),
+            small in 1usize..40,
         ) {
             let owned = names.clone();
             let mut names: Vec<&str> = owned.iter().map(String::as_str).collect();
             let mut want = names.clone();
             want.sort_unstable();
             want.dedup();
-            sort_names_from(&mut names, 0);
+            sort_names_with(&mut names, small);
             proptest::prop_assert_eq!(names, want);
         }
+
+        /// Names of a common shape (a team, an account number, the same name twice):
+        /// long shared prefixes, groups bigger than the cut to `sort_unstable`.
+        #[test]
+        fn sort_names_agrees_with_str_on_profile_like_names(
+            numbers in proptest::collection::vec((0usize..4, 0u32..3000, proptest::bool::ANY), 0..2000),
+        ) {
+            let teams = ["platform-sandbox", "platform-stage", "payments-eu-central-1-prod", "x"];
+            let owned: Vec<String> = numbers
+                .iter()
+                .flat_map(|&(t, n, twice)| {
+                    let name = format!("{}-{n:06}", teams[t]);
+                    std::iter::repeat_n(name, 1 + usize::from(twice))
+                })
+                .collect();
+            let mut names: Vec<&str> = owned.iter().map(String::as_str).collect();
+            let mut want = names.clone();
+            want.sort_unstable();
+            want.dedup();
+            sort_names(&mut names);
+            proptest::prop_assert_eq!(names, want);
+        }
+
+        /// A key read off the text around a name is the key copied from the name alone,
+        /// wherever in the text the name is and however near its end.
+        #[test]
+        fn keys_read_in_the_text_are_the_copied_keys(
+            text in proptest::collection::vec(proptest::num::u8::ANY, 0..80),
+            start in 0usize..80,
+            len in 0usize..80,
+        ) {
+            let start = start.min(text.len());
+            let len = len.min(text.len() - start);
+            let read = Packed::in_text(&text, start, len, 7);
+            let copied = Packed::copied(&text[start..start + len], 7);
+            proptest::prop_assert_eq!((read.key, read.at, read.len), (copied.key, copied.at, copied.len));
+        }
+
+        /// `list`'s names, with and without a typed prefix, are the full model's names:
+        /// headers of every kind in both files, repeats, spaces and tabs around names and
+        /// words, names the SDKs do not read as profiles, a name at the very end of a text.
+        #[test]
+        fn names_from_the_headers_are_the_full_models_names(
+            config in proptest::collection::vec(header(), 0..60),
+            creds in proptest::collection::vec(header(), 0..30),
+            end_config in proptest::bool::ANY,
+            prefix in proptest::sample::select(vec!["", "a", "ab", "b-", "default", "x"]),
+        ) {
+            let mut config = config.concat();
+            if end_config {
+                // A text that ends in a header without its line end.
+                config.push_str("[profile ab]");
+            }
+            let creds = creds.concat();
+            let full = ProfileSet::from_texts(Some(&config), Some(&creds), Filter::All);
+            let names = profile_names_starting(Some(&config), Some(&creds), prefix);
+            match (full, names) {
+                (Ok(full), Ok(names)) => {
+                    let want: Vec<&str> =
+                        full.names().into_iter().filter(|n| n.starts_with(prefix)).collect();
+                    proptest::prop_assert_eq!(names, want);
+                }
+                (full, names) => proptest::prop_assert_eq!(
+                    full.err().map(|e| e.1),
+                    names.err().map(|e| e.1)
+                ),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+
+        /// The names path's reading of a header is `section_key`'s: the plain forms it
+        /// reads itself and every other one it leaves to `section_key`.
+        #[test]
+        fn profile_name_reads_headers_as_section_key_does(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "profile", "profile ", "sso-session ", "default", "a", "b.c", " ", "\t",
+                "x y", "\u{e9}", "!", "", "-", ":",
+            ]), 0..6)
+        ) {
+            let inner = pieces.concat();
+            for file in [FileKind::Config, FileKind::Credentials] {
+                let want = match parse::section_key(file, &inner) {
+                    SectionKey::Profile { name, .. } => Some(name),
+                    _ => None,
+                };
+                proptest::prop_assert_eq!(profile_name(file, &inner), want, "{:?}", inner);
+            }
+        }
+    }
+
+    /// One header line (and sometimes a property), of the kinds both files hold.
+    fn header() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        let word = proptest::sample::select(vec![
+            "profile ",
+            "profile\t",
+            " profile  ",
+            "sso-session ",
+            "services ",
+            "profilex ",
+            "",
+        ]);
+        let name = proptest::sample::select(vec![
+            "a",
+            "ab",
+            "abc",
+            "b-1",
+            "b-2",
+            "b-10",
+            "default",
+            "a b",
+            "d\u{e9}j\u{e0}",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-1",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-2",
+            "aaaaaaaaaaaaaaaaaaaaaaaa",
+            "x:y",
+            "",
+        ]);
+        let tail = proptest::sample::select(vec!["", " ", "\t", "  "]);
+        let body = proptest::sample::select(vec!["", "k = v\n", "# c\n\n"]);
+        (word, name, tail, body).prop_map(|(w, n, t, b)| format!("[{w}{n}{t}]\n{b}"))
     }
 
     #[test]
