@@ -318,6 +318,21 @@ impl Texts {
         )
         .map_err(|(kind, e)| parse_error(paths.get(kind), e))
     }
+
+    /// The profile names that start with `prefix`, sorted, for writing out (see
+    /// [`crate::model::ProfileNames`]).
+    pub fn names_to_write(
+        &self,
+        paths: &Paths,
+        prefix: &str,
+    ) -> Result<crate::model::ProfileNames<'_>> {
+        crate::model::ProfileNames::read(
+            self.config.as_deref(),
+            self.credentials.as_deref(),
+            prefix,
+        )
+        .map_err(|(kind, e)| parse_error(paths.get(kind), e))
+    }
 }
 
 /// A syntax error at a line of the file at `path`.

@@ -10,6 +10,7 @@
 //! clap_complete's own adapters write, byte for byte; elvish and powershell use those
 //! adapters and get real candidates.
 
+use awsprof_core::model::ProfileNames;
 use awsprof_core::store::Texts;
 use awsprof_core::Paths;
 use clap::builder::StyledStr;
@@ -151,10 +152,10 @@ impl Fast {
         match self.0 {
             Format::Bash => buf.extend_from_slice(value.as_bytes()),
             Format::Zsh => {
-                zsh_escape(buf, value, true);
+                zsh_escape(buf, value.as_bytes(), true);
                 if let Some(help) = help {
                     buf.push(b':');
-                    zsh_escape(buf, help, false);
+                    zsh_escape(buf, help.as_bytes(), false);
                 }
             }
             Format::Fish => {
@@ -179,42 +180,38 @@ impl Fast {
         ifs: &str,
         first: &mut bool,
         before: &str,
-        names: &[&str],
+        names: &ProfileNames<'_>,
     ) {
         if names.is_empty() {
             return;
         }
         let (ifs, before_bytes) = (ifs.as_bytes(), before.as_bytes());
-        let each = before_bytes.len() + ifs.len().max(1);
-        let text: usize = names.iter().map(|n| n.len()).sum();
-        buf.reserve(text + names.len() * each);
+        buf.reserve(names.room(before_bytes.len() + ifs.len().max(1)));
         match self.0 {
-            Format::Bash => {
-                for name in names {
-                    if !std::mem::take(first) {
-                        buf.extend_from_slice(ifs);
-                    }
-                    buf.extend_from_slice(before_bytes);
-                    buf.extend_from_slice(name.as_bytes());
+            Format::Bash => names.each(|name| {
+                if !std::mem::take(first) {
+                    buf.extend_from_slice(ifs);
                 }
-            }
+                buf.extend_from_slice(before_bytes);
+                buf.extend_from_slice(name);
+            }),
             Format::Zsh => {
                 let mut escaped = Vec::new();
-                zsh_escape(&mut escaped, before, true);
-                for name in names {
+                zsh_escape(&mut escaped, before.as_bytes(), true);
+                names.each(|name| {
                     if !std::mem::take(first) {
                         buf.extend_from_slice(ifs);
                     }
                     buf.extend_from_slice(&escaped);
                     zsh_escape(buf, name, true);
-                }
+                });
             }
             Format::Fish => {
-                for name in names {
+                names.each(|name| {
                     buf.extend_from_slice(before_bytes);
-                    buf.extend_from_slice(name.as_bytes());
+                    buf.extend_from_slice(name);
                     buf.push(b'\n');
-                }
+                });
                 *first = false;
             }
         }
@@ -223,18 +220,18 @@ impl Fast {
 
 /// zsh's escaping of a value (`\` and `:`) or of a help text (`\` only), as clap_complete's
 /// zsh adapter does it.
-fn zsh_escape(buf: &mut Vec<u8>, s: &str, colon: bool) {
+fn zsh_escape(buf: &mut Vec<u8>, s: &[u8], colon: bool) {
     // Most values hold neither: one search, one copy.
     let found = if colon {
-        memchr::memchr2(b'\\', b':', s.as_bytes())
+        memchr::memchr2(b'\\', b':', s)
     } else {
-        memchr::memchr(b'\\', s.as_bytes())
+        memchr::memchr(b'\\', s)
     };
     if found.is_none() {
-        buf.extend_from_slice(s.as_bytes());
+        buf.extend_from_slice(s);
         return;
     }
-    for &b in s.as_bytes() {
+    for &b in s {
         if b == b'\\' || (colon && b == b':') {
             buf.push(b'\\');
         }
@@ -297,9 +294,12 @@ impl EnvCompleter for Fast {
             let typed = candidate.get_id().and_then(|id| id.strip_prefix(PROFILES));
             if let Some(typed) = typed {
                 let before = value.strip_suffix(typed).unwrap_or_default();
-                with_names(typed, |names| {
-                    self.write_names(&mut out, ifs, &mut first, before, names)
-                });
+                let paths = Paths::from_env();
+                if let Ok(texts) = Texts::read(&paths) {
+                    if let Ok(names) = texts.names_to_write(&paths, typed) {
+                        self.write_names(&mut out, ifs, &mut first, before, &names);
+                    }
+                }
             } else {
                 self.write_one(&mut out, ifs, &mut first, &value, candidate.get_help());
             }

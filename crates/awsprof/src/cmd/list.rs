@@ -16,17 +16,18 @@ struct Entry<'a> {
 pub fn run(ctx: &super::Ctx, args: &ListArgs) -> Result<()> {
     if !args.json {
         let texts = ctx.texts()?;
-        let names = texts.profile_names(&ctx.paths)?;
+        let names = texts.names_to_write(&ctx.paths, "")?;
         if names.is_empty() {
             ctx.ui.note(&super::no_profiles(ctx));
             return Ok(());
         }
-        let mut out = String::with_capacity(names.len() * 16);
-        for name in names {
-            out.push_str(name);
-            out.push('\n');
-        }
-        super::emit(&out)?;
+        // One buffer, sized once, and one write.
+        let mut out = Vec::with_capacity(names.room(1));
+        names.each(|name| {
+            out.extend_from_slice(name);
+            out.push(b'\n');
+        });
+        super::emit(&String::from_utf8(out)?)?;
         return Ok(());
     }
     let set = ctx.load(Filter::All)?;
