@@ -172,23 +172,20 @@ impl Fast {
 
 impl Fast {
     /// Writes `before` followed by each of `names` as [`Fast::write_one`] would write
-    /// each (names carry no help), into a buffer made big enough once: at 10,000 names
-    /// a candidate assembled and written one call each cost more than the names' sort.
+    /// each (names carry no help), through [`ProfileNames::write_each`]'s buffer: at
+    /// 10,000 names a candidate assembled and written one call each cost more than the
+    /// names' sort.
     fn write_names(
         &self,
-        buf: &mut Vec<u8>,
+        out: &mut dyn Write,
         ifs: &str,
         first: &mut bool,
         before: &str,
         names: &ProfileNames<'_>,
-    ) {
-        if names.is_empty() {
-            return;
-        }
+    ) -> std::io::Result<()> {
         let (ifs, before_bytes) = (ifs.as_bytes(), before.as_bytes());
-        buf.reserve(names.room(before_bytes.len() + ifs.len().max(1)));
         match self.0 {
-            Format::Bash => names.each(|name| {
+            Format::Bash => names.write_each(out, |buf, name| {
                 if !std::mem::take(first) {
                     buf.extend_from_slice(ifs);
                 }
@@ -197,23 +194,21 @@ impl Fast {
             }),
             Format::Zsh => {
                 let mut escaped = Vec::new();
-                zsh_escape(&mut escaped, before.as_bytes(), true);
-                names.each(|name| {
+                zsh_escape(&mut escaped, before_bytes, true);
+                names.write_each(out, |buf, name| {
                     if !std::mem::take(first) {
                         buf.extend_from_slice(ifs);
                     }
                     buf.extend_from_slice(&escaped);
                     zsh_escape(buf, name, true);
-                });
+                })
             }
-            Format::Fish => {
-                names.each(|name| {
-                    buf.extend_from_slice(before_bytes);
-                    buf.extend_from_slice(name);
-                    buf.push(b'\n');
-                });
+            Format::Fish => names.write_each(out, |buf, name| {
                 *first = false;
-            }
+                buf.extend_from_slice(before_bytes);
+                buf.extend_from_slice(name);
+                buf.push(b'\n');
+            }),
         }
     }
 }
@@ -297,7 +292,9 @@ impl EnvCompleter for Fast {
                 let paths = Paths::from_env();
                 if let Ok(texts) = Texts::read(&paths) {
                     if let Ok(names) = texts.names_to_write(&paths, typed) {
-                        self.write_names(&mut out, ifs, &mut first, before, &names);
+                        buf.write_all(&out)?;
+                        out.clear();
+                        self.write_names(buf, ifs, &mut first, before, &names)?;
                     }
                 }
             } else {

@@ -2,6 +2,7 @@ use crate::cli::ListArgs;
 use anyhow::Result;
 use awsprof_core::{FileKind, Filter, ProfileKind};
 use serde::Serialize;
+use std::io::{IsTerminal, Write};
 
 #[derive(Serialize)]
 struct Entry<'a> {
@@ -21,13 +22,21 @@ pub fn run(ctx: &super::Ctx, args: &ListArgs) -> Result<()> {
             ctx.ui.note(&super::no_profiles(ctx));
             return Ok(());
         }
-        // One buffer, sized once, and one write.
-        let mut out = Vec::with_capacity(names.room(1));
-        names.each(|name| {
-            out.extend_from_slice(name);
-            out.push(b'\n');
-        });
-        super::emit(&String::from_utf8(out)?)?;
+        let put = |buf: &mut Vec<u8>, name: &[u8]| {
+            buf.extend_from_slice(name);
+            buf.push(b'\n');
+        };
+        let mut out = std::io::stdout().lock();
+        if out.is_terminal() {
+            // What a terminal shows goes through `emit`'s filter.
+            let mut text = Vec::new();
+            names.write_each(&mut text, put)?;
+            drop(out);
+            super::emit(&String::from_utf8_lossy(&text))?;
+        } else {
+            names.write_each(&mut out, put)?;
+            out.flush()?;
+        }
         return Ok(());
     }
     let set = ctx.load(Filter::All)?;
