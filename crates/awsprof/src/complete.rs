@@ -24,11 +24,11 @@ use std::path::Path;
 /// The shells completion answers: clap_complete's, with the fast path for the three whose
 /// output format [`Fast`] knows.
 pub const SHELLS: Shells<'static> = Shells(&[
-    &Fast(Format::Bash),
+    &Fast(Format::Bash, Sink::Stdout),
     &Elvish,
-    &Fast(Format::Fish),
+    &Fast(Format::Fish, Sink::Stdout),
     &Powershell,
-    &Fast(Format::Zsh),
+    &Fast(Format::Zsh, Sink::Stdout),
 ]);
 
 thread_local! {
@@ -121,8 +121,20 @@ enum Format {
     Fish,
 }
 
+/// Where [`Fast`] writes.
+#[derive(Clone, Copy)]
+enum Sink {
+    /// Straight to stdout, leaving clap_complete's buffer empty: it is a `Vec` that grows
+    /// as it is written and is written to stdout after, which at 100,000 names was a
+    /// second copy of the answer, 540 pages to fault in.
+    Stdout,
+    /// Into the buffer clap_complete gives (what the unit tests read).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Given,
+}
+
 /// clap_complete's adapter for a shell, writing profile names itself.
-struct Fast(Format);
+struct Fast(Format, Sink);
 
 impl Fast {
     fn builtin(&self) -> &'static dyn EnvCompleter {
@@ -282,6 +294,14 @@ impl EnvCompleter for Fast {
         let completions = clap_complete::engine::complete(cmd, args, index, current_dir);
         NAMES_WRITTEN_LATER.set(false);
         let completions = completions?;
+        let mut stdout;
+        let buf: &mut dyn Write = match self.1 {
+            Sink::Stdout => {
+                stdout = std::io::stdout().lock();
+                &mut stdout
+            }
+            Sink::Given => buf,
+        };
         let mut out = Vec::new();
         let mut first = true;
         for candidate in &completions {
@@ -301,7 +321,8 @@ impl EnvCompleter for Fast {
                 self.write_one(&mut out, ifs, &mut first, &value, candidate.get_help());
             }
         }
-        buf.write_all(&out)
+        buf.write_all(&out)?;
+        buf.flush()
     }
 }
 
@@ -402,9 +423,9 @@ mod tests {
                 None => std::env::remove_var("AWSPROF_PREVIOUS_PROFILE"),
             }
             for (fast, builtin) in [
-                (Fast(Format::Bash), &Bash as &dyn EnvCompleter),
-                (Fast(Format::Zsh), &Zsh),
-                (Fast(Format::Fish), &Fish),
+                (Fast(Format::Bash, Sink::Given), &Bash as &dyn EnvCompleter),
+                (Fast(Format::Zsh, Sink::Given), &Zsh),
+                (Fast(Format::Fish, Sink::Given), &Fish),
             ] {
                 for words in lines {
                     let want = answer(builtin, words);
@@ -419,8 +440,11 @@ mod tests {
         }
         // The comparison means something: names were completed (names the SDKs do not
         // read as profiles, `back\\slash` and `d\u{e9}j\u{e0}`, are not), a `:` escaped for zsh.
-        let bash = answer(&Fast(Format::Bash), &["awsprof", "use", "d"]);
+        let bash = answer(&Fast(Format::Bash, Sink::Given), &["awsprof", "use", "d"]);
         assert_eq!(bash.lines().collect::<Vec<_>>(), ["default", "dev"]);
-        assert!(answer(&Fast(Format::Zsh), &["awsprof", "use", "t"]).contains("team\\:dev"));
+        assert!(
+            answer(&Fast(Format::Zsh, Sink::Given), &["awsprof", "use", "t"])
+                .contains("team\\:dev")
+        );
     }
 }
