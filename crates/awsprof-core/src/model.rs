@@ -998,12 +998,20 @@ impl Packed {
         let word = |i: usize| {
             let mut w = [0u8; 8];
             w.copy_from_slice(&window[i * 8..i * 8 + 8]);
-            // Only the bytes of this word that are the name's are kept.
-            let mine = len.saturating_sub(i * 8).min(8) as u32;
-            u64::from_be_bytes(w) & u64::MAX.checked_shl(64 - 8 * mine).unwrap_or(0)
+            u64::from_be_bytes(w)
         };
+        let mut key = [word(0), word(1), word(2)];
+        if len < KEY_BYTES {
+            // Only the name's bytes are kept: the rest of the word it ends in and the
+            // words after it are zeroed.
+            let (end, kept) = (len / 8, len % 8);
+            key[end] &= !(u64::MAX.checked_shr(8 * kept as u32).unwrap_or(0));
+            for w in &mut key[end + 1..] {
+                *w = 0;
+            }
+        }
         Packed {
-            key: [word(0), word(1), word(2)],
+            key,
             at,
             len: len as u32,
         }
