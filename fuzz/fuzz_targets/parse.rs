@@ -5,7 +5,7 @@
 #![no_main]
 
 use awsprof_core::edit::Document;
-use awsprof_core::model::{profile_names, Filter, Index, ProfileSet};
+use awsprof_core::model::{profile_names, Filter, Index, ProfileNames, ProfileSet};
 use awsprof_core::{parse, store, FileKind};
 use libfuzzer_sys::fuzz_target;
 
@@ -48,10 +48,22 @@ fuzz_target!(|data: &[u8]| {
     }
     let deviations = parse::deviations(&text);
     assert!(deviations.iter().all(|&(n, _)| n >= 1 && n <= lines.len()));
-    for (config, credentials) in [(Some(text.as_str()), None), (None, Some(text.as_str()))] {
+    // The text as either file, and as both (a name in both is listed once).
+    let both = [
+        (Some(text.as_str()), None),
+        (None, Some(text.as_str())),
+        (Some(text.as_str()), Some(text.as_str())),
+    ];
+    for (config, credentials) in both {
         let all = ProfileSet::from_texts(config, credentials, Filter::All).unwrap();
         let names = profile_names(config, credentials).unwrap();
         assert_eq!(names, all.names());
+        // What `list` and completion write: the same bytes.
+        let mut written = Vec::new();
+        ProfileNames::read(config, credentials, "")
+            .unwrap()
+            .each(|name| written.push(name.to_vec()));
+        assert!(written.iter().map(Vec::as_slice).eq(names.iter().map(|n| n.as_bytes())));
         let names_only = ProfileSet::from_texts(config, credentials, Filter::NamesOnly).unwrap();
         assert_eq!(names_only.names(), all.names());
         // The index (one validating pass, sections read from their own lines) agrees.

@@ -787,7 +787,8 @@ impl<'t> ProfileNames<'t> {
                 return;
             };
             if !near {
-                // An index fits: each name takes at least four bytes of text.
+                // An index fits below 16 GiB of text (a header takes four bytes or more);
+                // no file the store reads comes near.
                 sorted.push(Packed::copied(name.as_bytes(), far.len() as u32));
                 far.push(name);
                 return;
