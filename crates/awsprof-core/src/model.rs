@@ -430,6 +430,10 @@ struct Header {
     /// The text between the brackets: where it starts after `offset`, and its length.
     inner: (u32, u32),
     file: FileKind,
+    /// The last byte between the brackets, or 0 when that is a space or a tab: a lookup
+    /// by name passes over most headers on this byte alone, without reading their text
+    /// (it sits in the struct's padding).
+    last: u8,
 }
 
 /// The two files after one validating pass: where each section is. A command reads only
@@ -508,6 +512,10 @@ impl<'t> Index<'t> {
                     u32::try_from(inner.len()).unwrap_or(0),
                 ),
                 file,
+                last: match inner.as_bytes().last() {
+                    Some(b' ' | b'\t') | None => 0,
+                    Some(&b) => b,
+                },
             });
         })?;
         Ok(Index {
@@ -542,7 +550,11 @@ impl<'t> Index<'t> {
 
     /// Whether a header names the section of kind `what` called `name`.
     fn names_section(&self, h: &Header, what: What, name: &str) -> bool {
-        names_section(h.file, self.inner(h), what, name)
+        let maybe = name
+            .as_bytes()
+            .last()
+            .is_none_or(|&n| h.last == n || h.last == 0);
+        maybe && names_section(h.file, self.inner(h), what, name)
     }
 
     /// Profile names, sorted and without repeats, borrowed from the texts.
@@ -599,24 +611,30 @@ impl<'t> Index<'t> {
     /// Merges the sections of kind `what` called `name`, reading only their lines.
     fn materialise(&self, what: What, name: &str, filter: Filter<'_>) -> ProfileSet {
         let mut set = ProfileSet::default();
-        for (file, text, cr) in [
-            (FileKind::Config, self.config, self.cr[0]),
-            (FileKind::Credentials, self.credentials, self.cr[1]),
+        // Headers are in file order, config first.
+        let split = self.headers.partition_point(|h| h.file == FileKind::Config);
+        let (in_config, in_credentials) = self.headers.split_at(split);
+        for (file, text, cr, headers) in [
+            (FileKind::Config, self.config, self.cr[0], in_config),
+            (
+                FileKind::Credentials,
+                self.credentials,
+                self.cr[1],
+                in_credentials,
+            ),
         ] {
             let Some(text) = text else { continue };
-            let sections = self.headers.iter().enumerate().filter_map(|(i, h)| {
-                if h.file != file || !self.names_section(h, what, name) {
-                    return None;
-                }
-                // Headers are in file order, config first: the next one of the same file
-                // ends this section.
-                let end = self
-                    .headers
-                    .get(i + 1)
-                    .filter(|next| next.file == file)
-                    .map_or(text.len(), |next| next.offset as usize);
-                Some((h.offset as usize, h.line as usize, end))
-            });
+            let sections = headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| self.names_section(h, what, name))
+                .map(|(i, h)| {
+                    // The next header of the file ends this section.
+                    let end = headers
+                        .get(i + 1)
+                        .map_or(text.len(), |next| next.offset as usize);
+                    (h.offset as usize, h.line as usize, end)
+                });
             set.merge_sections(file, text, cr, sections, filter);
         }
         set
@@ -919,6 +937,26 @@ mod tests {
 
     fn set(config: &str, creds: &str) -> ProfileSet {
         ProfileSet::from_texts(Some(config), Some(creds), Filter::All).unwrap()
+    }
+
+    #[test]
+    fn a_lookup_by_the_last_byte_still_finds_headers_that_end_in_blanks() {
+        // `last` is 0 for these, so they are always read; the others are passed over on
+        // the byte alone. The Index must find what the whole load finds.
+        let config =
+            "[profile a ]\nk = 1\n[profile b\t]\nk = 2\n[profile ab]\nk = 3\n[default]\nk = 4\n";
+        let creds = "[a]\nj = 1\n[b ]\nj = 2\n";
+        let index = Index::build(Some(config), Some(creds)).unwrap();
+        let whole = set(config, creds);
+        for name in ["a", "b", "ab", "default", "c", "", " "] {
+            assert_eq!(
+                index.profile(name).as_ref(),
+                whole.profile(name),
+                "{name:?}"
+            );
+        }
+        // The byte lives in padding: the index stays 20 bytes a header.
+        assert_eq!(std::mem::size_of::<Header>(), 20);
     }
 
     #[test]
