@@ -21,7 +21,7 @@ use std::ffi::OsString;
     about,
     long_about,
     max_term_width = 100,
-    help_template = "{about-with-newline}\n{usage-heading} {usage}\n\nCommands:\n{subcommands}\n\nOptions: -q, --quiet (no notes, for scripts)  -h, --help (-h: a summary)  -V, --version{after-help}",
+    help_template = "{about-with-newline}\n{usage-heading} {usage}\n\nCommands:\n{subcommands}\n\nOptions: -q, --quiet (no notes, no spinner: for scripts)  -h, --help (-h: a summary)  -V, --version{after-help}",
     after_long_help = examples::TOP
 )]
 pub struct Cli {
