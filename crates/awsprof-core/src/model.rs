@@ -916,15 +916,76 @@ impl UnknownProfile {
 }
 
 /// The closest name to `wanted` among `names`, if any is close enough to suggest.
+///
+/// Scored by [`similarity`], at least 0.7, the first of equal scores. Most names of a file
+/// with thousands cannot score that, nor beat the best so far: two lower bounds of the
+/// distance tell them apart before the distance is computed (at 100,000 profiles the full
+/// distance to each name cost 160 ms): the difference of the lengths, and, for ASCII, the
+/// letters one has and the other lacks ([`LetterCounts`]).
 pub fn suggest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_len = wanted.chars().count();
+    let counts = wanted.is_ascii().then(|| LetterCounts::of(wanted));
     let mut best: Option<(f64, &str)> = None;
     for name in names {
+        let ascii = name.is_ascii();
+        let len = if ascii {
+            name.len()
+        } else {
+            name.chars().count()
+        };
+        let longest = wanted_len.max(len);
+        if longest > 0 {
+            let mut bound = wanted_len.abs_diff(len);
+            if let (Some(counts), true) = (&counts, ascii) {
+                bound = bound.max(counts.edits_at_least(name));
+            }
+            // The best score the name could have, by the formula `similarity` uses.
+            let at_most = 1.0 - (bound as f64) / (longest as f64);
+            if at_most < 0.7 || best.is_some_and(|(s, _)| at_most <= s) {
+                continue;
+            }
+        }
         let score = similarity(wanted, name);
         if score >= 0.7 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, name));
         }
     }
     best.map(|(_, n)| n)
+}
+
+/// How many times each byte occurs in an ASCII text, folded into 64 counters.
+///
+/// An edit (insertion, deletion, substitution, transposition) changes the counts of two
+/// texts' difference by at most one on each side, so the distance between two texts is at
+/// least the larger of what one has in excess and what the other has; folding bytes
+/// together only makes that smaller, so it stays a lower bound.
+struct LetterCounts([i16; 64]);
+
+impl LetterCounts {
+    fn of(text: &str) -> LetterCounts {
+        let mut counts = [0i16; 64];
+        for &b in text.as_bytes() {
+            counts[usize::from(b & 63)] = counts[usize::from(b & 63)].saturating_add(1);
+        }
+        LetterCounts(counts)
+    }
+
+    /// A lower bound of the edit distance from this text to `other` (ASCII).
+    fn edits_at_least(&self, other: &str) -> usize {
+        let mut diff = self.0;
+        for &b in other.as_bytes() {
+            diff[usize::from(b & 63)] = diff[usize::from(b & 63)].saturating_sub(1);
+        }
+        let (mut more, mut fewer) = (0usize, 0usize);
+        for d in diff {
+            if d > 0 {
+                more += d as usize;
+            } else {
+                fewer += d.unsigned_abs() as usize;
+            }
+        }
+        more.max(fewer)
+    }
 }
 
 fn similarity(a: &str, b: &str) -> f64 {
@@ -1111,5 +1172,28 @@ mod tests {
     fn suggestions() {
         assert_eq!(suggest("prod", ["dev", "prd", "staging"]), Some("prd"));
         assert_eq!(suggest("zzzz", ["dev", "prd"]), None);
+        assert_eq!(suggest("", ["", "a"]), Some(""));
+        assert_eq!(suggest("ab", ["ba", "ab"]), Some("ab"));
+        assert_eq!(suggest("dév", ["dev", "dév1"]), Some("dév1"));
+    }
+
+    proptest::proptest! {
+        /// The bounds only pass over names that could not win: the answer is the one the
+        /// distance to every name gives.
+        #[test]
+        fn suggest_is_the_best_of_every_score(
+            wanted in "[abc\u{e9}-]{0,12}",
+            names in proptest::collection::vec("[abc\u{e9}-]{0,14}", 0..60)
+        ) {
+            let mut want: Option<(f64, &str)> = None;
+            for name in &names {
+                let score = similarity(&wanted, name);
+                if score >= 0.7 && want.is_none_or(|(s, _)| score > s) {
+                    want = Some((score, name));
+                }
+            }
+            let got = suggest(&wanted, names.iter().map(String::as_str));
+            proptest::prop_assert_eq!(got, want.map(|(_, n)| n));
+        }
     }
 }
