@@ -35,20 +35,14 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// The plain forms of the commands run most (`init SHELL`, at every shell start-up;
-    /// `use [--shell SHELL] NAME`, as the shell function runs it; `export NAME`;
-    /// `show NAME`), recognised before clap builds the command line, which costs as many
-    /// instructions as reading a file of a thousand profiles. Anything else (an option, a
-    /// name that starts with `-`, help, an error, AWSPROF_PROCESS_TIMEOUT in the
-    /// environment) is `None`, for clap to parse and judge; a test holds each form to what
-    /// clap makes of it.
+    /// The plain forms of the commands run most after `init` (whose own are
+    /// `cmd::init::plain_args`): `use [--shell SHELL] NAME`, as the shell function runs it,
+    /// `export NAME` and `show NAME`, recognised before clap builds the command line, which
+    /// costs as many instructions as reading a file of a thousand profiles. Anything else
+    /// (an option, a name that starts with `-`, help, an error, AWSPROF_PROCESS_TIMEOUT in
+    /// the environment) is `None`, for clap to parse and judge; a test holds each form to
+    /// what clap makes of it.
     pub fn plain(args: &[OsString]) -> Option<Cli> {
-        if let Some(init) = crate::cmd::init::plain_args(args) {
-            return Some(Cli {
-                command: Command::Init(init),
-                quiet: false,
-            });
-        }
         if std::env::var_os("AWSPROF_PROCESS_TIMEOUT").is_some() {
             return None;
         }
@@ -933,7 +927,6 @@ mod tests {
             &["export", "dev"],
             &["show", "dev"],
             &["show", "dév"],
-            &["init", "bash"],
         ] {
             let fast = Cli::plain(&os(args)).unwrap_or_else(|| panic!("{args:?}"));
             let clap = Cli::try_parse_from(std::iter::once("awsprof").chain(args.iter().copied()))
@@ -966,6 +959,7 @@ mod tests {
             &["-q", "use", "dev"],
             &["list"],
             &["get", "region"],
+            &["init", "bash"],
         ] {
             assert!(Cli::plain(&os(args)).is_none(), "{args:?}");
         }

@@ -108,22 +108,17 @@ pub fn entry(
     ui: &'static dyn awsprof_core::ui::Ui,
     backend: &'static dyn backend::Backend,
 ) -> ExitCode {
-    // The plain forms of `init`, `use`, `export` and `show`: without building the command
-    // line (`Cli::plain`).
+    // The plain forms of `init` (at every shell start-up), `use`, `export` and `show`:
+    // without building the command line.
     let plain = if std::env::var_os("COMPLETE").is_none() {
         let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+        if let Some(init) = cmd::init::plain_args(&args) {
+            return report(ui, cmd::init::run(&init).map(|()| ExitCode::SUCCESS));
+        }
         cli::Cli::plain(&args)
     } else {
         None
     };
-    // `init`, at every shell start-up, needs nothing else.
-    if let Some(cli::Cli {
-        command: cli::Command::Init(init),
-        ..
-    }) = &plain
-    {
-        return report(ui, cmd::init::run(init).map(|()| ExitCode::SUCCESS));
-    }
     let cli = plain.unwrap_or_else(|| {
         // Before anything else: with COMPLETE=SHELL set, this answers a completion
         // request (profile names read live) and exits.
