@@ -17,7 +17,9 @@ use std::ops::Deref;
 /// From this many bytes a file is read into huge-page memory (Linux).
 pub const HUGE_FROM: u64 = 512 * 1024;
 
-/// A file's text: valid UTF-8 with no NUL, as [`crate::store::decode`] checks.
+/// A file's text: valid UTF-8 (the one invariant `Deref` relies on). A text read from a
+/// file has also been checked to hold no NUL, as [`crate::store::decode`] checks; one made
+/// from a `String` is taken as it is.
 pub struct FileText {
     bytes: Bytes,
 }
