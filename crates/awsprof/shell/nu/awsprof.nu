@@ -51,8 +51,8 @@ export def --env --wrapped "awsprof" [...args: string@__awsprof_complete] {
         ^awsprof ...$args
     } else {
         let plan = (^awsprof $args.0 --shell nu ...($args | skip 1) | from json)
-        let renew = if $args.0 == "use" and "--credentials" in $opts and $plan.AWS_CREDENTIAL_EXPIRATION? != null { $plan.AWS_PROFILE } else { "" }
-        $env.__awsprof_state = ($env.__awsprof_state? | default $__awsprof_fresh | merge {renew: $renew})
+        let renew = $args.0 == "use" and "--credentials" in $opts and $plan.AWS_CREDENTIAL_EXPIRATION? != null
+        $env.__awsprof_state = ($env.__awsprof_state? | default $__awsprof_fresh | merge {renew: (if $renew { $plan.AWS_PROFILE } else { "" })})
         __awsprof_commit $plan
     }
 }
@@ -72,7 +72,7 @@ def __awsprof_left [] {
 # or "" without an AWS identity. Under five minutes the time is marked with `!`, and shown
 # in red unless --plain, NO_COLOR or a dumb terminal.
 export def awsprof_prompt [--plain] {
-    let who = ([$env.AWS_PROFILE? $env.AWS_DEFAULT_PROFILE? (if ($env.AWS_ACCESS_KEY_ID? | default "") != "" { "(keys)" })] | compact --empty)
+    let who = ([$env.AWS_PROFILE? $env.AWS_DEFAULT_PROFILE? (if $env.AWS_ACCESS_KEY_ID? not-in [null ""] { "(keys)" })] | compact --empty)
     if ($who | is-empty) { return "" }
     let left = (__awsprof_left)
     let time = if $left == null { "" } else if $left <= 0 { "expired" } else { $"(if $left < 300 { '!' })(if $left >= 3600 { $'($left // 3600)h' })($left mod 3600 // 60)m" }
