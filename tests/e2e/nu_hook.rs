@@ -7,8 +7,7 @@
 use crate::support;
 use crate::support::AwsHome;
 use serde_json::{json, Value};
-use std::io::Write;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 fn home() -> AwsHome {
     let home = AwsHome::with("[profile dev]\nregion = eu-west-1\n[profile prod]\n", "");
@@ -22,18 +21,8 @@ fn step(home: &AwsHome, input: &str, env: &[(&str, &str)]) -> Output {
     let mut cmd = home.cmd();
     cmd.env_remove("XDG_STATE_HOME")
         .args(["hook", "--state"])
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("run awsprof hook --state");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        .envs(env.iter().copied());
+    support::output_with_stdin(&mut cmd, input)
 }
 
 /// The printed `{state, plan}`, from a run that succeeded.
