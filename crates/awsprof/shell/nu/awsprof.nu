@@ -23,10 +23,10 @@
 # The command's name is written as the word awsprof in double quotes, and only there:
 # `awsprof init nu --cmd NAME` writes NAME there. `^awsprof` is always the binary.
 
-# The integration's state before anything happened. A record, not a string: nushell passes
-# only strings to the programs it starts, so none of it (the saved keys of a shell that
-# entered a directory) reaches their environment.
-const __awsprof_fresh = {file: "" seen: "" applied: "" saved: {} renew: "" tried: ""}
+# The integration's state. A record, not a string: nushell passes only strings to the
+# programs it starts, so none of it (the saved keys of a shell that entered a directory)
+# reaches their environment.
+$env.__awsprof_state = {file: "" seen: "" applied: "" saved: {} renew: "" tried: ""}
 
 # Applies `plan`: each variable to its value, removed where the value is null. Each entry
 # point (the command, the hooks) calls this once, last: nushell shows a caller's value of a
@@ -52,7 +52,7 @@ export def --env --wrapped "awsprof" [...args: string@__awsprof_complete] {
     } else {
         let plan = (^awsprof $args.0 --shell nu ...($args | skip 1) | from json)
         let renew = $args.0 == "use" and "--credentials" in $opts and $plan.AWS_CREDENTIAL_EXPIRATION? != null
-        $env.__awsprof_state = ($env.__awsprof_state? | default $__awsprof_fresh | merge {renew: (if $renew { $plan.AWS_PROFILE } else { "" })})
+        $env.__awsprof_state = ($env.__awsprof_state | merge {renew: (if $renew { $plan.AWS_PROFILE } else { "" })})
         __awsprof_commit $plan
     }
 }
@@ -60,7 +60,7 @@ export def --env --wrapped "awsprof" [...args: string@__awsprof_complete] {
 # Completion through the binary (clap's dynamic completion, in its fish dialect: a value and
 # its description, tab-separated): profile names are read from the files each time.
 def __awsprof_complete [context: string] {
-    COMPLETE=fish ^awsprof -- ...($context | str trim --left | split row --regex '\s+') | complete | get stdout | lines | where $it != "" | split column -n 2 "\t" value description | default "" description
+    COMPLETE=fish ^awsprof -- ...($context | str trim --left | split row --regex '\s+') | complete | get stdout | lines | split column -n 2 "\t" value description | default "" description
 }
 
 # Seconds left before AWS_CREDENTIAL_EXPIRATION, or null when it is not set or not a time.
@@ -77,7 +77,7 @@ export def awsprof_prompt [--plain] {
     let left = (__awsprof_left)
     let time = if $left == null { "" } else if $left <= 0 { "expired" } else { $"(if $left < 300 { '!' })(if $left >= 3600 { $'($left // 3600)h' })($left mod 3600 // 60)m" }
     let red = $left != null and $left < 300 and not $plain and $env.NO_COLOR? in [null ""] and $env.TERM? != "dumb"
-    [$who.0 ($env.AWS_REGION? | default $env.AWS_DEFAULT_REGION?) (if $red { $"(ansi red)($time)(ansi reset)" } else { $time })] | compact --empty | str join " "
+    [$who.0 ($env.AWS_REGION? | default $env.AWS_DEFAULT_REGION?) (if $red { $"\e[31m($time)\e[0m" } else { $time })] | compact --empty | str join " "
 }
 
 # The directory hook (and, with `renew`, renewal): looks for the nearest .aws-profile (a
@@ -87,7 +87,7 @@ export def awsprof_prompt [--plain] {
 # applied, after `allow`/`deny` (`again`), or for credentials within five minutes of their
 # expiry, not yet renewed.
 def --env __awsprof_look [renew: bool, again = false] {
-    let st = ($env.__awsprof_state? | default $__awsprof_fresh)
+    let st = $env.__awsprof_state
     mut dir = $env.PWD
     mut found = ""
     loop {
