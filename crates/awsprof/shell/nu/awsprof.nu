@@ -44,17 +44,14 @@ def --env __awsprof_commit [plan: record] {
 # does, with nothing changed.
 export def --env --wrapped "awsprof" [...args: string@__awsprof_complete] {
     let opts = ($args | skip 1 | take while {|a| $a != "--" })
-    if $args.0? in [allow deny] {
+    if $args.0? not-in [use unset] or "-h" in $opts or "--help" in $opts {
         ^awsprof ...$args
-        __awsprof_look false true
-    } else if $args.0? not-in [use unset] or "-h" in $opts or "--help" in $opts {
-        ^awsprof ...$args
-    } else {
-        let plan = (^awsprof $args.0 --shell nu ...($args | skip 1) | from json)
-        let renew = $args.0 == "use" and "--credentials" in $opts and $plan.AWS_CREDENTIAL_EXPIRATION? != null
-        $env.__awsprof_state = ($env.__awsprof_state | merge {renew: (if $renew { $plan.AWS_PROFILE } else { "" })})
-        __awsprof_commit $plan
+        if $args.0? in [allow deny] { __awsprof_look false true }
+        return
     }
+    let plan = (^awsprof $args.0 --shell nu ...($args | skip 1) | from json)
+    $env.__awsprof_state.renew = if $args.0 == "use" and "--credentials" in $opts and $plan.AWS_CREDENTIAL_EXPIRATION? != null { $plan.AWS_PROFILE } else { "" }
+    __awsprof_commit $plan
 }
 
 # Completion through the binary (clap's dynamic completion, in its fish dialect: a value and
