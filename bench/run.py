@@ -180,7 +180,9 @@ def has_subcommand(awsprof, name, env):
 def rows_for(n, m, awsprof, floor, peers, env, notes, missing, baseline=None, fetch=None):
     """The rows at one size; commands this build lacks are recorded in `missing`."""
     p, region = m["static"], m["static_region"]
-    rows = [Row("floor", "floor: read both files", [floor], lambda out: None, group="floor")]
+    rows = [Row("floor", "floor: read both files", [floor], lambda out: None, group="floor"),
+            Row("floor-huge", "floor, reading as awsprof reads (huge pages from 512 KiB)",
+                [floor, "--huge"], lambda out: None, group="floor")]
 
     def want(sub, row):
         if sub in missing:
@@ -710,6 +712,10 @@ def render(meta, data, results, shells, prof, notes, missing, sizes, hooks=None)
         ("complete", "floor", "completion / floor"),
         ("get", "floor", "awsprof get / floor"),
         ("show", "floor", "awsprof show / floor"),
+        ("use", "floor-huge", "awsprof use / floor reading as awsprof reads"),
+        ("export", "floor-huge", "awsprof export / floor reading as awsprof reads"),
+        ("list", "floor-huge", "awsprof list / floor reading as awsprof reads"),
+        ("complete", "floor-huge", "completion / floor reading as awsprof reads"),
         ("aws-get", "use", "aws configure get / awsprof use"),
         ("aws-get", "get", "aws configure get / awsprof get"),
         ("awsume", "use", "awsume -s / awsprof use"),
@@ -955,7 +961,7 @@ def main():
                         args.baseline.resolve() if args.baseline else None, fetch)
         if only is not None:
             rows = [r for r in rows
-                    if r.key == "floor" or r.key in only or r.key.removeprefix("base-") in only]
+                    if r.group == "floor" or r.key in only or r.key.removeprefix("base-") in only]
         stats = time_rows(rows, n, env, args.quick, notes)
         results[n] = {row.key: (row.label, stats[row.key]) for row in rows}
 

@@ -20,6 +20,7 @@ pub mod doctor;
 pub mod edit;
 pub mod env;
 pub mod error;
+pub mod filetext;
 pub mod keypath;
 pub mod keyring;
 mod masks;

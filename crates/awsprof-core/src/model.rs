@@ -430,6 +430,10 @@ struct Header {
     /// The text between the brackets: where it starts after `offset`, and its length.
     inner: (u32, u32),
     file: FileKind,
+    /// The last byte between the brackets, or 0 when that is a space or a tab: a lookup
+    /// by name passes over most headers on this byte alone, without reading their text
+    /// (it sits in the struct's padding).
+    last: u8,
 }
 
 /// The two files after one validating pass: where each section is. A command reads only
@@ -508,6 +512,10 @@ impl<'t> Index<'t> {
                     u32::try_from(inner.len()).unwrap_or(0),
                 ),
                 file,
+                last: match inner.as_bytes().last() {
+                    Some(b' ' | b'\t') | None => 0,
+                    Some(&b) => b,
+                },
             });
         })?;
         Ok(Index {
@@ -542,7 +550,11 @@ impl<'t> Index<'t> {
 
     /// Whether a header names the section of kind `what` called `name`.
     fn names_section(&self, h: &Header, what: What, name: &str) -> bool {
-        names_section(h.file, self.inner(h), what, name)
+        let maybe = name
+            .as_bytes()
+            .last()
+            .is_none_or(|&n| h.last == n || h.last == 0);
+        maybe && names_section(h.file, self.inner(h), what, name)
     }
 
     /// Profile names, sorted and without repeats, borrowed from the texts.
@@ -599,24 +611,30 @@ impl<'t> Index<'t> {
     /// Merges the sections of kind `what` called `name`, reading only their lines.
     fn materialise(&self, what: What, name: &str, filter: Filter<'_>) -> ProfileSet {
         let mut set = ProfileSet::default();
-        for (file, text, cr) in [
-            (FileKind::Config, self.config, self.cr[0]),
-            (FileKind::Credentials, self.credentials, self.cr[1]),
+        // Headers are in file order, config first.
+        let split = self.headers.partition_point(|h| h.file == FileKind::Config);
+        let (in_config, in_credentials) = self.headers.split_at(split);
+        for (file, text, cr, headers) in [
+            (FileKind::Config, self.config, self.cr[0], in_config),
+            (
+                FileKind::Credentials,
+                self.credentials,
+                self.cr[1],
+                in_credentials,
+            ),
         ] {
             let Some(text) = text else { continue };
-            let sections = self.headers.iter().enumerate().filter_map(|(i, h)| {
-                if h.file != file || !self.names_section(h, what, name) {
-                    return None;
-                }
-                // Headers are in file order, config first: the next one of the same file
-                // ends this section.
-                let end = self
-                    .headers
-                    .get(i + 1)
-                    .filter(|next| next.file == file)
-                    .map_or(text.len(), |next| next.offset as usize);
-                Some((h.offset as usize, h.line as usize, end))
-            });
+            let sections = headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| self.names_section(h, what, name))
+                .map(|(i, h)| {
+                    // The next header of the file ends this section.
+                    let end = headers
+                        .get(i + 1)
+                        .map_or(text.len(), |next| next.offset as usize);
+                    (h.offset as usize, h.line as usize, end)
+                });
             set.merge_sections(file, text, cr, sections, filter);
         }
         set
@@ -898,15 +916,76 @@ impl UnknownProfile {
 }
 
 /// The closest name to `wanted` among `names`, if any is close enough to suggest.
+///
+/// Scored by [`similarity`], at least 0.7, the first of equal scores. Most names of a file
+/// with thousands cannot score that, nor beat the best so far: two lower bounds of the
+/// distance tell them apart before the distance is computed (at 100,000 profiles the full
+/// distance to each name cost 160 ms): the difference of the lengths, and, for ASCII, the
+/// letters one has and the other lacks ([`LetterCounts`]).
 pub fn suggest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted_len = wanted.chars().count();
+    let counts = wanted.is_ascii().then(|| LetterCounts::of(wanted));
     let mut best: Option<(f64, &str)> = None;
     for name in names {
+        let ascii = name.is_ascii();
+        let len = if ascii {
+            name.len()
+        } else {
+            name.chars().count()
+        };
+        let longest = wanted_len.max(len);
+        if longest > 0 {
+            let mut bound = wanted_len.abs_diff(len);
+            if let (Some(counts), true) = (&counts, ascii) {
+                bound = bound.max(counts.edits_at_least(name));
+            }
+            // The best score the name could have, by the formula `similarity` uses.
+            let at_most = 1.0 - (bound as f64) / (longest as f64);
+            if at_most < 0.7 || best.is_some_and(|(s, _)| at_most <= s) {
+                continue;
+            }
+        }
         let score = similarity(wanted, name);
         if score >= 0.7 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, name));
         }
     }
     best.map(|(_, n)| n)
+}
+
+/// How many times each byte occurs in an ASCII text, folded into 64 counters.
+///
+/// An edit (insertion, deletion, substitution, transposition) changes the counts of two
+/// texts' difference by at most one on each side, so the distance between two texts is at
+/// least the larger of what one has in excess and what the other has; folding bytes
+/// together only makes that smaller, so it stays a lower bound.
+struct LetterCounts([i16; 64]);
+
+impl LetterCounts {
+    fn of(text: &str) -> LetterCounts {
+        let mut counts = [0i16; 64];
+        for &b in text.as_bytes() {
+            counts[usize::from(b & 63)] = counts[usize::from(b & 63)].saturating_add(1);
+        }
+        LetterCounts(counts)
+    }
+
+    /// A lower bound of the edit distance from this text to `other` (ASCII).
+    fn edits_at_least(&self, other: &str) -> usize {
+        let mut diff = self.0;
+        for &b in other.as_bytes() {
+            diff[usize::from(b & 63)] = diff[usize::from(b & 63)].saturating_sub(1);
+        }
+        let (mut more, mut fewer) = (0usize, 0usize);
+        for d in diff {
+            if d > 0 {
+                more += d as usize;
+            } else {
+                fewer += d.unsigned_abs() as usize;
+            }
+        }
+        more.max(fewer)
+    }
 }
 
 fn similarity(a: &str, b: &str) -> f64 {
@@ -919,6 +998,26 @@ mod tests {
 
     fn set(config: &str, creds: &str) -> ProfileSet {
         ProfileSet::from_texts(Some(config), Some(creds), Filter::All).unwrap()
+    }
+
+    #[test]
+    fn a_lookup_by_the_last_byte_still_finds_headers_that_end_in_blanks() {
+        // `last` is 0 for these, so they are always read; the others are passed over on
+        // the byte alone. The Index must find what the whole load finds.
+        let config =
+            "[profile a ]\nk = 1\n[profile b\t]\nk = 2\n[profile ab]\nk = 3\n[default]\nk = 4\n";
+        let creds = "[a]\nj = 1\n[b ]\nj = 2\n";
+        let index = Index::build(Some(config), Some(creds)).unwrap();
+        let whole = set(config, creds);
+        for name in ["a", "b", "ab", "default", "c", "", " "] {
+            assert_eq!(
+                index.profile(name).as_ref(),
+                whole.profile(name),
+                "{name:?}"
+            );
+        }
+        // The byte lives in padding: the index stays 20 bytes a header.
+        assert_eq!(std::mem::size_of::<Header>(), 20);
     }
 
     #[test]
@@ -1073,5 +1172,28 @@ mod tests {
     fn suggestions() {
         assert_eq!(suggest("prod", ["dev", "prd", "staging"]), Some("prd"));
         assert_eq!(suggest("zzzz", ["dev", "prd"]), None);
+        assert_eq!(suggest("", ["", "a"]), Some(""));
+        assert_eq!(suggest("ab", ["ba", "ab"]), Some("ab"));
+        assert_eq!(suggest("dév", ["dev", "dév1"]), Some("dév1"));
+    }
+
+    proptest::proptest! {
+        /// The bounds only pass over names that could not win: the answer is the one the
+        /// distance to every name gives.
+        #[test]
+        fn suggest_is_the_best_of_every_score(
+            wanted in "[abc\u{e9}-]{0,12}",
+            names in proptest::collection::vec("[abc\u{e9}-]{0,14}", 0..60)
+        ) {
+            let mut want: Option<(f64, &str)> = None;
+            for name in &names {
+                let score = similarity(&wanted, name);
+                if score >= 0.7 && want.is_none_or(|(s, _)| score > s) {
+                    want = Some((score, name));
+                }
+            }
+            let got = suggest(&wanted, names.iter().map(String::as_str));
+            proptest::prop_assert_eq!(got, want.map(|(_, n)| n));
+        }
     }
 }

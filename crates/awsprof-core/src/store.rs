@@ -7,6 +7,7 @@
 
 use crate::edit::{Document, EditError};
 use crate::error::{Error, Result};
+use crate::filetext::{self, FileText};
 use crate::model::{Filter, ProfileSet};
 use crate::parse::FileKind;
 use std::io;
@@ -119,21 +120,28 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
     memchr::memchr_iter(b'\n', &bytes[..offset]).count() + 1
 }
 
-/// Turns a file's bytes into text, or says why they are not a config file.
-pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
-    if let Some(i) = memchr::memchr(0, &bytes) {
+/// Says why a file's bytes are not a config file's text (a NUL, or not UTF-8), if they
+/// are not.
+fn check_text(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(i) = memchr::memchr(0, bytes) {
         return Err(Error::NulByte {
             path: path.to_path_buf(),
-            line: line_of(&bytes, i),
+            line: line_of(bytes, i),
         });
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        Error::NotUtf8 {
+    if let Some(at) = filetext::utf8_error_at(bytes) {
+        return Err(Error::NotUtf8 {
             path: path.to_path_buf(),
-            line: line_of(e.as_bytes(), at),
-        }
-    })
+            line: line_of(bytes, at),
+        });
+    }
+    Ok(())
+}
+
+/// Turns a file's bytes into text, or says why they are not a config file.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    check_text(path, &bytes)?;
+    Ok(FileText::checked_vec(bytes).into_string())
 }
 
 /// What a path that is not a regular file is, for messages.
@@ -239,55 +247,74 @@ pub fn open_regular(path: &Path) -> Result<Option<(std::fs::File, std::fs::Metad
 /// `limit` before reading it; `Ok(None)` when it does not exist.
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
     use std::io::Read;
-    let Some((mut file, meta)) = open_regular(path)? else {
+    let Some((file, meta)) = open_regular(path)? else {
         return Ok(None);
     };
-    let too_large = |size: u64| Error::TooLarge {
-        path: path.to_path_buf(),
-        size,
-        limit,
-    };
     if meta.len() > limit {
-        return Err(too_large(meta.len()));
+        return Err(too_large(path, meta.len(), limit));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // `take` bounds what a file that grows while we read can make us hold.
-    (&mut file)
-        .take(limit + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
+        return Err(too_large(path, bytes.len() as u64, limit));
     }
     Ok(Some(bytes))
 }
 
-/// Reads a shared file: `Ok(None)` when it does not exist.
+fn too_large(path: &Path, size: u64, limit: u64) -> Error {
+    Error::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+    }
+}
+
+/// Reads a shared file's text: `Ok(None)` when it does not exist.
 ///
 /// Only a regular file is read, and its size is checked before reading, so a FIFO, a
-/// device or a huge file is refused at once ([`read_bytes`]).
-pub fn read_file(path: &Path) -> Result<Option<String>> {
-    match read_bytes(path, MAX_FILE_SIZE)? {
-        Some(bytes) => decode(path, bytes).map(Some),
-        None => Ok(None),
+/// device or a huge file is refused at once, as [`read_bytes`] does; a large file is
+/// read into huge-page memory ([`FileText`]).
+pub fn read_text(path: &Path) -> Result<Option<FileText>> {
+    let Some((mut file, meta)) = open_regular(path)? else {
+        return Ok(None);
+    };
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(too_large(path, meta.len(), MAX_FILE_SIZE));
     }
+    filetext::read(&mut file, meta.len(), MAX_FILE_SIZE, |b| {
+        check_text(path, b)
+    })
+    .map(Some)
+    .map_err(|e| match e {
+        filetext::Failed::Io(e) => Error::io(path, e),
+        filetext::Failed::TooLarge(n) => too_large(path, n, MAX_FILE_SIZE),
+        filetext::Failed::Bad(e) => e,
+    })
+}
+
+/// Reads a shared file: `Ok(None)` when it does not exist ([`read_text`]).
+pub fn read_file(path: &Path) -> Result<Option<String>> {
+    Ok(read_text(path)?.map(FileText::into_string))
 }
 
 /// Both files' texts, as read.
 #[derive(Clone, Debug, Default)]
 pub struct Texts {
     /// The config file's text, if it exists.
-    pub config: Option<String>,
+    pub config: Option<FileText>,
     /// The credentials file's text, if it exists.
-    pub credentials: Option<String>,
+    pub credentials: Option<FileText>,
 }
 
 impl Texts {
     /// Reads both files.
     pub fn read(paths: &Paths) -> Result<Texts> {
         Ok(Texts {
-            config: read_file(&paths.config)?,
-            credentials: read_file(&paths.credentials)?,
+            config: read_text(&paths.config)?,
+            credentials: read_text(&paths.credentials)?,
         })
     }
 
@@ -667,8 +694,8 @@ impl Editor {
             None => config.clone(),
         };
         let texts = Texts {
-            config: Some(config),
-            credentials: Some(creds),
+            config: Some(config.into()),
+            credentials: Some(creds.into()),
         };
         texts.profiles(&self.paths, filter)
     }

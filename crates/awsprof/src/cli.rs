@@ -21,7 +21,7 @@ use std::ffi::OsString;
     about,
     long_about,
     max_term_width = 100,
-    help_template = "{about-with-newline}\n{usage-heading} {usage}\n\nCommands:\n{subcommands}\n\nOptions: -q, --quiet (no notes, for scripts)  -h, --help (-h: a summary)  -V, --version{after-help}",
+    help_template = "{about-with-newline}\n{usage-heading} {usage}\n\nCommands:\n{subcommands}\n\nOptions: -q, --quiet (no notes, no spinner: for scripts)  -h, --help (-h: a summary)  -V, --version{after-help}",
     after_long_help = examples::TOP
 )]
 pub struct Cli {
@@ -32,6 +32,52 @@ pub struct Cli {
     /// command; listed once, in the top-level help, rather than in every command's.
     #[arg(short = 'q', long, global = true, hide = true)]
     pub quiet: bool,
+}
+
+impl Cli {
+    /// The plain forms of the commands run most after `init` (whose own are
+    /// `cmd::init::plain_args`): `use [--shell SHELL] NAME`, as the shell function runs it,
+    /// `export NAME` and `show NAME`, recognised before clap builds the command line, which
+    /// costs as many instructions as reading a file of a thousand profiles. Anything else
+    /// (an option, a name that starts with `-`, help, an error, AWSPROF_PROCESS_TIMEOUT in
+    /// the environment) is `None`, for clap to parse and judge; a test holds each form to
+    /// what clap makes of it.
+    pub fn plain(args: &[OsString]) -> Option<Cli> {
+        if std::env::var_os("AWSPROF_PROCESS_TIMEOUT").is_some() {
+            return None;
+        }
+        let args: Vec<&str> = args.iter().map(|a| a.to_str()).collect::<Option<_>>()?;
+        let name = |n: &str| (!n.is_empty() && !n.starts_with('-')).then(|| n.to_string());
+        let command = match args[..] {
+            ["use", n] => Command::Use(UseArgs {
+                profile: Some(name(n)?),
+                shell: ShellArg(Kind::Sh),
+                credentials: false,
+                creds: CredentialArgs::default(),
+            }),
+            ["use", "--shell", shell, n] => Command::Use(UseArgs {
+                profile: Some(name(n)?),
+                shell: ShellArg::from_str(shell, false).ok()?,
+                credentials: false,
+                creds: CredentialArgs::default(),
+            }),
+            ["export", n] => Command::Export(ExportArgs {
+                profile: Some(name(n)?),
+                format: FormatArg(Kind::Sh),
+                creds: CredentialArgs::default(),
+            }),
+            ["show", n] => Command::Show(ShowArgs {
+                profile: Some(name(n)?),
+                json: false,
+                reveal: false,
+            }),
+            _ => return None,
+        };
+        Some(Cli {
+            command,
+            quiet: false,
+        })
+    }
 }
 
 /// `--version`: the package's, and the commit it was built from when known (build.rs).
@@ -864,4 +910,63 @@ Examples:
 Examples:
   awsprof keyring credentials dev   # what the profile's credential_process line runs"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(Into::into).collect()
+    }
+
+    #[test]
+    fn the_plain_forms_skip_clap_and_mean_what_clap_makes_of_them() {
+        for args in [
+            &["use", "dev"][..],
+            &["use", "--shell", "bash", "dev"],
+            &["use", "--shell", "zsh", "prod.eu-west-1"],
+            &["use", "--shell", "fish", "a b"],
+            &["use", "--shell", "nu", "x"],
+            &["use", "--shell", "sh", "default"],
+            &["export", "dev"],
+            &["show", "dev"],
+            &["show", "dév"],
+        ] {
+            let fast = Cli::plain(&os(args)).unwrap_or_else(|| panic!("{args:?}"));
+            let clap = Cli::try_parse_from(std::iter::once("awsprof").chain(args.iter().copied()))
+                .unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{clap:?}"), "{args:?}");
+        }
+        // Everything else is left to clap: its help, its errors, its other options.
+        for args in [
+            &["use"][..],
+            &["use", "-"],
+            &["use", ""],
+            &["use", "-h"],
+            &["use", "--help"],
+            &["use", "--", "dev"],
+            &["use", "dev", "extra"],
+            &["use", "-q", "dev"],
+            &["use", "dev", "--quiet"],
+            &["use", "--shell", "tcsh", "dev"],
+            &["use", "--shell", "Bash", "dev"],
+            &["use", "--shell=bash", "dev"],
+            &["use", "--shell", "bash", "--credentials", "dev"],
+            &["use", "--credentials", "dev"],
+            &["use", "--shell", "bash", "-"],
+            &["export", "--format", "json", "dev"],
+            &["export", "-f", "json", "dev"],
+            &["export"],
+            &["show", "--json", "dev"],
+            &["show", "--reveal", "dev"],
+            &["show"],
+            &["-q", "use", "dev"],
+            &["list"],
+            &["get", "region"],
+            &["init", "bash"],
+        ] {
+            assert!(Cli::plain(&os(args)).is_none(), "{args:?}");
+        }
+    }
 }

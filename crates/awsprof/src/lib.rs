@@ -108,19 +108,25 @@ pub fn entry(
     ui: &'static dyn awsprof_core::ui::Ui,
     backend: &'static dyn backend::Backend,
 ) -> ExitCode {
-    // `init`, at every shell start-up: without building the command line.
-    if std::env::var_os("COMPLETE").is_none() {
+    // The plain forms of `init` (at every shell start-up), `use`, `export` and `show`:
+    // without building the command line.
+    let plain = if std::env::var_os("COMPLETE").is_none() {
         let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
         if let Some(init) = cmd::init::plain_args(&args) {
             return report(ui, cmd::init::run(&init).map(|()| ExitCode::SUCCESS));
         }
-    }
-    // Before anything else: with COMPLETE=SHELL set, this answers a completion request
-    // (profile names read live) and exits.
-    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
-        .shells(complete::SHELLS)
-        .complete();
-    let cli = parse(ui);
+        cli::Cli::plain(&args)
+    } else {
+        None
+    };
+    let cli = plain.unwrap_or_else(|| {
+        // Before anything else: with COMPLETE=SHELL set, this answers a completion
+        // request (profile names read live) and exits.
+        clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+            .shells(complete::SHELLS)
+            .complete();
+        parse(ui)
+    });
     term::set_quiet(cli.quiet);
     let ctx = ctx::Ctx::from_env(ui, backend);
     let result = match run(&cli, &ctx) {

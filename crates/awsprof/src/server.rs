@@ -295,7 +295,10 @@ pub fn hide_default(ctx: &Ctx, default: Option<&Section>) -> Result<Option<Hidde
         .map_err(|e| {
             anyhow::anyhow!("could not make a private directory for the copies of the files: {e}")
         })?;
-    let copy = |kind: FileKind, text: &Option<String>, name: &str| -> Result<Option<PathBuf>> {
+    let copy = |kind: FileKind,
+                text: &Option<awsprof_core::filetext::FileText>,
+                name: &str|
+     -> Result<Option<PathBuf>> {
         let sets_one = keys
             .iter()
             .any(|k| default.property(k).is_some_and(|p| p.file == kind));
