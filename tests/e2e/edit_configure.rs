@@ -3,8 +3,6 @@
 
 use crate::support;
 use crate::support::{AwsHome, PtyChild};
-use std::io::Write;
-use std::process::Stdio;
 
 const ID: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -115,21 +113,7 @@ fn ctrl_c_at_the_secret_prompt_writes_nothing_and_restores_echo() {
 }
 
 fn configure_piped(home: &AwsHome, profile: &str, input: &str) -> std::process::Output {
-    let mut child = home
-        .cmd()
-        .args(["configure", "--profile", profile])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    support::output_with_stdin(home.cmd().args(["configure", "--profile", profile]), input)
 }
 
 #[test]

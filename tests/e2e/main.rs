@@ -45,6 +45,7 @@ mod keyring;
 mod messages;
 #[cfg(unix)]
 mod not_a_file;
+mod nu_hook;
 mod packaging;
 mod precedence;
 #[cfg(unix)]

@@ -240,3 +240,68 @@ fn fish_applies_a_trusted_directory_profile_and_restores_on_leaving() {
 fn nu_applies_a_trusted_directory_profile_and_restores_on_leaving() {
     scenario(Setup::Nu);
 }
+
+/// Straight from one allowed directory into another, and a profile switched by hand inside
+/// one: the shell switches between the files' profiles, puts back what it had before the
+/// first on leaving, and keeps a profile chosen by hand. Prompts in a directory whose file
+/// was handled start no process.
+fn between_directories(setup: Setup) {
+    let d = Dir::start(setup);
+    let shell = setup.shell();
+    let h = d.t.home.path();
+    std::fs::create_dir_all(h.join("other")).unwrap();
+    std::fs::write(h.join("other/.aws-profile"), "prod\n").unwrap();
+    d.run("awsprof use base", "base us-east-1");
+    let base = d.dump();
+    d.run("awsprof allow proj", "base us-east-1");
+    d.run("awsprof allow other", "base us-east-1");
+    d.run("cd proj/sub", "dev eu-west-1");
+    let before = d.calls();
+    d.run("", "dev eu-west-1");
+    d.run("cd ..", "dev eu-west-1");
+    assert_eq!(
+        d.calls(),
+        before,
+        "{shell}: awsprof ran again for a file it had handled"
+    );
+    d.run("cd ../other", "prod");
+    assert_eq!(
+        d.dump(),
+        vars(&[("AWS_PROFILE", "prod"), ("AWSPROF_PREVIOUS_PROFILE", "base")]),
+        "{shell}: from one directory straight into another, the shell's own profile is the one left"
+    );
+    d.run("cd ~", "base us-east-1");
+    assert_eq!(
+        d.dump(),
+        base,
+        "{shell}: leaving restores what the shell had before the first"
+    );
+    d.run("cd proj", "dev eu-west-1");
+    d.run("awsprof use prod", "prod");
+    d.run("cd ~", "prod");
+    assert_eq!(
+        d.dump(),
+        vars(&[("AWS_PROFILE", "prod"), ("AWSPROF_PREVIOUS_PROFILE", "dev")]),
+        "{shell}: a profile switched by hand is kept on leaving"
+    );
+}
+
+#[test]
+fn bash_switches_between_directories_and_keeps_a_profile_chosen_by_hand() {
+    between_directories(Setup::Bash);
+}
+
+#[test]
+fn zsh_switches_between_directories_and_keeps_a_profile_chosen_by_hand() {
+    between_directories(Setup::Zsh);
+}
+
+#[test]
+fn fish_switches_between_directories_and_keeps_a_profile_chosen_by_hand() {
+    between_directories(Setup::Fish);
+}
+
+#[test]
+fn nu_switches_between_directories_and_keeps_a_profile_chosen_by_hand() {
+    between_directories(Setup::Nu);
+}

@@ -513,7 +513,12 @@ pub struct DirArgs {
 #[derive(Debug, Args)]
 pub struct HookArgs {
     /// The .aws-profile file the shell found.
-    pub file: std::path::PathBuf,
+    #[arg(required_unless_present = "state")]
+    pub file: Option<std::path::PathBuf>,
+    /// nushell's hook: read its state and what it found as JSON on stdin, print the new
+    /// state and what to set as JSON.
+    #[arg(long, conflicts_with = "file")]
+    pub state: bool,
     /// The shell to write code for.
     #[arg(long, value_enum, default_value_t = ShellArg(Kind::Sh))]
     pub shell: ShellArg,

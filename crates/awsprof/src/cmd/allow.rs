@@ -9,7 +9,7 @@ use crate::cli::{DirArgs, HookArgs};
 use crate::term::shown_path;
 use anyhow::{Context, Result};
 use awsprof_core::dirprofile::{self, DirError, ProfileFile, Trust, TrustList};
-use awsprof_core::env::{explicit_profile, use_plan};
+use awsprof_core::env::{explicit_profile, use_plan, Plan};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -84,25 +84,37 @@ fn refusal(trust: Trust, file: &ProfileFile) -> Option<String> {
 
 /// The hidden `hook FILE --shell SH`: the code of `use PROFILE` for a trusted file, exit 0;
 /// anything else prints nothing on stdout, at most one line on stderr, and exits 1.
+/// `hook --state` is nushell's (see [`super::nu_hook`]).
 pub fn hook(ctx: &super::Ctx, args: &HookArgs) -> Result<ExitCode> {
-    let file = ProfileFile::read(Path::new(&args.file))?;
+    if args.state {
+        return super::nu_hook::run(ctx);
+    }
+    // clap requires the file without --state.
+    let file = args.file.as_deref().context("no .aws-profile file named")?;
+    let leaving = explicit_profile(&|k| std::env::var(k).ok()).unwrap_or_default();
+    let Some(plan) = trusted_plan(ctx, file, &leaving)? else {
+        return Ok(ExitCode::FAILURE);
+    };
+    super::emit(&args.shell.kind().render(&plan)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The plan of `use PROFILE` for the profile a trusted `file` names, in a shell leaving the
+/// profile `leaving`; `None` for a file not trusted as it is, after at most one line on
+/// stderr saying why.
+pub fn trusted_plan(ctx: &super::Ctx, file: &Path, leaving: &str) -> Result<Option<Plan>> {
+    let file = ProfileFile::read(file)?;
     let list = TrustList::load(&list_path()?)?;
     let trust = list.check(file.key()?, &file.hash);
     if trust != Trust::Allowed {
         if let Some(line) = refusal(trust, &file) {
             ctx.ui.note(&line);
         }
-        return Ok(ExitCode::FAILURE);
+        return Ok(None);
     }
     let name = file.profile()?;
     let profile = ctx
         .profile(name)
         .with_context(|| format!("{} names profile '{name}'", file.path.display()))?;
-    let leaving = explicit_profile(&|k| std::env::var(k).ok()).unwrap_or_default();
-    let code = args
-        .shell
-        .kind()
-        .render(&use_plan(name, profile.get("region"), Some(&leaving)))?;
-    super::emit(&code)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Some(use_plan(name, profile.get("region"), Some(leaving))))
 }

@@ -13,6 +13,7 @@ pub mod init;
 pub mod keyring;
 pub mod list;
 pub mod man;
+pub mod nu_hook;
 pub mod picker;
 pub mod remove;
 pub mod rename;

@@ -1,8 +1,8 @@
 //! `use`: shell code that switches this shell to a profile.
 
-use crate::cli::UseArgs;
+use crate::cli::{CredentialArgs, UseArgs};
 use anyhow::{bail, Result};
-use awsprof_core::env::{self as vars, explicit_profile, Previous};
+use awsprof_core::env::{self as vars, explicit_profile, Plan, Previous};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -32,8 +32,7 @@ pub fn run(ctx: &super::Ctx, args: &UseArgs) -> Result<ExitCode> {
         },
     };
     let plan = if args.credentials {
-        let (profile, creds) = super::export::resolve(ctx, &target, &args.creds)?;
-        vars::use_credentials_plan(&target, profile.get("region"), &creds, Some(&leaving))
+        credentials_plan(ctx, &target, &args.creds, &leaving)?
     } else {
         // Only this profile's properties are kept: `use` stays one parse of the files.
         let profile = ctx.profile(&target)?;
@@ -41,6 +40,22 @@ pub fn run(ctx: &super::Ctx, args: &UseArgs) -> Result<ExitCode> {
     };
     let code = args.shell.kind().render(&plan)?;
     print(ctx, &code, &target)
+}
+
+/// The plan of `use --credentials TARGET` in a shell leaving the profile `leaving`.
+pub fn credentials_plan(
+    ctx: &super::Ctx,
+    target: &str,
+    options: &CredentialArgs,
+    leaving: &str,
+) -> Result<Plan> {
+    let (profile, creds) = super::export::resolve(ctx, target, options)?;
+    Ok(vars::use_credentials_plan(
+        target,
+        profile.get("region"),
+        &creds,
+        Some(leaving),
+    ))
 }
 
 fn print(ctx: &super::Ctx, code: &str, target: &str) -> Result<ExitCode> {
