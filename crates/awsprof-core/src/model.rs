@@ -420,7 +420,7 @@ enum What {
 /// Where a section starts in one of the two texts. Kept small (an index holds one per
 /// section, and a big file has tens of thousands): the header's text is a range of its
 /// line, and positions are 32-bit (the store reads files of up to 256 MiB). What the header
-/// names is read from that text when a command asks ([`Index::key`]): `use P` looks at the
+/// names is read from that text when a command asks (`Index::inner`): `use P` looks at the
 /// few headers that end with `P`, not at every one.
 #[derive(Clone, Copy, Debug)]
 struct Header {
@@ -536,11 +536,6 @@ impl<'t> Index<'t> {
         .unwrap_or_default()
     }
 
-    /// What a header names.
-    fn key(&self, h: &Header) -> SectionKey<'t> {
-        parse::section_key(h.file, self.inner(h))
-    }
-
     /// The text between a header's brackets.
     fn inner(&self, h: &Header) -> &'t str {
         let start = h.offset as usize + h.inner.0 as usize;
@@ -563,7 +558,7 @@ impl<'t> Index<'t> {
         let mut names: Vec<&'t str> = self
             .headers
             .iter()
-            .filter_map(|h| named(self.key(h), What::Profile))
+            .filter_map(|h| profile_name(h.file, self.inner(h)))
             .collect();
         sort_names(&mut names);
         names
@@ -574,7 +569,7 @@ impl<'t> Index<'t> {
         !self
             .headers
             .iter()
-            .any(|h| named(self.key(h), What::Profile).is_some())
+            .any(|h| profile_name(h.file, self.inner(h)).is_some())
     }
 
     /// Whether a profile called `name` exists.
