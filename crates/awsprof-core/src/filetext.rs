@@ -24,29 +24,21 @@ pub struct FileText {
     bytes: Bytes,
 }
 
-enum Bytes {
+/// A file's bytes as read, not yet checked to be text.
+pub(crate) enum Bytes {
     Heap(Vec<u8>),
     #[cfg(target_os = "linux")]
     Huge(huge::Mapping),
 }
 
 impl FileText {
-    /// The text of bytes already checked to be UTF-8 (by `check`).
-    fn checked(bytes: Bytes) -> FileText {
+    /// The text of bytes the caller has checked to be UTF-8 (`store`'s check).
+    pub(crate) fn checked(bytes: Bytes) -> FileText {
         FileText { bytes }
     }
 
     fn bytes(&self) -> &[u8] {
-        match &self.bytes {
-            Bytes::Heap(v) => v,
-            #[cfg(target_os = "linux")]
-            Bytes::Huge(m) => m.as_slice(),
-        }
-    }
-
-    /// The text of bytes that `store`'s check found to be UTF-8.
-    pub(crate) fn checked_vec(bytes: Vec<u8>) -> FileText {
-        FileText::checked(Bytes::Heap(bytes))
+        self.bytes.as_slice()
     }
 
     /// The text as a `String` (a copy only when it lives in huge-page memory).
@@ -62,6 +54,16 @@ impl FileText {
     /// Whether the text lives in huge-page memory (for tests).
     pub fn is_huge(&self) -> bool {
         !matches!(self.bytes, Bytes::Heap(_))
+    }
+}
+
+impl Bytes {
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Heap(v) => v,
+            #[cfg(target_os = "linux")]
+            Bytes::Huge(m) => m.as_slice(),
+        }
     }
 }
 
@@ -99,34 +101,29 @@ impl PartialEq for FileText {
     }
 }
 
-/// Why a file's bytes could not be read as text.
+/// Why a file could not be read.
 pub(crate) enum Failed {
     /// Reading failed.
     Io(io::Error),
     /// More than the limit was read (the file grew while we read it): how much.
     TooLarge(u64),
-    /// The bytes are not text (`check`'s error).
-    Bad(crate::error::Error),
 }
 
 /// Reads the rest of `file`, whose size was `size` (already checked to be at most
-/// `limit`) when it was opened, and checks the bytes with `check`.
-pub(crate) fn read(
-    file: &mut std::fs::File,
-    size: u64,
-    limit: u64,
-    check: impl FnOnce(&[u8]) -> crate::error::Result<()>,
-) -> Result<FileText, Failed> {
+/// `limit`) when it was opened: into huge-page memory when it is large, else a `Vec`.
+/// The caller checks the bytes before it makes them text ([`FileText::checked`]).
+pub(crate) fn read(file: &mut std::fs::File, size: u64, limit: u64) -> Result<Bytes, Failed> {
     #[cfg(target_os = "linux")]
     if size >= HUGE_FROM {
-        if let Some(m) = huge::Mapping::read(file, size, limit).map_err(|e| match e {
-            huge::Failed::Io(e) => Failed::Io(e),
-            huge::Failed::TooLarge(n) => Failed::TooLarge(n),
-        })? {
-            check(m.as_slice()).map_err(Failed::Bad)?;
-            return Ok(FileText::checked(Bytes::Huge(m)));
+        if let Some(m) = huge::Mapping::read(file, size, limit)? {
+            return Ok(Bytes::Huge(m));
         }
     }
+    read_vec(file, size, limit).map(Bytes::Heap)
+}
+
+/// Reads the rest of `file` into a `Vec`, as [`read`] does a small file.
+pub(crate) fn read_vec(file: &mut std::fs::File, size: u64, limit: u64) -> Result<Vec<u8>, Failed> {
     let mut bytes = Vec::with_capacity(size as usize);
     // `take` bounds what a file that grows while we read can make us hold.
     Read::by_ref(file)
@@ -136,8 +133,7 @@ pub(crate) fn read(
     if bytes.len() as u64 > limit {
         return Err(Failed::TooLarge(bytes.len() as u64));
     }
-    check(&bytes).map_err(Failed::Bad)?;
-    Ok(FileText::checked(Bytes::Heap(bytes)))
+    Ok(bytes)
 }
 
 /// Whether `bytes` are UTF-8: the SIMD check first (it says only yes or no), then the
@@ -153,18 +149,14 @@ pub(crate) fn utf8_error_at(bytes: &[u8]) -> Option<usize> {
 mod huge {
     //! Anonymous memory aligned to 2 MiB and advised `MADV_HUGEPAGE`, owned like a `Vec`.
 
+    use super::Failed;
     use std::io::{self, Read};
     use std::ptr::NonNull;
 
     const HUGE_PAGE: usize = 2 * 1024 * 1024;
 
-    pub(super) enum Failed {
-        Io(io::Error),
-        TooLarge(u64),
-    }
-
     /// `len` bytes of text at the start of `cap` bytes of memory mapped for us alone.
-    pub(super) struct Mapping {
+    pub(crate) struct Mapping {
         ptr: NonNull<u8>,
         len: usize,
         cap: usize,
@@ -285,7 +277,8 @@ mod tests {
     fn read_path(path: &std::path::Path, limit: u64) -> Result<FileText, Failed> {
         let mut f = std::fs::File::open(path).unwrap();
         let size = f.metadata().unwrap().len();
-        read(&mut f, size, limit, |_| Ok(()))
+        // The tests' texts are ASCII.
+        read(&mut f, size, limit).map(FileText::checked)
     }
 
     #[test]
@@ -326,7 +319,7 @@ mod tests {
             std::fs::write(&p, vec![b'x'; size]).unwrap();
             let mut f = std::fs::File::open(&p).unwrap();
             // Told the file is smaller than it is, as when it grew after it was measured.
-            match read(&mut f, size as u64 / 2, size as u64 - 1, |_| Ok(())) {
+            match read(&mut f, size as u64 / 2, size as u64 - 1) {
                 Err(Failed::TooLarge(n)) => assert_eq!(n, size as u64),
                 _ => panic!("{size}: not refused"),
             }
@@ -341,7 +334,7 @@ mod tests {
         std::fs::write(&p, vec![b'y'; size]).unwrap();
         let mut f = std::fs::File::open(&p).unwrap();
         // Measured at HUGE_FROM bytes: the 2 MiB room fills, so it is read again.
-        let Ok(got) = read(&mut f, HUGE_FROM, u64::MAX / 2, |_| Ok(())) else {
+        let Ok(got) = read(&mut f, HUGE_FROM, u64::MAX / 2).map(FileText::checked) else {
             panic!()
         };
         assert_eq!(got.len(), size);

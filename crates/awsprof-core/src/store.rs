@@ -141,7 +141,7 @@ fn check_text(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Turns a file's bytes into text, or says why they are not a config file.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
     check_text(path, &bytes)?;
-    Ok(FileText::checked_vec(bytes).into_string())
+    Ok(FileText::checked(filetext::Bytes::Heap(bytes)).into_string())
 }
 
 /// What a path that is not a regular file is, for messages.
@@ -243,25 +243,16 @@ pub fn open_regular(path: &Path) -> Result<Option<(std::fs::File, std::fs::Metad
     Ok(Some((file, meta)))
 }
 
-/// Reads the regular file at `path` whole ([`open_regular`]), refusing one larger than
-/// `limit` before reading it; `Ok(None)` when it does not exist.
-pub fn read_bytes(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
-    use std::io::Read;
+/// Opens the regular file at `path` ([`open_regular`]), refusing one larger than `limit`
+/// before reading it; `Ok(None)` when it does not exist. Gives the file and its size.
+fn open_within(path: &Path, limit: u64) -> Result<Option<(std::fs::File, u64)>> {
     let Some((file, meta)) = open_regular(path)? else {
         return Ok(None);
     };
     if meta.len() > limit {
         return Err(too_large(path, meta.len(), limit));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // `take` bounds what a file that grows while we read can make us hold.
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(path, bytes.len() as u64, limit));
-    }
-    Ok(Some(bytes))
+    Ok(Some((file, meta.len())))
 }
 
 fn too_large(path: &Path, size: u64, limit: u64) -> Error {
@@ -272,27 +263,37 @@ fn too_large(path: &Path, size: u64, limit: u64) -> Error {
     }
 }
 
+fn read_error(path: &Path, limit: u64, e: filetext::Failed) -> Error {
+    match e {
+        filetext::Failed::Io(e) => Error::io(path, e),
+        filetext::Failed::TooLarge(n) => too_large(path, n, limit),
+    }
+}
+
+/// Reads the regular file at `path` whole ([`open_regular`]), refusing one larger than
+/// `limit` before reading it; `Ok(None)` when it does not exist.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
+    let Some((mut file, size)) = open_within(path, limit)? else {
+        return Ok(None);
+    };
+    filetext::read_vec(&mut file, size, limit)
+        .map(Some)
+        .map_err(|e| read_error(path, limit, e))
+}
+
 /// Reads a shared file's text: `Ok(None)` when it does not exist.
 ///
 /// Only a regular file is read, and its size is checked before reading, so a FIFO, a
 /// device or a huge file is refused at once, as [`read_bytes`] does; a large file is
 /// read into huge-page memory ([`FileText`]).
 pub fn read_text(path: &Path) -> Result<Option<FileText>> {
-    let Some((mut file, meta)) = open_regular(path)? else {
+    let Some((mut file, size)) = open_within(path, MAX_FILE_SIZE)? else {
         return Ok(None);
     };
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(too_large(path, meta.len(), MAX_FILE_SIZE));
-    }
-    filetext::read(&mut file, meta.len(), MAX_FILE_SIZE, |b| {
-        check_text(path, b)
-    })
-    .map(Some)
-    .map_err(|e| match e {
-        filetext::Failed::Io(e) => Error::io(path, e),
-        filetext::Failed::TooLarge(n) => too_large(path, n, MAX_FILE_SIZE),
-        filetext::Failed::Bad(e) => e,
-    })
+    let bytes = filetext::read(&mut file, size, MAX_FILE_SIZE)
+        .map_err(|e| read_error(path, MAX_FILE_SIZE, e))?;
+    check_text(path, bytes.as_slice())?;
+    Ok(Some(FileText::checked(bytes)))
 }
 
 /// Reads a shared file: `Ok(None)` when it does not exist ([`read_text`]).
