@@ -145,15 +145,39 @@ pub(crate) fn utf8_error_at(bytes: &[u8]) -> Option<usize> {
     std::str::from_utf8(bytes).err().map(|e| e.valid_up_to())
 }
 
+/// A transparent huge page (Linux on x86-64 and arm64 with 4 KiB pages).
+#[cfg(target_os = "linux")]
+const HUGE_PAGE: usize = 2 * 1024 * 1024;
+
+/// Asks the kernel to back the whole 2 MiB pages inside `[start, start + len)` with
+/// transparent huge pages (Linux): one fault then maps 2 MiB where it mapped 4 KiB. Advice
+/// only: no byte changes, and on a kernel that gives no huge pages nothing happens. Used
+/// for a large file's text and for the names' keys of `list` and completion.
+pub(crate) fn advise_huge_pages(start: *mut u8, len: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        let start = start as usize;
+        let from = start.next_multiple_of(HUGE_PAGE);
+        let to = start.saturating_add(len) / HUGE_PAGE * HUGE_PAGE;
+        if to > from {
+            // SAFETY: MADV_HUGEPAGE only says how to back the range: it changes no byte
+            // of it, and a range that is not mapped makes the call fail, not fault.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (start, len);
+}
+
 #[cfg(target_os = "linux")]
 mod huge {
     //! Anonymous memory aligned to 2 MiB and advised `MADV_HUGEPAGE`, owned like a `Vec`.
 
-    use super::Failed;
+    use super::{Failed, HUGE_PAGE};
     use std::io::{self, Read};
     use std::ptr::NonNull;
-
-    const HUGE_PAGE: usize = 2 * 1024 * 1024;
 
     /// `len` bytes of text at the start of `cap` bytes of memory mapped for us alone.
     pub(crate) struct Mapping {
@@ -243,10 +267,8 @@ mod huge {
                 if tail > 0 {
                     libc::munmap((aligned + cap) as *mut libc::c_void, tail);
                 }
-                // Advice only: on a kernel without transparent huge pages this fails and
-                // the memory stays ordinary pages.
-                libc::madvise(aligned as *mut libc::c_void, cap, libc::MADV_HUGEPAGE);
             }
+            super::advise_huge_pages(aligned as *mut u8, cap);
             Some(Mapping {
                 ptr: NonNull::new(aligned as *mut u8)?,
                 len: 0,

@@ -1134,25 +1134,8 @@ fn sort_packed<'t>(all: &mut Vec<Packed>, text: &impl Fn(&Packed) -> &'t [u8], s
 /// fault then maps 2 MiB where it mapped 4 KiB (each about 3 µs on the benchmark's
 /// machine). Where the kernel gives none, nothing changes.
 fn advise_huge_pages<T>(v: &mut Vec<T>) {
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE_PAGE: usize = 2 * 1024 * 1024;
-        let start = v.as_mut_ptr() as usize;
-        let end = start + v.capacity() * std::mem::size_of::<T>();
-        let (from, to) = (
-            start.next_multiple_of(HUGE_PAGE),
-            end / HUGE_PAGE * HUGE_PAGE,
-        );
-        if to > from {
-            // SAFETY: [from, to) lies inside the vector's own allocation, and
-            // MADV_HUGEPAGE only says how to back it: it changes no byte of it.
-            unsafe {
-                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = v;
+    let len = v.capacity() * std::mem::size_of::<T>();
+    crate::filetext::advise_huge_pages(v.as_mut_ptr().cast(), len);
 }
 
 /// Where the keys of a group first differ: the word, and the shift that brings the
